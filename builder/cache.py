@@ -1,0 +1,73 @@
+"""Content-hash cache: a stage's output is keyed by the hash of its inputs, settings and version.
+
+A second build with nothing changed must not transcribe or embed again; the cache keeps a log of
+which stages ran and which were reused so the build can say so (and tests can assert it).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from .fsio import write_atomic
+from .records import from_jsonable, to_jsonable
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class StageRun:
+    stage: str
+    subject: str
+    ran: bool
+
+
+def digest_text(*parts: Any) -> str:
+    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class Cache:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.log: list[StageRun] = []
+        self._file_digests: dict[tuple[str, int, int], str] = {}
+
+    def file_digest(self, path: Path) -> str:
+        stat = path.stat()
+        memo_key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+        if memo_key not in self._file_digests:
+            sha = hashlib.sha256()
+            with path.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    sha.update(chunk)
+            self._file_digests[memo_key] = sha.hexdigest()
+        return self._file_digests[memo_key]
+
+    def entry_path(self, stage: str, key: str, suffix: str = ".json") -> Path:
+        return self.root / stage / key[:2] / f"{key}{suffix}"
+
+    def record(self, stage: str, subject: str, key: str, cls: type[T], compute: Callable[[], T]) -> T:
+        """Return the cached record for `key`, or compute, store and return it."""
+        path = self.entry_path(stage, key)
+        if path.is_file():
+            try:
+                loaded = from_jsonable(cls, json.loads(path.read_text(encoding="utf-8")))
+            except (ValueError, KeyError, TypeError):
+                loaded = None  # an entry from an older layout: recompute it
+            if loaded is not None:
+                self.log.append(StageRun(stage, subject, ran=False))
+                return loaded
+        result = compute()
+        write_atomic(path, json.dumps(to_jsonable(result), ensure_ascii=False, sort_keys=True))
+        self.log.append(StageRun(stage, subject, ran=True))
+        return result
+
+    def ran(self, stage: str | None = None) -> list[StageRun]:
+        return [run for run in self.log if run.ran and (stage is None or run.stage == stage)]
+
+    def write_log(self) -> None:
+        rows = [{"stage": r.stage, "subject": r.subject, "ran": r.ran} for r in self.log]
+        write_atomic(self.root / "last-build.json", json.dumps(rows, indent=1, sort_keys=True))

@@ -1,0 +1,109 @@
+"""The `coursewiki` command: a thin shell that turns options into calls to the pipeline."""
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from .config import CourseSettings
+from .errors import CoursewikiError
+from .pipeline import Reporter, build_course, check_course
+from .sources import SOURCES_HELP
+
+
+class TerminalReporter(Reporter):
+    def __init__(self, verbosity: int):
+        self.verbosity = verbosity
+        self._last_bar = ""
+
+    def step(self, slug: str, message: str) -> None:
+        if self.verbosity >= 1:
+            click.echo(f"[{slug}] {message}", err=True)
+
+    def audio_progress(self, slug: str, done_s: float, total_s: float) -> None:
+        if self.verbosity < 1 or total_s <= 0:
+            return
+        width = 30
+        filled = int(width * min(1.0, done_s / total_s))
+        bar = f"\r[{slug}] transcribing |{'#' * filled}{'.' * (width - filled)}| {done_s:6.1f}/{total_s:.1f} s audio"
+        if bar != self._last_bar:
+            click.echo(bar, err=True, nl=done_s >= total_s)
+            self._last_bar = bar
+
+    def warn(self, message: str) -> None:
+        click.echo(f"warning: {message}", err=True)
+
+
+def _settings(root: str, **options) -> CourseSettings:
+    return CourseSettings.for_root(Path(root), **options)
+
+
+@click.group(help="Turn (paper PDF, talk video) pairs into a cited, cross-linked MkDocs Material course wiki.")
+@click.version_option(package_name="coursewiki")
+def main() -> None:
+    pass
+
+
+def _common(command):
+    command = click.option("--root", default=".", show_default=True, type=click.Path(file_okay=False),
+                           help="Course folder holding sources/, content/ and mkdocs.yml.")(command)
+    command = click.option("-v", "--verbose", count=True, help="More detail; -v also shows tracebacks.")(command)
+    command = click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary line.")(command)
+    return command
+
+
+@main.command(help="Build every pair under sources/ into content/.\n\n" + SOURCES_HELP.replace("\n", "\n\n"))
+@_common
+@click.option("--sources", type=click.Path(file_okay=False), help="Sources folder (default: ROOT/sources).")
+@click.option("--content", type=click.Path(file_okay=False), help="Output folder (default: ROOT/content).")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), help="Cache folder (default: ROOT/.coursewiki-cache).")
+@click.option("--whisper-model", help="faster-whisper model name or local folder (default: bundled tiny.en).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option("--compute-type", default="auto", show_default=True, help="CTranslate2 compute type, e.g. int8, float16.")
+@click.option("--embedding-model", help="sentence-transformers model folder (default: bundled MiniLM).")
+def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, device, compute_type, embedding_model):
+    verbosity = 0 if quiet else 1 + verbose
+    try:
+        settings = _settings(root, sources_dir=sources, content_dir=content, cache_dir=cache_dir,
+                             whisper_model=whisper_model, device=device, compute_type=compute_type,
+                             embedding_model=embedding_model)
+        summary = build_course(settings, TerminalReporter(verbosity))
+    except CoursewikiError as err:
+        _fail(err, verbose)
+    for failure in summary.failed:
+        click.echo(f"error: {failure.message}", err=True)
+    for slug, check in summary.validations.items():
+        for problem in check.problems:
+            click.echo(f"check: {slug}/report.md {problem}", err=True)
+    click.echo(summary.line())
+    sys.exit(1 if summary.failed else 0)
+
+
+@main.command(help="Validate the pages in content/: PDF pages, talk times and glossary links must resolve.")
+@_common
+@click.option("--content", type=click.Path(file_okay=False), help="Content folder (default: ROOT/content).")
+def check(root, verbose, quiet, content):
+    try:
+        settings = _settings(root, content_dir=content)
+        results = check_course(settings)
+    except CoursewikiError as err:
+        _fail(err, verbose)
+    failed = 0
+    for page, validation in results.items():
+        for problem in validation.problems:
+            click.echo(f"{page}: {problem}", err=True)
+        failed += not validation.ok
+        if not quiet and verbose:
+            click.echo(f"{page}: {validation.anchors} anchors, {validation.glossary_links} glossary links")
+    anchors = sum(v.anchors for v in results.values())
+    click.echo(f"{len(results)} page(s) checked, {anchors} source anchors, {failed} page(s) with problems")
+    sys.exit(1 if failed else 0)
+
+
+def _fail(err: Exception, verbose: int) -> None:
+    if verbose:
+        traceback.print_exc()
+    click.echo(f"error: {err}", err=True)
+    sys.exit(2)

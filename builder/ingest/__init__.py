@@ -1,0 +1,1 @@
+"""Ingestion: source files (PDF, talk) into typed records."""

@@ -1,0 +1,287 @@
+"""PDF -> Paper: metadata, section tree, citable sentences with their pages, references.
+
+The PDF is untrusted input; anything wrong with it becomes a PairError naming the file.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pymupdf
+
+from ..errors import PairError
+from ..models import Paper, Passage, Section
+from .paper_meta import body_font_size, extract_meta, join_lines
+from .pdf_layout import Line, PageLines, read_pages
+
+HEADING = re.compile(r"^(?P<num>(?:\d{1,2}|[A-H])(?:\.\d{1,2}){0,3}\.?)\s+(?P<title>[A-Z].{0,90}[^.\s])$")
+UNNUMBERED = ("abstract", "references", "bibliography", "acknowledgements", "acknowledgments", "acknowledgment",
+              "appendix", "appendices", "conclusion", "conclusions", "introduction", "related work",
+              "broader impact", "broader impacts", "limitations", "supplementary material")
+REFERENCES = re.compile(r"^(references|bibliography|literature cited)$", re.I)
+CAPTION = re.compile(r"^(?P<label>(?:Figure|Fig\.|Table)\s+\d+)\s*[:.]\s*(?P<text>.*)$")
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(\[]?[A-Z0-9])")
+ABBREVIATION = re.compile(
+    r"(?:\b(?:e\.g|i\.e|et al|etc|cf|vs|Fig|Figs|Eq|Eqs|Sec|Secs|Tab|No|Dr|Mr|Ms|Prof|approx|resp|w\.r\.t|i\.i\.d|"
+    r"Ref|Refs|Thm|Prop|Lem|Def|Alg|Appx|App|Ch|pp|vol|al)\.|\b[A-Z]\.)$")
+MIN_TEXT_CHARS = 200
+MAX_PAGES = 600
+
+
+@dataclass
+class _Stream:
+    """Running text of one section with the page each character was printed on."""
+    section: str
+    text: str = ""
+    pages: list[tuple[int, int]] = None  # (offset, page_no)
+
+    def add(self, line: Line) -> None:
+        if self.pages is None:
+            self.pages = []
+        joined = join_lines([self.text, line.plain]) if self.text else join_lines([line.plain])
+        if not self.pages or self.pages[-1][1] != line.page_no:
+            self.pages.append((len(self.text), line.page_no))
+        self.text = joined
+
+    def page_at(self, offset: int) -> int:
+        page = self.pages[0][1]
+        for start, page_no in self.pages:
+            if start <= offset:
+                page = page_no
+        return page
+
+
+def ingest_paper(path: Path) -> Paper:
+    doc = open_pdf(path)
+    with doc:
+        pages = read_pages(doc)
+        toc = doc.get_toc(simple=True)
+    text_chars = sum(len(l.text) for p in pages for l in p.lines)
+    if text_chars < MIN_TEXT_CHARS:
+        raise PairError(path, "has no text layer (a scanned PDF?)",
+                        "run OCR on it first, e.g. `ocrmypdf in.pdf out.pdf`, and use the result")
+    body_size = body_font_size(pages)
+    meta = extract_meta(pages, body_size)
+    headings = find_headings(pages, body_size, toc)
+    sections, passages, references = _walk(pages, headings, body_size)
+    missing = [name for name in ("title", "authors", "venue", "year", "abstract") if getattr(meta, name) is None]
+    return Paper(file_name=path.name, page_count=len(pages), meta=meta, sections=sections,
+                 passages=passages, references=references, figures=[], missing_fields=missing)
+
+
+def open_pdf(path: Path) -> pymupdf.Document:
+    try:
+        head = path.read_bytes()[:1024]
+    except OSError as err:
+        raise PairError(path, f"cannot be read ({err.strerror})") from err
+    if not head:
+        raise PairError(path, "is empty (0 bytes)", "replace it with the paper's PDF")
+    if b"%PDF" not in head:
+        kind = "an HTML page" if re.search(rb"<(!doctype|html)", head, re.I) else "not a PDF"
+        raise PairError(path, f"is {kind}, not a PDF", "download the PDF itself, not the page that links to it")
+    try:
+        doc = pymupdf.open(path)
+    except (pymupdf.FileDataError, RuntimeError, ValueError) as err:
+        raise PairError(path, "is damaged and cannot be opened", "download the PDF again") from err
+    if doc.needs_pass:
+        doc.close()
+        raise PairError(path, "is encrypted with a password", "save an unprotected copy of the PDF")
+    if doc.page_count == 0:
+        doc.close()
+        raise PairError(path, "has no pages", "download the PDF again")
+    if doc.page_count > MAX_PAGES:
+        count = doc.page_count
+        doc.close()
+        raise PairError(path, f"has {count} pages; coursewiki reads papers of at most {MAX_PAGES}",
+                        "split out the paper itself")
+    return doc
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def find_headings(pages: list[PageLines], body_size: float, toc: list) -> dict[int, Section]:
+    """Map id(line) -> Section for every heading line. The PDF outline wins when there is one."""
+    candidates: dict[int, tuple[Line, str, str, int | None]] = {}
+    for page in pages:
+        for line in page.lines:
+            parsed = _parse_heading(line, body_size)
+            if parsed:
+                candidates[id(line)] = (line, *parsed, None)
+    if len(toc) >= 3:
+        from_toc = _headings_from_toc(pages, toc)
+        if len(from_toc) >= 0.6 * len(toc):
+            # outlines often leave out References and Acknowledgements: keep those from the layout
+            unnumbered = {k: v for k, v in candidates.items() if not v[1] and k not in from_toc}
+            candidates = {**from_toc, **unnumbered}
+            candidates = dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0])))
+    candidates.update(_unnumbered_headings(pages, candidates, body_size))
+    candidates = dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0])))
+    candidates = {k: v for k, v in candidates.items() if v[2].lower() != "abstract"}
+    headings: dict[int, Section] = {}
+    for key, (line, number, title, toc_level) in candidates.items():
+        level = toc_level or (number.rstrip(".").count(".") + 1 if number else 1)
+        headings[key] = Section(number=number, title=title, level=level, page_start=line.page_no, page_end=line.page_no)
+    return headings
+
+
+def _unnumbered_headings(pages: list[PageLines], known: dict, body_size: float) -> dict:
+    """Headings without a number ("Attention Visualizations", "Author Contributions"): lines set
+    in the same large type as the numbered top-level headings, short, not ending a sentence."""
+    top_sizes = sorted(v[0].size for v in known.values() if re.fullmatch(r"\d+\.?", v[1]))
+    if not top_sizes:
+        return {}
+    top_size = top_sizes[len(top_sizes) // 2]
+    if top_size <= body_size + 0.4:
+        return {}
+    first_page_known = [v[0].y0 for v in known.values() if v[0].page_no == 1]
+    front_end = min(first_page_known) if first_page_known else float("inf")
+    found: dict[int, tuple] = {}
+    last_line: Line | None = None     # the previous line, when it was (part of) a heading
+    head_key: int | None = None       # the heading that line belongs to
+    for page in pages:
+        for line in page.lines:
+            text = line.plain.strip()
+            is_heading = (id(line) not in known and line.bold and top_size - 0.3 <= line.size <= top_size + 1.0
+                          and not (page.page_no == 1 and line.y0 < front_end)
+                          and text[:1].isupper() and not re.match(r"^(Figure|Fig\.|Table)\s+\d", text))
+            continues = (last_line is not None and line.page_no == last_line.page_no
+                         and 0 <= line.y0 - last_line.y1 < 0.8 * line.size)
+            if is_heading and continues:
+                first, _, title, _ = found[head_key]
+                found[head_key] = (first, "", f"{title} {text}", None)  # a heading set over two lines
+                last_line = line
+            elif is_heading and len(text.split()) <= 14 and not text.endswith((".", ",")):
+                found[id(line)] = (line, "", text, None)
+                last_line, head_key = line, id(line)
+            else:
+                last_line = head_key = None
+    return {k: v for k, v in found.items() if len(v[2].split()) <= 16}
+
+
+def _position(line: Line) -> tuple[int, float]:
+    return line.page_no, line.y0
+
+
+def _parse_heading(line: Line, body_size: float) -> tuple[str, str] | None:
+    text = line.plain.strip()
+    if not (line.bold or line.size > body_size + 0.4) or len(text) > 100 or line.size < body_size - 0.5:
+        return None
+    if text.lower().rstrip(":") in UNNUMBERED:
+        return "", text.rstrip(":")
+    match = HEADING.match(text)
+    if match and len(match["title"].split()) <= 14:
+        return match["num"], match["title"]
+    return None
+
+
+def _headings_from_toc(pages: list[PageLines], toc: list) -> dict[int, tuple[Line, str, str, int]]:
+    found: dict[int, tuple[Line, str, str, int]] = {}
+    for level, toc_title, page_no in toc:
+        toc_number = re.match(r"^((?:\d+|[A-H])(?:\.\d+)*\.?)\s+", toc_title)
+        bare = _norm(toc_title[toc_number.end():] if toc_number else toc_title)
+        for page in pages[max(0, page_no - 2): page_no + 1]:
+            matches = [l for l in page.lines if id(l) not in found and _toc_line_matches(l, bare)]
+            # a figure label can repeat a heading's words: prefer the numbered, then the bold line
+            matches.sort(key=lambda l: (not (HEADING.match(l.plain.strip()) and l.bold), not l.bold))
+            hit = matches[0] if matches else None
+            if hit:
+                printed = HEADING.match(hit.plain.strip())
+                number = printed["num"] if printed else (toc_number[1] if toc_number else "")
+                title = printed["title"] if printed else toc_title[toc_number.end():] if toc_number else toc_title
+                found[id(hit)] = (hit, number, title.strip(), level)
+                break
+    return found
+
+
+def _toc_line_matches(line: Line, bare_title: str) -> bool:
+    text = _norm(re.sub(r"^(?:\d+|[A-H])(?:\.\d+)*\.?\s+", "", line.plain.strip()))
+    return bool(bare_title) and text == bare_title
+
+
+def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float):
+    """Read the body in order: section spans, sentences per section, reference entries."""
+    sections: list[Section] = []
+    streams: list[_Stream] = []
+    reference_lines: list[Line] = []
+    current: Section | None = None
+    in_references = False
+    started = False
+    for page in pages:
+        for line in page.lines:
+            section = headings.get(id(line))
+            if section is not None:
+                started = True
+                if current is not None:
+                    current.page_end = max(current.page_start, line.page_no)
+                current = section
+                sections.append(section)
+                in_references = bool(REFERENCES.match(section.title))
+                streams.append(_Stream(section.heading))
+                continue
+            if page.page_no == 1 and not started:
+                continue  # title block; metadata has it
+            if current is not None:
+                current.page_end = line.page_no
+            if in_references:
+                reference_lines.append(line)
+                continue
+            if line.size < body_size - 0.8 or CAPTION.match(line.plain):
+                continue  # footnotes, captions, table cells in small type
+            if not streams:
+                streams.append(_Stream(""))
+            streams[-1].add(line)
+    passages = []
+    for stream in streams:
+        for text, offset in split_sentences(stream.text):
+            if _is_prose(text):
+                passages.append(Passage(id=f"s{len(passages) + 1}", text=text,
+                                        page_no=stream.page_at(offset), section=stream.section))
+    return sections, passages, parse_references(reference_lines)
+
+
+def split_sentences(text: str) -> list[tuple[str, int]]:
+    """Sentences with their start offsets; abbreviations and initials do not end a sentence."""
+    pieces: list[tuple[str, int]] = []
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        candidate = text[start:match.start()].strip()
+        if ABBREVIATION.search(text[:match.start()].rstrip("\"”’)")):
+            continue
+        if candidate:
+            pieces.append((candidate, start))
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        pieces.append((tail, start))
+    return pieces
+
+
+def _is_prose(sentence: str) -> bool:
+    words = sentence.split()
+    if not 5 <= len(words) <= 90:
+        return False
+    letters = sum(c.isalpha() for c in sentence)
+    return letters / max(1, len(sentence)) > 0.6 and sentence[0].isupper()
+
+
+def parse_references(lines: list[Line]) -> list[str]:
+    """Entries start with "[n]" / "n." or at the hanging indent's left edge of a column."""
+    if not lines:
+        return []
+    entries: list[list[str]] = []
+    numbered = sum(1 for l in lines if re.match(r"^\[\d+\]|^\d+\.\s", l.plain)) >= 3
+    lefts: dict[tuple[int, bool], float] = {}
+    for line in lines:
+        key = (line.page_no, line.x0 > 300)
+        lefts[key] = min(lefts.get(key, line.x0), line.x0)
+    for line in lines:
+        starts = (re.match(r"^\[\d+\]|^\d+\.\s", line.plain) if numbered
+                  else line.x0 <= lefts[(line.page_no, line.x0 > 300)] + 1.5)
+        if starts or not entries:
+            entries.append([line.plain])
+        else:
+            entries[-1].append(line.plain)
+    return [join_lines(e) for e in entries if len(join_lines(e)) > 15]

@@ -1,0 +1,200 @@
+"""PDF pages into text lines in reading order, with running headers, footers and margin line
+numbers removed. Metadata and structure rules work on these lines, never on raw PyMuPDF output."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+import pymupdf
+
+# Spacing accents that LaTeX PDFs emit as separate glyphs before the letter ("Cl´ement").
+_SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "ˆ": "\u0302", "˜": "\u0303",
+                    "¸": "\u0327", "ˇ": "\u030c", "˚": "\u030a", "¯": "\u0304"}
+_ACCENT_BEFORE = re.compile("([" + "".join(_SPACING_ACCENTS) + r"])\s?([A-Za-zıȷ])")
+_BOLD_FLAG = 16
+
+
+@dataclass
+class Line:
+    text: str
+    plain: str        # the text without superscripts (footnote marks, affiliation numbers)
+    page_no: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    bold: bool
+    block: int
+    vertical: bool = False
+
+
+@dataclass
+class PageLines:
+    page_no: int
+    width: float
+    height: float
+    lines: list[Line]          # body lines in reading order
+    margin_lines: list[Line]   # removed headers, footers, side stamps (venue and arXiv live here)
+
+
+def fix_glyphs(text: str) -> str:
+    """Join split accents and expand ligatures so names and words come out as printed."""
+    text = _ACCENT_BEFORE.sub(lambda m: m.group(2).replace("ı", "i") + _SPACING_ACCENTS[m.group(1)], text)
+    text = unicodedata.normalize("NFKC", text)
+    return text.replace("\u00ad", "")
+
+
+def read_pages(doc: pymupdf.Document) -> list[PageLines]:
+    pages = [_page_lines(doc[i], i + 1) for i in range(doc.page_count)]
+    _drop_running_lines(pages)
+    return pages
+
+
+def _page_lines(page: pymupdf.Page, page_no: int) -> PageLines:
+    _drop_reader_annotations(page)
+    flags = pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_LIGATURES & ~pymupdf.TEXT_PRESERVE_IMAGES
+    data = page.get_text("dict", flags=flags)
+    width, height = page.rect.width, page.rect.height
+    blocks: list[list[Line]] = []
+    margin: list[Line] = []
+    for block in data["blocks"]:
+        lines = []
+        for raw in block.get("lines", []):
+            spans = [s for s in raw["spans"] if s["text"].strip()]
+            if not spans:
+                continue
+            text, plain = (fix_glyphs(t) for t in _join_spans(spans))
+            if not text.strip():
+                continue
+            chars = sum(len(s["text"]) for s in spans)
+            size = max(s["size"] for s in spans)
+            bold = sum(len(s["text"]) for s in spans if s["flags"] & _BOLD_FLAG or "Bold" in s["font"]) > chars / 2
+            x0, y0, x1, y1 = raw["bbox"]
+            line = Line(text.strip(), plain.strip(), page_no, x0, y0, x1, y1, round(size, 1), bold, block["number"],
+                        vertical=abs(raw["dir"][0]) < 0.5)
+            if line.vertical or _is_margin_number(line, width):
+                margin.append(line)
+            else:
+                lines.append(line)
+        if lines:
+            blocks.append(_merge_rows(lines))
+    ordered = [line for block in _reading_order(blocks, width) for line in block]
+    return PageLines(page_no, width, height, ordered, margin)
+
+
+def _drop_reader_annotations(page: pymupdf.Page) -> None:
+    """Readers' notes (FreeText boxes, highlights) are not the paper; text extraction would include
+    them. Deleting them only changes the in-memory document, never the file."""
+    try:
+        for annot in list(page.annots() or []):
+            page.delete_annot(annot)
+    except (RuntimeError, ValueError):
+        pass  # a read-only document: keep going with the notes in
+
+
+def _merge_rows(lines: list[Line]) -> list[Line]:
+    """PyMuPDF may split one printed row ("2" and "Related Work") into two lines: rejoin them."""
+    merged = [lines[0]]
+    for line in lines[1:]:
+        prev = merged[-1]
+        same_row = abs(line.y0 - prev.y0) < 0.5 * max(line.size, 1) and line.x0 >= prev.x1 - 1
+        if same_row and line.x0 - prev.x1 < 4 * line.size:
+            sep = "   " if line.x0 - prev.x1 > 1.2 * line.size else " "  # a column gap, as in author rows
+            merged[-1] = Line(f"{prev.text}{sep}{line.text}", f"{prev.plain}{sep}{line.plain}", prev.page_no,
+                              prev.x0, min(prev.y0, line.y0), line.x1, max(prev.y1, line.y1),
+                              max(prev.size, line.size), prev.bold and line.bold, prev.block)
+        else:
+            merged.append(line)
+    return merged
+
+
+def _join_spans(spans: list[dict]) -> tuple[str, str]:
+    """Concatenate spans as printed. Small capitals (smaller upper-case spans on the baseline,
+    as in "QLORA") become lower case; raised smaller spans are superscripts, left out of `plain`."""
+    size = max(s["size"] for s in spans)
+    baseline = max(s["origin"][1] for s in spans if s["size"] >= size - 0.1)
+    text = plain = ""
+    prev = None
+    for span in spans:
+        piece = span["text"]
+        smaller = span["size"] < 0.92 * size
+        raised = span["origin"][1] < baseline - 0.15 * size
+        if smaller and not raised and piece.strip() and piece.upper() == piece and re.search(r"[A-Z]", piece):
+            piece = piece.lower()
+        if prev is not None:
+            gap = span["bbox"][0] - prev["bbox"][2]
+            if gap > 0.25 * span["size"] and not text.endswith(" ") and not piece.startswith(" "):
+                text += " "
+                plain += " "
+        text += piece
+        if not (smaller and raised):
+            plain += piece
+        prev = span
+    return text, plain
+
+
+def _is_margin_number(line: Line, width: float) -> bool:
+    """Review-copy line numbers sit in the outer margins as bare integers."""
+    return bool(re.fullmatch(r"\d{1,4}", line.text)) and (line.x1 < 0.09 * width or line.x0 > 0.91 * width)
+
+
+def _reading_order(blocks: list[list[Line]], width: float) -> list[list[Line]]:
+    """Two-column pages: full-width blocks cut the page into bands; in each band the left
+    column is read before the right one."""
+    mid = width / 2
+
+    def side(block: list[Line]) -> str:
+        x0 = min(l.x0 for l in block)
+        x1 = max(l.x1 for l in block)
+        if x1 <= mid + 0.02 * width:
+            return "left"
+        if x0 >= mid - 0.02 * width:
+            return "right"
+        return "full"
+
+    two_column = sum(1 for b in blocks if side(b) != "full") >= max(2, len(blocks) // 2)
+    if not two_column:
+        return sorted(blocks, key=lambda b: (round(min(l.y0 for l in b)), min(l.x0 for l in b)))
+    ordered: list[list[Line]] = []
+    band: list[list[Line]] = []
+    for block in sorted(blocks, key=lambda b: min(l.y0 for l in b)):
+        if side(block) == "full":
+            ordered.extend(_band(band, side))
+            band = []
+            ordered.append(block)
+        else:
+            band.append(block)
+    ordered.extend(_band(band, side))
+    return ordered
+
+
+def _band(blocks: list[list[Line]], side) -> list[list[Line]]:
+    top = lambda b: min(l.y0 for l in b)
+    return sorted((b for b in blocks if side(b) == "left"), key=top) + \
+        sorted((b for b in blocks if side(b) == "right"), key=top)
+
+
+def _running_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.lower()).strip()
+
+
+def _drop_running_lines(pages: list[PageLines]) -> None:
+    """Headers and footers repeat across pages near the top or bottom edge; page numbers too."""
+    def in_edge(line: Line, page: PageLines) -> bool:
+        return line.y1 < 0.09 * page.height or line.y0 > 0.91 * page.height
+
+    counts = Counter()
+    for page in pages:
+        counts.update({_running_key(l.text) for l in page.lines if in_edge(l, page)})
+    threshold = max(2, int(0.3 * len(pages)))
+    for page in pages:
+        keep = []
+        for line in page.lines:
+            running = in_edge(line, page) and (
+                counts[_running_key(line.text)] >= threshold
+                or re.fullmatch(r"(page\s*)?\d{1,4}(\s*(of|/)\s*\d+)?", line.text.lower()))
+            (page.margin_lines if running else keep).append(line)
+        page.lines = keep

@@ -1,0 +1,248 @@
+"""The build, top to bottom: discover pairs -> ingest paper and talk -> analyse -> write pages.
+
+Every expensive stage goes through the content-hash cache, so a second build with nothing
+changed transcribes and embeds nothing. One bad pair is reported and skipped; the rest builds.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .analyse.align import align_chapters, find_supplements
+from .analyse.chapters import build_chapters
+from .analyse.embed import Embedder
+from .analyse.glossary import TermMatcher, load_glossary
+from .analyse.related import related_pairs
+from .cache import Cache, StageRun, digest_text
+from .config import CourseSettings
+from .errors import CoursewikiError, PairError
+from .fsio import copy_atomic, write_atomic
+from .ingest.keyframes import grab_frames
+from .ingest.paper import ingest_paper
+from .ingest.talk import WhisperSettings, transcribe
+from .models import (Field, GlossaryTerm, PairAnalysis, PairFailure, PairResult, PairSource, Paper, Transcript)
+from .records import to_jsonable
+from .sources import discover_pairs
+from .write.markdown import PDF_NAME
+from .write.pages import subtitles, write_glossary, write_index, write_talk
+from .write.report import write_report
+from .write.validate import Validation, validate_markdown, validation_line
+
+def code_digest(*names: str) -> str:
+    """Hash of the source of the modules a stage runs, so changed code never reuses stale output."""
+    root = Path(__file__).parent
+    files = sorted(f for name in names for f in ((root / name).rglob("*.py") if (root / name).is_dir()
+                                                  else [root / name]))
+    return digest_text([f.read_bytes().decode("utf-8") for f in files + [root / "models.py"]])
+
+
+STAGE_VERSIONS = {
+    "paper": code_digest("ingest/paper.py", "ingest/paper_meta.py", "ingest/pdf_layout.py"),
+    "talk": code_digest("ingest/talk.py"),
+    "analysis": code_digest("analyse"),
+    "keyframes": code_digest("ingest/keyframes.py"),
+}
+
+
+class Reporter:
+    """What the build tells the user; the CLI supplies one that prints."""
+    def step(self, slug: str, message: str) -> None: ...
+    def audio_progress(self, slug: str, done_s: float, total_s: float) -> None: ...
+    def warn(self, message: str) -> None: ...
+
+
+@dataclass
+class Keyframes:
+    jpeg_base64: list[str | None]
+
+
+@dataclass
+class BuildSummary:
+    built: list[str] = field(default_factory=list)
+    failed: list[PairFailure] = field(default_factory=list)
+    runs: list[StageRun] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    validations: dict[str, Validation] = field(default_factory=dict)
+
+    def ran(self, stage: str) -> list[StageRun]:
+        return [r for r in self.runs if r.ran and r.stage == stage]
+
+    def line(self) -> str:
+        fresh = {r.subject for r in self.runs if r.ran and r.stage in ("paper", "talk", "analysis")}
+        cached = [s for s in self.built if s not in fresh]
+        text = (f"{len(self.built)} pair(s) built ({len(cached)} entirely from cache), {len(self.failed)} failed; "
+                f"transcribed {len(self.ran('talk'))}, embedded {len(self.ran('embed'))} batch(es); "
+                f"{len(self.written)} file(s) updated")
+        return text
+
+
+def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> BuildSummary:
+    reporter = reporter or Reporter()
+    cache = Cache(settings.cache_dir)
+    glossary = load_glossary()
+    glossary_by_id = {t.id: t for t in glossary}
+    matcher = TermMatcher(glossary)
+    embedder = Embedder(cache, settings.embedding_model)
+    summary = BuildSummary()
+    pairs, summary.failed = discover_pairs(settings.sources_dir)
+    glossary_digest = digest_text(to_jsonable(glossary))
+    results: list[PairResult] = []
+    for pair in pairs:
+        try:
+            results.append(_build_pair(pair, settings, cache, matcher, embedder, glossary_digest, reporter))
+        except CoursewikiError as err:
+            summary.failed.append(PairFailure(pair.slug, str(err)))
+    _link_related(results, glossary_by_id)
+    for result in results:
+        try:
+            written, check = _write_pair(result, settings, glossary_by_id)
+            summary.written += written
+            summary.validations[result.source.slug] = check
+            summary.built.append(result.source.slug)
+        except OSError as err:
+            summary.failed.append(PairFailure(result.source.slug, f"{settings.content_dir / result.source.slug}: "
+                                                                  f"cannot write ({err.strerror or err})"))
+    built = [r for r in results if r.source.slug in summary.built]
+    failures = [f.message for f in summary.failed]
+    site_pages = {
+        settings.content_dir / "index.md": write_index(settings.course_title, built, failures),
+        settings.content_dir / "glossary.md": write_glossary(glossary, built),
+    }
+    for path, text in site_pages.items():
+        if write_atomic(path, text):
+            summary.written.append(path)
+    summary.runs = list(cache.log)
+    cache.write_log()
+    return summary
+
+
+def _build_pair(pair: PairSource, settings: CourseSettings, cache: Cache, matcher: TermMatcher,
+                embedder: Embedder, glossary_digest: str, reporter: Reporter) -> PairResult:
+    reporter.step(pair.slug, f"reading {pair.pdf.name}")
+    paper_key = digest_text("paper", STAGE_VERSIONS["paper"], __version__, cache.file_digest(pair.pdf))
+    paper = cache.record("paper", pair.slug, paper_key, Paper, lambda: ingest_paper(pair.pdf))
+    apply_overrides(paper, pair)
+    whisper = WhisperSettings(model=pair.config.whisper_model or settings.whisper_model, device=settings.device,
+                              compute_type=settings.compute_type, language=pair.config.language)
+    talk_key = digest_text("talk", STAGE_VERSIONS["talk"], cache.file_digest(pair.video), to_jsonable(whisper))
+    reporter.step(pair.slug, f"transcribing {pair.video.name}")
+    transcript = cache.record(
+        "talk", pair.slug, talk_key, Transcript,
+        lambda: transcribe(pair.video, whisper, lambda done, total: reporter.audio_progress(pair.slug, done, total)))
+    analysis_key = digest_text("analysis", STAGE_VERSIONS["analysis"], paper_key, talk_key, glossary_digest,
+                               embedder.label)
+    reporter.step(pair.slug, "analysing")
+    analysis = cache.record("analysis", pair.slug, analysis_key, PairAnalysis,
+                            lambda: analyse_pair(paper, transcript, matcher, embedder, pair.slug))
+    frames_key = digest_text("keyframes", STAGE_VERSIONS["keyframes"], talk_key,
+                             [c.start_s for c in analysis.chapters])
+    frames = cache.record("keyframes", pair.slug, frames_key, Keyframes,
+                          lambda: _grab_keyframes(pair.video, analysis))
+    for chapter, jpeg in zip(analysis.chapters, frames.jpeg_base64):
+        chapter.keyframe = f"assets/chapter-{chapter.index + 1}.jpg" if jpeg else None
+    jpegs = [base64.b64decode(j) if j else None for j in frames.jpeg_base64]
+    return PairResult(source=pair, paper=paper, transcript=transcript, analysis=analysis, keyframe_jpegs=jpegs)
+
+
+def apply_overrides(paper: Paper, pair: PairSource) -> None:
+    """pair.yml wins over what the PDF says; the report then cites pair.yml as the source."""
+    for name in ("title", "authors", "venue", "year"):
+        value = getattr(pair.config, name)
+        if value not in (None, [], ""):
+            setattr(paper.meta, name, Field(value, None, "pair.yml"))
+            if name in paper.missing_fields:
+                paper.missing_fields.remove(name)
+
+
+def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, embedder: Embedder,
+                 slug: str) -> PairAnalysis:
+    passage_vectors = embedder.encode([p.text for p in paper.passages], f"{slug}/paper")
+    segment_vectors = embedder.encode([s.text for s in transcript.segments], f"{slug}/talk")
+    chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher)
+    alignments = align_chapters(chapters, transcript.segments, segment_vectors, paper.passages, passage_vectors)
+    supplements = find_supplements(chapters, transcript.segments, segment_vectors, passage_vectors)
+    uses = matcher.in_passages(paper.passages) + matcher.in_segments(transcript.segments)
+    front = [i for i, p in enumerate(paper.passages) if p.section.lower().endswith(("abstract", "introduction"))]
+    basis = passage_vectors[front] if front else passage_vectors
+    paper_vector = [round(float(x), 6) for x in basis.mean(axis=0)] if len(basis) else []
+    return PairAnalysis(term_uses=uses, chapters=chapters, alignments=alignments, supplements=supplements,
+                        paper_vector=paper_vector)
+
+
+def _grab_keyframes(video: Path, analysis: PairAnalysis) -> Keyframes:
+    times = [min(c.start_s + 2.0, (c.start_s + c.end_s) / 2) for c in analysis.chapters]
+    jpegs = grab_frames(video, times)
+    return Keyframes([base64.b64encode(j).decode("ascii") if j else None for j in jpegs])
+
+
+def _link_related(results: list[PairResult], glossary: dict[str, GlossaryTerm]) -> None:
+    titles = {r.source.slug: r.paper.meta.value("title") or r.source.slug for r in results}
+    vectors = {r.source.slug: r.analysis.paper_vector for r in results}
+    terms = {r.source.slug: {u.term_id for u in r.analysis.term_uses if u.page_no is not None} for r in results}
+    links = related_pairs(titles, vectors, terms, glossary)
+    for result in results:
+        result.related = links.get(result.source.slug, [])
+
+
+def video_name(pair: PairSource) -> str:
+    return "talk" + pair.video.suffix.lower()
+
+
+def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str, GlossaryTerm]):
+    folder = settings.content_dir / result.source.slug
+    written: list[Path] = []
+    video = video_name(result.source)
+    if copy_atomic(result.source.pdf, folder / PDF_NAME):
+        written.append(folder / PDF_NAME)
+    if copy_atomic(result.source.video, folder / video):
+        written.append(folder / video)
+    files: dict[Path, str | bytes] = {
+        folder / "talk.vtt": subtitles(result.transcript, "vtt"),
+        folder / "talk.srt": subtitles(result.transcript, "srt"),
+    }
+    for chapter, jpeg in zip(result.analysis.chapters, result.keyframe_jpegs):
+        if jpeg and chapter.keyframe:
+            files[folder / chapter.keyframe] = jpeg
+    report = write_report(result, glossary, video)
+    check = validate_markdown(report, result.paper.page_count, result.transcript.duration_s, set(glossary))
+    files[folder / "report.md"] = _with_validation(report, check)
+    files[folder / "talk.md"] = write_talk(result, video, "talk.vtt", glossary)
+    for path, data in files.items():
+        if write_atomic(path, data):
+            written.append(path)
+    return written, check
+
+
+def _with_validation(report: str, check: Validation) -> str:
+    title, _, rest = report.partition("\n")
+    return f"{title}\n\n{validation_line(check)}\n{rest}"
+
+
+def check_course(settings: CourseSettings) -> dict[str, Validation]:
+    """Validate every report and talk page in content/ against the files served beside them."""
+    from .ingest.paper import open_pdf
+    from .ingest.talk import media_duration
+    glossary_ids = {t.id for t in load_glossary()}
+    if not settings.content_dir.is_dir():
+        raise CoursewikiError(f"{settings.content_dir}: no content folder; run `coursewiki build` first")
+    results: dict[str, Validation] = {}
+    for folder in sorted(p for p in settings.content_dir.iterdir() if p.is_dir() and (p / "report.md").is_file()):
+        pdf = folder / PDF_NAME
+        try:
+            with open_pdf(pdf) as doc:
+                page_count = doc.page_count
+        except PairError:
+            page_count = 0
+        talks = sorted(folder.glob("talk.*"))
+        talks = [t for t in talks if t.suffix not in (".md", ".vtt", ".srt")]
+        duration = media_duration(talks[0]) if talks else None
+        for name in ("report.md", "talk.md"):
+            page = folder / name
+            if page.is_file():
+                results[f"{folder.name}/{name}"] = validate_markdown(
+                    page.read_text(encoding="utf-8"), page_count, duration, glossary_ids)
+    return results

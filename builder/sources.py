@@ -1,0 +1,71 @@
+"""Finding the course's pairs on disk: `sources/<slug>/` holds one PDF and one talk file."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from .config import load_pair_config
+from .errors import ConfigError, CoursewikiError, PairError
+from .models import PairFailure, PairSource
+
+TALK_SUFFIXES = (".mp4", ".mkv", ".webm", ".mov", ".avi", ".m4v", ".mp3", ".wav", ".m4a", ".flac", ".ogg", ".opus")
+
+SOURCES_HELP = """\
+Each pair lives in its own folder under sources/:
+
+  sources/<slug>/paper.pdf   the paper (exactly one .pdf)
+  sources/<slug>/talk.mp4    the talk (one of: mp4 mkv webm mov avi m4v mp3 wav m4a flac ogg opus)
+  sources/<slug>/pair.yml    optional overrides: title, authors, venue, year, language,
+                             video_url, tags, whisper_model
+"""
+
+
+def slugify(name: str) -> str:
+    """A URL-safe folder name; keeps letters of any script so Chinese names stay readable."""
+    text = unicodedata.normalize("NFKC", name).lower()
+    text = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
+    return text[:80] or "pair"
+
+
+def discover_pairs(sources_dir: Path) -> tuple[list[PairSource], list[PairFailure]]:
+    if not sources_dir.is_dir():
+        raise CoursewikiError(
+            f"{sources_dir}: no sources folder; create it with one sub-folder per pair (see coursewiki build --help)")
+    pairs: list[PairSource] = []
+    failures: list[PairFailure] = []
+    seen: dict[str, Path] = {}
+    for folder in sorted(p for p in sources_dir.iterdir() if not p.name.startswith((".", "_"))):
+        if not folder.is_dir():
+            continue
+        slug = slugify(folder.name)
+        try:
+            if slug in seen:
+                raise PairError(folder, f"gives the same page name '{slug}' as {seen[slug].name}",
+                                "rename one of the two folders")
+            seen[slug] = folder
+            pairs.append(read_pair(folder, slug))
+        except (PairError, ConfigError) as err:
+            failures.append(PairFailure(slug, str(err)))
+        except OSError as err:
+            failures.append(PairFailure(slug, f"{folder}: cannot be read ({err.strerror or err})"))
+    return pairs, failures
+
+
+def read_pair(folder: Path, slug: str) -> PairSource:
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    pdfs = [p for p in files if p.suffix.lower() == ".pdf"]
+    talks = [p for p in files if p.suffix.lower() in TALK_SUFFIXES]
+    if not pdfs:
+        raise PairError(folder, "no PDF found", "put the paper in this folder as a .pdf file")
+    if len(pdfs) > 1:
+        raise PairError(folder, f"{len(pdfs)} PDFs found ({', '.join(p.name for p in pdfs)})",
+                        "keep exactly one paper per pair folder")
+    if not talks:
+        raise PairError(folder, "no talk video or audio found",
+                        f"add one file ending in {', '.join(TALK_SUFFIXES)}")
+    if len(talks) > 1:
+        raise PairError(folder, f"{len(talks)} talk files found ({', '.join(p.name for p in talks)})",
+                        "keep exactly one talk per pair folder")
+    config = load_pair_config(folder / "pair.yml")
+    return PairSource(slug=slug, folder=folder, pdf=pdfs[0], video=talks[0], config=config)

@@ -1,0 +1,1 @@
+"""Writing: records into Markdown pages, and validating what was written."""

@@ -1,0 +1,127 @@
+"""Talk notes, glossary, home page and subtitle files."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..models import GlossaryTerm, PairResult, Transcript
+from .markdown import escape_attr, escape_md, format_time, glossary_link, page_link, time_link
+
+
+def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossary: dict[str, GlossaryTerm]) -> str:
+    transcript, analysis = result.transcript, result.analysis
+    title = result.paper.meta.value("title") or result.source.slug
+    language = escape_attr(transcript.language or "en")
+    lines = [f"# Talk notes: {escape_md(title)}", "",
+             f'<video class="coursewiki-player" controls preload="metadata" width="100%" src="{escape_attr(video_name)}">',
+             f'  <track kind="subtitles" src="{escape_attr(subtitles_name)}" srclang="{language}" label="Transcript" default>',
+             "</video>", "",
+             f"Duration {format_time(transcript.duration_s)} · transcribed offline with {escape_md(transcript.model)} · "
+             f"[report](report.md) · [paper](paper.pdf)", "",
+             "## Chapters", ""]
+    aligned = {a.chapter_index: a for a in analysis.alignments}
+    for chapter in analysis.chapters:
+        lines += [f"### {chapter.index + 1}. {escape_md(chapter.title)}", ""]
+        span = f"{time_link(chapter.start_s, video_name)}–{format_time(chapter.end_s)}"
+        link = aligned.get(chapter.index)
+        explains = (f" · explains the paper's {escape_md(link.section or 'text')}, {page_link(link.page_no)}"
+                    if link else "")
+        lines += [f"{span}{explains}", ""]
+        if chapter.keyframe:
+            lines += [f"![Keyframe at {format_time(chapter.start_s)}]({chapter.keyframe}){{ width=\"320\" loading=lazy }}", ""]
+        lines += [f"- {time_link(p.start_s, video_name)} {escape_md(p.text)}" for p in chapter.points] + [""]
+    lines += ['??? note "Full transcript"', ""]
+    lines += [f"    {time_link(s.start_s, video_name)} {escape_md(s.text)}  " for s in transcript.segments]
+    return "\n".join(lines) + "\n"
+
+
+def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult]) -> str:
+    uses = defaultdict(lambda: defaultdict(list))
+    for result in results:
+        for use in result.analysis.term_uses:
+            uses[use.term_id][result.source.slug].append(use)
+    titles = {r.source.slug: r.paper.meta.value("title") or r.source.slug for r in results}
+    videos = {r.source.slug: r for r in results}
+    by_id = {t.id: t for t in glossary}
+    lines = ["# Glossary", "",
+             "Course terms, defined in our own words in English and Chinese, with every place they appear "
+             "in the course's papers and talks.", ""]
+    for term in sorted(glossary, key=lambda t: t.term.lower()):
+        heading = escape_md(term.label)
+        lines += [f"## {heading} · {escape_md(term.zh)} {{ #{term.id} }}", "",
+                  escape_md(term.definition), "", escape_md(term.definition_zh), ""]
+        aliases = [a for a in [*term.aliases, *term.aliases_zh] if a]
+        if aliases:
+            lines += [f"*Also called:* {', '.join(escape_md(a) for a in aliases)}", ""]
+        if term.source:
+            source = term.source
+            cite = ", ".join(escape_md(source[k]) for k in ("authors", "year") if source.get(k))
+            title = f" *{escape_md(source['title'])}*" if source.get("title") else ""
+            arxiv = f" [arXiv:{escape_md(source['arxiv'])}](https://arxiv.org/abs/{source['arxiv']})" if source.get("arxiv") else ""
+            lines += [f"*Source:* {cite}.{title}{arxiv}", ""]
+        if term.related:
+            lines += ["*Related:* " + ", ".join(f"[{escape_md(by_id[r].label)}](#{r})" for r in term.related if r in by_id), ""]
+        for slug in sorted(uses[term.id]):
+            found = uses[term.id][slug]
+            pages = sorted({u.page_no for u in found if u.page_no is not None})
+            times = sorted({int(u.start_s) for u in found if u.start_s is not None})
+            parts = []
+            if pages:
+                parts.append("paper " + ", ".join(page_link(p, f"{slug}/") for p in pages[:12]))
+            if times and videos[slug].transcript:
+                video = _video_name(videos[slug])
+                parts.append("talk " + ", ".join(time_link(t, video, f"{slug}/") for t in times[:12]))
+            lines.append(f"- [{escape_md(titles[slug])}]({slug}/report.md): {'; '.join(parts)}")
+        if uses[term.id]:
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _video_name(result: PairResult) -> str:
+    return "talk" + result.source.video.suffix.lower()
+
+
+def write_index(course_title: str, results: list[PairResult], failures: list[str]) -> str:
+    lines = [f"# {escape_md(course_title)}", "",
+             f"{len(results)} papers with their talks. Each has a reading report whose every sentence links to "
+             "the PDF page or talk moment it comes from, and talk notes with chapters and a transcript; "
+             "the [glossary](glossary.md) links them all.", ""]
+    def sort_key(r: PairResult):
+        return (-(r.paper.meta.value("year") or 0), (r.paper.meta.value("title") or r.source.slug).lower())
+    for result in sorted(results, key=sort_key):
+        meta = result.paper.meta
+        title = meta.value("title") or result.source.slug
+        authors = meta.value("authors") or []
+        byline = ", ".join(authors[:4]) + (" et al." if len(authors) > 4 else "")
+        where = " ".join(str(v) for v in (meta.value("venue") or "", "" if meta.value("venue") else meta.value("year") or "") if v)
+        lines += [f"## [{escape_md(title)}]({result.source.slug}/report.md)", ""]
+        info = " · ".join(x for x in (escape_md(byline), escape_md(where)) if x)
+        if info:
+            lines += [info, ""]
+        links = [f"[reading report]({result.source.slug}/report.md)"]
+        if result.transcript:
+            links.append(f"[talk notes]({result.source.slug}/talk.md) ({format_time(result.transcript.duration_s)})")
+        lines += [" · ".join(links), ""]
+        if result.source.config.tags:
+            lines += ["Tags: " + ", ".join(escape_md(t) for t in result.source.config.tags), ""]
+    if failures:
+        lines += ["## Not built", "", "These pairs could not be built; run `coursewiki build` to see why.", ""]
+        lines += [f"- {escape_md(f)}" for f in failures] + [""]
+    return "\n".join(lines)
+
+
+def subtitles(transcript: Transcript, style: str) -> str:
+    """WebVTT (style "vtt") or SRT (style "srt") cues, one per transcript segment."""
+    def stamp(seconds: float) -> str:
+        ms = int(round(seconds * 1000))
+        h, rest = divmod(ms, 3_600_000)
+        m, rest = divmod(rest, 60_000)
+        s, ms = divmod(rest, 1000)
+        sep = "." if style == "vtt" else ","
+        return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+    lines = ["WEBVTT", ""] if style == "vtt" else []
+    for n, seg in enumerate(transcript.segments, start=1):
+        text = seg.text.replace("-->", "→").replace("<", "‹").replace(">", "›")
+        if style == "srt":
+            lines.append(str(n))
+        lines += [f"{stamp(seg.start_s)} --> {stamp(max(seg.end_s, seg.start_s + 0.5))}", text, ""]
+    return "\n".join(lines)

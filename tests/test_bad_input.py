@@ -1,0 +1,101 @@
+"""Bad input gets one clear line naming the file, and never stops the rest of the course."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.config import load_pair_config
+from builder.errors import ConfigError, PairError
+from builder.ingest.paper import ingest_paper
+from builder.ingest.talk import WhisperSettings, transcribe
+
+import bad_inputs
+from conftest import PAPERS, SPEECH, course_root, make_pair
+
+
+def writes(content: bytes):
+    def make(path):
+        path.write_bytes(content)
+        return path
+    return make
+
+
+@pytest.mark.parametrize("make, expected", [
+    (writes(b""), "is empty (0 bytes)"),
+    (writes(b"<!DOCTYPE html><html><body>Download</body></html>"), "is an HTML page, not a PDF"),
+    (writes(b"%PDF-1.7\n" + bytes(range(256)) * 8), "is damaged and cannot be opened"),
+    (bad_inputs.encrypted_pdf, "is encrypted with a password"),
+    (bad_inputs.scanned_pdf, "has no text layer (a scanned PDF?)"),
+    (bad_inputs.zero_page_pdf, "has no pages"),
+])
+def test_bad_pdf_gets_one_line_naming_the_file(tmp_path, make, expected):
+    path = make(tmp_path / "paper.pdf")
+    with pytest.raises(PairError) as caught:
+        ingest_paper(path)
+    message = str(caught.value)
+    assert message.startswith(str(path)) and expected in message and "\n" not in message
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda p: bad_inputs.video(p.with_suffix(".mp4")), "has no audio track"),
+    (lambda p: bad_inputs.silent_wav(p.with_suffix(".wav")), "is silent"),
+    (lambda p: writes(b"\x00\x00\x00\x18ftypmp42" + b"\x13" * 4000)(p.with_suffix(".mp4")),
+     "cannot be opened as audio or video"),
+])
+def test_bad_talk_gets_one_line_naming_the_file(tmp_path, make, expected):
+    path = make(tmp_path / "talk")
+    with pytest.raises(PairError) as caught:
+        transcribe(path, WhisperSettings())
+    assert str(caught.value).startswith(str(path)) and expected in str(caught.value)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("title: [unclosed", "not valid YAML"),
+    ("titel: Typo\n", "unknown key 'titel'"),
+    ("year: next spring\n", "'year' must be a whole number"),
+    ("- a\n- b\n", "expected key: value lines"),
+])
+def test_invalid_pair_yml_names_the_file_and_key(tmp_path, text, expected):
+    path = tmp_path / "pair.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_pair_config(path)
+    assert str(caught.value).startswith(str(path)) and expected in str(caught.value)
+
+
+def test_bad_pairs_are_reported_and_the_good_pair_still_builds(tmp_path, shared_cache):
+    root = course_root(tmp_path / "course")
+    sources = root / "sources"
+    make_pair(sources, "good", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
+    (sources / "no-video").mkdir()
+    shutil.copy(PAPERS / "tdnn.pdf", sources / "no-video" / "paper.pdf")
+    make_pair(sources, "two-pdfs", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
+    shutil.copy(PAPERS / "tdnn.pdf", sources / "two-pdfs" / "other.pdf")
+    make_pair(sources, "html", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
+    (sources / "html" / "paper.pdf").write_text("<html><body>not a paper</body></html>")
+    make_pair(sources, "mute", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
+    (sources / "mute" / "talk.flac").unlink()
+    bad_inputs.video(sources / "mute" / "talk.mp4")
+    make_pair(sources, "typo", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac", "titel: x\n")
+
+    result = CliRunner().invoke(main, ["build", "-q", "--root", str(root), "--cache", str(shared_cache)])
+    assert result.exit_code == 1
+    errors = [l for l in result.output.splitlines() if l.startswith("error: ")]
+    assert len(errors) == 5
+    expected = {"no-video": "no talk video or audio found", "two-pdfs": "2 PDFs found",
+                "html": "is an HTML page", "mute": "has no audio track", "typo": "unknown key 'titel'"}
+    for folder, problem in expected.items():
+        assert any(f"sources/{folder}" in l and problem in l for l in errors), (folder, errors)
+    assert "Traceback" not in result.output
+    assert (root / "content" / "good" / "report.md").is_file()
+    assert "1 pair(s) built" in result.output and "5 failed" in result.output
+
+
+def test_missing_sources_folder_is_one_line(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--root", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [f"error: {tmp_path.resolve()}/sources: no sources folder; "
+                                                  "create it with one sub-folder per pair (see coursewiki build --help)"]
