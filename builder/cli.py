@@ -54,7 +54,8 @@ def _common(command):
     return command
 
 
-@main.command(help="Build every pair under sources/ into content/.\n\n" + SOURCES_HELP.replace("\n", "\n\n"))
+@main.command(help="Build every pair under sources/ into content/, then `mkdocs serve` shows the site.\n\n\b\n"
+              + SOURCES_HELP)
 @_common
 @click.option("--sources", type=click.Path(file_okay=False), help="Sources folder (default: ROOT/sources).")
 @click.option("--content", type=click.Path(file_okay=False), help="Output folder (default: ROOT/content).")

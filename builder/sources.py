@@ -13,12 +13,12 @@ TALK_SUFFIXES = (".mp4", ".mkv", ".webm", ".mov", ".avi", ".m4v", ".mp3", ".wav"
 
 SOURCES_HELP = """\
 Each pair lives in its own folder under sources/:
-
-  sources/<slug>/paper.pdf   the paper (exactly one .pdf)
-  sources/<slug>/talk.mp4    the talk (one of: mp4 mkv webm mov avi m4v mp3 wav m4a flac ogg opus)
-  sources/<slug>/pair.yml    optional overrides: title, authors, venue, year, language,
-                             video_url, tags, whisper_model
-"""
+  sources/<slug>/paper.pdf  the paper (exactly one .pdf)
+  sources/<slug>/talk.mp4   the talk: mp4 mkv webm mov avi m4v
+                            mp3 wav m4a flac ogg or opus
+  sources/<slug>/pair.yml   optional overrides: title, authors,
+                            venue, year, language, video_url,
+                            tags, whisper_model"""
 
 
 def slugify(name: str) -> str:

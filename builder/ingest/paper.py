@@ -5,7 +5,6 @@ The PDF is untrusted input; anything wrong with it becomes a PairError naming th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pymupdf
@@ -29,27 +28,44 @@ MIN_TEXT_CHARS = 200
 MAX_PAGES = 600
 
 
-@dataclass
 class _Stream:
     """Running text of one section with the page each character was printed on."""
-    section: str
-    text: str = ""
-    pages: list[tuple[int, int]] = None  # (offset, page_no)
+
+    def __init__(self, section: str):
+        self.section = section
+        self._lines: list[str] = []
+        self._line_pages: list[int] = []
 
     def add(self, line: Line) -> None:
-        if self.pages is None:
-            self.pages = []
-        joined = join_lines([self.text, line.plain]) if self.text else join_lines([line.plain])
-        if not self.pages or self.pages[-1][1] != line.page_no:
-            self.pages.append((len(self.text), line.page_no))
-        self.text = joined
+        self._lines.append(line.plain)
+        self._line_pages.append(line.page_no)
 
-    def page_at(self, offset: int) -> int:
-        page = self.pages[0][1]
-        for start, page_no in self.pages:
-            if start <= offset:
-                page = page_no
-        return page
+    def text_and_pages(self) -> tuple[str, list[tuple[int, int]]]:
+        """Join the lines (undoing hyphenation) once, recording where each page starts."""
+        text = ""
+        pages: list[tuple[int, int]] = []
+        for part, page_no in zip(self._lines, self._line_pages):
+            if not pages or pages[-1][1] != page_no:
+                pages.append((len(text), page_no))
+            text = _append_line(text, part)
+        return text, pages
+
+
+def _append_line(text: str, part: str) -> str:
+    part = " ".join(part.split())
+    if not part:
+        return text
+    if text.endswith("-") and part[0].islower() and len(text) > 1 and text[-2].islower():
+        return text[:-1] + part
+    return f"{text} {part}" if text else part
+
+
+def _page_at(pages: list[tuple[int, int]], offset: int) -> int:
+    page = pages[0][1]
+    for start, page_no in pages:
+        if start <= offset:
+            page = page_no
+    return page
 
 
 def ingest_paper(path: Path) -> Paper:
@@ -235,10 +251,11 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
             streams[-1].add(line)
     passages = []
     for stream in streams:
-        for text, offset in split_sentences(stream.text):
-            if _is_prose(text):
-                passages.append(Passage(id=f"s{len(passages) + 1}", text=text,
-                                        page_no=stream.page_at(offset), section=stream.section))
+        text, pages_at = stream.text_and_pages()
+        for sentence, offset in split_sentences(text):
+            if _is_prose(sentence):
+                passages.append(Passage(id=f"s{len(passages) + 1}", text=sentence,
+                                        page_no=_page_at(pages_at, offset), section=stream.section))
     return sections, passages, parse_references(reference_lines)
 
 
@@ -248,7 +265,7 @@ def split_sentences(text: str) -> list[tuple[str, int]]:
     start = 0
     for match in SENTENCE_END.finditer(text):
         candidate = text[start:match.start()].strip()
-        if ABBREVIATION.search(text[:match.start()].rstrip("\"”’)")):
+        if ABBREVIATION.search(text[max(0, match.start() - 12):match.start()].rstrip("\"”’)")):
             continue
         if candidate:
             pieces.append((candidate, start))

@@ -1,0 +1,17 @@
+"""What the command tells a user."""
+from click.testing import CliRunner
+
+from builder.cli import main
+
+
+def test_build_help_explains_the_sources_layout():
+    result = CliRunner().invoke(main, ["build", "--help"])
+    assert result.exit_code == 0
+    assert "sources/<slug>/paper.pdf" in result.output
+    assert "pair.yml" in result.output and "--whisper-model" in result.output
+
+
+def test_check_without_content_says_to_build_first(tmp_path):
+    result = CliRunner().invoke(main, ["check", "--root", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no content folder; run `coursewiki build` first" in result.output
