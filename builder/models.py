@@ -204,6 +204,7 @@ class PairResult:
     analysis: PairAnalysis
     related: list[RelatedLink] = field(default_factory=list)
     keyframe_jpegs: list[bytes | None] = field(default_factory=list)
+    figure_images: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass

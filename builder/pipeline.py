@@ -21,6 +21,7 @@ from .cache import Cache, StageRun, digest_text
 from .config import CourseSettings
 from .errors import CoursewikiError, PairError
 from .fsio import copy_atomic, write_atomic
+from .ingest.figures import FigureSet, figures_of
 from .ingest.keyframes import grab_frames
 from .ingest.paper import ingest_paper
 from .ingest.talk import WhisperSettings, transcribe
@@ -45,6 +46,7 @@ STAGE_VERSIONS = {
     "talk": code_digest("ingest/talk.py"),
     "analysis": code_digest("analyse"),
     "keyframes": code_digest("ingest/keyframes.py"),
+    "figures": code_digest("ingest/figures.py", "ingest/pdf_layout.py"),
 }
 
 
@@ -126,6 +128,9 @@ def _build_pair(pair: PairSource, settings: CourseSettings, cache: Cache, matche
     paper_key = digest_text("paper", STAGE_VERSIONS["paper"], __version__, cache.file_digest(pair.pdf))
     paper = cache.record("paper", pair.slug, paper_key, Paper, lambda: ingest_paper(pair.pdf))
     apply_overrides(paper, pair)
+    figures_key = digest_text("figures", STAGE_VERSIONS["figures"], cache.file_digest(pair.pdf))
+    figure_set = cache.record("figures", pair.slug, figures_key, FigureSet, lambda: _figure_set(pair.pdf))
+    paper.figures = figure_set.figures
     whisper = WhisperSettings(model=pair.config.whisper_model or settings.whisper_model, device=settings.device,
                               compute_type=settings.compute_type, language=pair.config.language)
     talk_key = digest_text("talk", STAGE_VERSIONS["talk"], cache.file_digest(pair.video), to_jsonable(whisper))
@@ -145,7 +150,14 @@ def _build_pair(pair: PairSource, settings: CourseSettings, cache: Cache, matche
     for chapter, jpeg in zip(analysis.chapters, frames.jpeg_base64):
         chapter.keyframe = f"assets/chapter-{chapter.index + 1}.jpg" if jpeg else None
     jpegs = [base64.b64decode(j) if j else None for j in frames.jpeg_base64]
-    return PairResult(source=pair, paper=paper, transcript=transcript, analysis=analysis, keyframe_jpegs=jpegs)
+    images = {f.image: base64.b64decode(png) for f, png in zip(figure_set.figures, figure_set.png_base64)}
+    return PairResult(source=pair, paper=paper, transcript=transcript, analysis=analysis, keyframe_jpegs=jpegs,
+                      figure_images=images)
+
+
+def _figure_set(pdf: Path) -> FigureSet:
+    found = figures_of(pdf)
+    return FigureSet([f for f, _ in found], [base64.b64encode(png).decode("ascii") for _, png in found])
 
 
 def apply_overrides(paper: Paper, pair: PairSource) -> None:
@@ -207,6 +219,8 @@ def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str
     for chapter, jpeg in zip(result.analysis.chapters, result.keyframe_jpegs):
         if jpeg and chapter.keyframe:
             files[folder / chapter.keyframe] = jpeg
+    for name, png in result.figure_images.items():
+        files[folder / name] = png
     report = write_report(result, glossary, video)
     check = validate_markdown(report, result.paper.page_count, result.transcript.duration_s, set(glossary))
     files[folder / "report.md"] = _with_validation(report, check)

@@ -67,3 +67,13 @@ def test_sentence_splitter_keeps_abbreviations_and_initials_together():
     text = "We follow Vaswani et al. in this. See Fig. 2 for details, e.g. the loss. A. Smith agreed."
     assert [s for s, _ in split_sentences(text)] == [
         "We follow Vaswani et al. in this.", "See Fig. 2 for details, e.g. the loss.", "A. Smith agreed."]
+
+
+def test_figures_come_with_their_captions_and_a_picture():
+    from builder.ingest.figures import figures_of
+    found = figures_of(PAPERS / "attention.pdf")
+    by_label = {figure.label: (figure, png) for figure, png in found}
+    figure, png = by_label["Figure 1"]
+    assert figure.page_no == 3 and figure.caption.startswith("Figure 1: The Transformer - model architecture")
+    assert png.startswith(b"\x89PNG") and len(png) > 5000
+    assert by_label["Figure 2"][0].page_no == 4

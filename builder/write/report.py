@@ -70,6 +70,7 @@ def write_report(result: PairResult, glossary: dict[str, GlossaryTerm], video_na
     uses_by_term: dict[str, list[TermUse]] = defaultdict(list)
     for use in analysis.term_uses:
         uses_by_term[use.term_id].append(use)
+    shown_figures: set[str] = set()
     for term_id in terms:
         term = glossary[term_id]
         lines += [f"### {escape_md(term.label)}", "",
@@ -79,6 +80,11 @@ def write_report(result: PairResult, glossary: dict[str, GlossaryTerm], video_na
         if in_paper:
             lines += ["**In the paper:**", ""]
             lines += [f"- {escape_md(u.text)} {page_link(u.page_no)}" for u in in_paper] + [""]
+        figure = _figure_for(term, paper, shown_figures)
+        if figure is not None:
+            shown_figures.add(figure.label)
+            lines += [f"![{escape_md(figure.label)}]({figure.image}){{ loading=lazy }}", "",
+                      f"*{escape_md(figure.caption)}* {page_link(figure.page_no)}", ""]
         if in_talk and video_name:
             lines += ["**In the talk:**", ""]
             lines += [f"- {time_link(u.start_s, video_name)} {escape_md(u.text)}" for u in in_talk] + [""]
@@ -104,6 +110,18 @@ def write_report(result: PairResult, glossary: dict[str, GlossaryTerm], video_na
             lines.append(f"- [{escape_md(link.title)}](../{link.slug}/report.md): {reason}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _figure_for(term: GlossaryTerm, paper: Paper, shown: set[str]):
+    """The first figure not shown yet whose caption names the term, if any."""
+    names = [n.lower() for n in (term.term, term.abbr, *term.aliases) if n and len(n) > 2]
+    for figure in paper.figures:
+        if figure.label in shown:
+            continue
+        caption = figure.caption.lower()
+        if any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", caption) for n in names):
+            return figure
+    return None
 
 
 def _distinct(uses: list[TermUse]) -> list[TermUse]:
