@@ -77,3 +77,11 @@ def test_figures_come_with_their_captions_and_a_picture():
     assert figure.page_no == 3 and figure.caption.startswith("Figure 1: The Transformer - model architecture")
     assert png.startswith(b"\x89PNG") and len(png) > 5000
     assert by_label["Figure 2"][0].page_no == 4
+
+
+@pytest.mark.parametrize("name, count", [("attention", 40), ("dpo", 49), ("ntk", 23), ("tdnn", 32)])
+def test_numbered_references_are_separated_into_entries(name, count):
+    references = paper(name).references
+    assert len(references) == count
+    assert references[0].startswith("[1] ") and references[-1].startswith(f"[{count}] ")
+    assert not any("Abstract" == r for r in references)

@@ -289,13 +289,15 @@ def parse_references(lines: list[Line]) -> list[str]:
     if not lines:
         return []
     entries: list[list[str]] = []
-    numbered = sum(1 for l in lines if re.match(r"^\[\d+\]|^\d+\.\s", l.plain)) >= 3
+    bracketed = sum(1 for l in lines if re.match(r"^\[\d+\]", l.plain)) >= 3
+    entry_start = re.compile(r"^\[\d+\]" if bracketed else r"^\d{1,3}\.\s")
+    numbered = bracketed or sum(1 for l in lines if entry_start.match(l.plain)) >= 3
     lefts: dict[tuple[int, bool], float] = {}
     for line in lines:
         key = (line.page_no, line.x0 > 300)
         lefts[key] = min(lefts.get(key, line.x0), line.x0)
     for line in lines:
-        starts = (re.match(r"^\[\d+\]|^\d+\.\s", line.plain) if numbered
+        starts = (entry_start.match(line.plain) if numbered
                   else line.x0 <= lefts[(line.page_no, line.x0 > 300)] + 1.5)
         if starts or not entries:
             entries.append([line.plain])
