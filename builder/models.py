@@ -16,8 +16,14 @@ class PairConfig:
     """Overrides from a pair's optional `pair.yml`; every key is optional."""
     title: str | None = None
     authors: list[str] | None = None
+    affiliations: list[str] | None = None
     venue: str | None = None
     year: int | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    field_of_study: str | None = None
+    keywords: list[str] | None = None
+    abstract: str | None = None
     language: str | None = None
     video_url: str | None = None
     tags: list[str] = field(default_factory=list)

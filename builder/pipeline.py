@@ -162,7 +162,8 @@ def _figure_set(pdf: Path) -> FigureSet:
 
 def apply_overrides(paper: Paper, pair: PairSource) -> None:
     """pair.yml wins over what the PDF says; the report then cites pair.yml as the source."""
-    for name in ("title", "authors", "venue", "year"):
+    for name in ("title", "authors", "affiliations", "venue", "year", "arxiv_id", "doi", "field_of_study",
+                 "keywords", "abstract"):
         value = getattr(pair.config, name)
         if value not in (None, [], ""):
             setattr(paper.meta, name, Field(value, None, "pair.yml"))

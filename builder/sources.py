@@ -17,8 +17,10 @@ Each pair lives in its own folder under sources/:
   sources/<slug>/talk.mp4   the talk: mp4 mkv webm mov avi m4v
                             mp3 wav m4a flac ogg or opus
   sources/<slug>/pair.yml   optional overrides: title, authors,
-                            venue, year, language, video_url,
-                            tags, whisper_model"""
+                            affiliations, venue, year, arxiv_id,
+                            doi, field_of_study, keywords,
+                            abstract, language, video_url, tags,
+                            whisper_model"""
 
 
 def slugify(name: str) -> str:

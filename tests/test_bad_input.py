@@ -80,18 +80,27 @@ def test_bad_pairs_are_reported_and_the_good_pair_still_builds(tmp_path, shared_
     (sources / "mute" / "talk.flac").unlink()
     bad_inputs.video(sources / "mute" / "talk.mp4")
     make_pair(sources, "typo", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac", "titel: x\n")
+    broken_pdfs = {"empty": (writes(b""), "is empty"),
+                   "corrupt": (writes(b"%PDF-1.7\n" + bytes(range(256)) * 8), "is damaged"),
+                   "locked": (bad_inputs.encrypted_pdf, "is encrypted"),
+                   "scanned": (bad_inputs.scanned_pdf, "has no text layer"),
+                   "no-pages": (bad_inputs.zero_page_pdf, "has no pages")}
+    for folder, (make, _) in broken_pdfs.items():
+        make_pair(sources, folder, PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
+        make(sources / folder / "paper.pdf")
 
     result = CliRunner().invoke(main, ["build", "-q", "--root", str(root), "--cache", str(shared_cache)])
     assert result.exit_code == 1
     errors = [l for l in result.output.splitlines() if l.startswith("error: ")]
-    assert len(errors) == 5
     expected = {"no-video": "no talk video or audio found", "two-pdfs": "2 PDFs found",
-                "html": "is an HTML page", "mute": "has no audio track", "typo": "unknown key 'titel'"}
+                "html": "is an HTML page", "mute": "has no audio track", "typo": "unknown key 'titel'",
+                **{folder: problem for folder, (_, problem) in broken_pdfs.items()}}
+    assert len(errors) == len(expected)
     for folder, problem in expected.items():
         assert any(f"sources/{folder}" in l and problem in l for l in errors), (folder, errors)
     assert "Traceback" not in result.output
     assert (root / "content" / "good" / "report.md").is_file()
-    assert "1 pair(s) built" in result.output and "5 failed" in result.output
+    assert "1 pair(s) built" in result.output and f"{len(expected)} failed" in result.output
 
 
 def test_missing_sources_folder_is_one_line(tmp_path):

@@ -118,3 +118,14 @@ def test_mkdocs_strict_build_of_the_generated_site(real_course):
     html = (root / "site" / "tdnn" / "talk.html").read_text(encoding="utf-8")
     assert '<video class="coursewiki-player"' in html
     assert "fonts.googleapis.com" not in html
+
+
+def test_pair_yml_overrides_win_and_are_cited_as_such(tmp_path, shared_cache):
+    from conftest import course_root, make_pair
+    root = course_root(tmp_path / "course")
+    make_pair(root / "sources", "tdnn", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac",
+              "title: A Better Title\nvenue: Interspeech 2015 (Dresden)\ndoi: 10.21437/Interspeech.2015-647\n")
+    build_course(CourseSettings.for_root(root, cache_dir=shared_cache))
+    report = read(root, "tdnn/report.md")
+    assert "| Title | A Better Title | pair.yml |" in report
+    assert "10\\.21437/Interspeech\\.2015\\-647" in report
