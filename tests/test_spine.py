@@ -46,6 +46,14 @@ def test_report_has_all_parts(real_course):
         assert heading in report
 
 
+def test_core_summary_quotes_the_abstract_with_its_page(real_course):
+    root, _, _ = real_course
+    report = read(root, "dpo/report.md")
+    goal = report.split("### Research goal", 1)[1].split("###", 1)[0]
+    assert "In this paper we introduce a new parameterization" in goal
+    assert "(paper.pdf#page=1)" in goal
+
+
 def test_talk_page_has_real_transcript_words_at_their_times(real_course):
     root, _, _ = real_course
     talk = read(root, "tdnn/talk.md")

@@ -135,7 +135,6 @@ def find_headings(pages: list[PageLines], body_size: float, toc: list) -> dict[i
             candidates = dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0])))
     candidates.update(_unnumbered_headings(pages, candidates, body_size))
     candidates = dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0])))
-    candidates = {k: v for k, v in candidates.items() if v[2].lower() != "abstract"}
     headings: dict[int, Section] = {}
     for key, (line, number, title, toc_level) in candidates.items():
         level = toc_level or (number.rstrip(".").count(".") + 1 if number else 1)
@@ -233,7 +232,8 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
                 if current is not None:
                     current.page_end = max(current.page_start, line.page_no)
                 current = section
-                sections.append(section)
+                if section.title.lower() != "abstract":  # a passage source, not part of the section tree
+                    sections.append(section)
                 in_references = bool(REFERENCES.match(section.title))
                 streams.append(_Stream(section.heading))
                 continue
