@@ -88,7 +88,8 @@ def ingest_paper(path: Path) -> Paper:
 
 def open_pdf(path: Path) -> pymupdf.Document:
     try:
-        head = path.read_bytes()[:1024]
+        with path.open("rb") as handle:
+            head = handle.read(1024)
     except OSError as err:
         raise PairError(path, f"cannot be read ({err.strerror})") from err
     if not head:
@@ -280,7 +281,7 @@ def _is_prose(sentence: str) -> bool:
     words = sentence.split()
     if not 5 <= len(words) <= 90:
         return False
-    letters = sum(c.isalpha() for c in sentence)
+    letters = sum(map(str.isalpha, sentence))
     return letters / max(1, len(sentence)) > 0.6 and sentence[0].isupper()
 
 

@@ -136,9 +136,14 @@ def _join_spans(spans: list[dict]) -> tuple[str, str]:
     return text, plain
 
 
+_BARE_NUMBER = re.compile(r"\d{1,4}")
+_PAGE_NUMBER = re.compile(r"(page\s*)?\d{1,4}(\s*(of|/)\s*\d+)?")
+_DIGITS = re.compile(r"\d+")
+
+
 def _is_margin_number(line: Line, width: float) -> bool:
     """Review-copy line numbers sit in the outer margins as bare integers."""
-    return bool(re.fullmatch(r"\d{1,4}", line.text)) and (line.x1 < 0.09 * width or line.x0 > 0.91 * width)
+    return (line.x1 < 0.09 * width or line.x0 > 0.91 * width) and bool(_BARE_NUMBER.fullmatch(line.text))
 
 
 def _reading_order(blocks: list[list[Line]], width: float) -> list[list[Line]]:
@@ -155,30 +160,32 @@ def _reading_order(blocks: list[list[Line]], width: float) -> list[list[Line]]:
             return "right"
         return "full"
 
-    two_column = sum(1 for b in blocks if side(b) != "full") >= max(2, len(blocks) // 2)
+    sides = {id(b): side(b) for b in blocks}
+    tops = {id(b): min(l.y0 for l in b) for b in blocks}
+    two_column = sum(1 for b in blocks if sides[id(b)] != "full") >= max(2, len(blocks) // 2)
     if not two_column:
-        return sorted(blocks, key=lambda b: (round(min(l.y0 for l in b)), min(l.x0 for l in b)))
+        return sorted(blocks, key=lambda b: (round(tops[id(b)]), min(l.x0 for l in b)))
     ordered: list[list[Line]] = []
     band: list[list[Line]] = []
-    for block in sorted(blocks, key=lambda b: min(l.y0 for l in b)):
-        if side(block) == "full":
-            ordered.extend(_band(band, side))
+    for block in sorted(blocks, key=lambda b: tops[id(b)]):
+        if sides[id(block)] == "full":
+            ordered.extend(_band(band, sides, tops))
             band = []
             ordered.append(block)
         else:
             band.append(block)
-    ordered.extend(_band(band, side))
+    ordered.extend(_band(band, sides, tops))
     return ordered
 
 
-def _band(blocks: list[list[Line]], side) -> list[list[Line]]:
-    top = lambda b: min(l.y0 for l in b)
-    return sorted((b for b in blocks if side(b) == "left"), key=top) + \
-        sorted((b for b in blocks if side(b) == "right"), key=top)
+def _band(blocks: list[list[Line]], sides: dict, tops: dict) -> list[list[Line]]:
+    top = lambda b: tops[id(b)]
+    return sorted((b for b in blocks if sides[id(b)] == "left"), key=top) + \
+        sorted((b for b in blocks if sides[id(b)] == "right"), key=top)
 
 
 def _running_key(text: str) -> str:
-    return re.sub(r"\d+", "#", text.lower()).strip()
+    return _DIGITS.sub("#", text.lower()).strip()
 
 
 def _drop_running_lines(pages: list[PageLines]) -> None:
@@ -195,6 +202,6 @@ def _drop_running_lines(pages: list[PageLines]) -> None:
         for line in page.lines:
             running = in_edge(line, page) and (
                 counts[_running_key(line.text)] >= threshold
-                or re.fullmatch(r"(page\s*)?\d{1,4}(\s*(of|/)\s*\d+)?", line.text.lower()))
+                or _PAGE_NUMBER.fullmatch(line.text.lower()))
             (page.margin_lines if running else keep).append(line)
         page.lines = keep
