@@ -65,9 +65,6 @@ class Cache:
         self.log.append(StageRun(stage, subject, ran=True))
         return result
 
-    def ran(self, stage: str | None = None) -> list[StageRun]:
-        return [run for run in self.log if run.ran and (stage is None or run.stage == stage)]
-
     def write_log(self) -> None:
         rows = [{"stage": r.stage, "subject": r.subject, "ran": r.ran} for r in self.log]
         write_atomic(self.root / "last-build.json", json.dumps(rows, indent=1, sort_keys=True))

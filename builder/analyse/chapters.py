@@ -7,7 +7,7 @@ from collections import Counter
 
 import numpy as np
 
-from ..models import Chapter, GlossaryTerm, Segment, TalkPoint
+from ..models import Chapter, Segment, TalkPoint
 from .glossary import TermMatcher
 
 MAX_CHAPTERS = 12

@@ -11,7 +11,7 @@ import pymupdf
 
 from ..errors import PairError
 from ..models import Paper, Passage, Section
-from .paper_meta import body_font_size, extract_meta, join_lines
+from .paper_meta import append_line, body_font_size, extract_meta, join_lines
 from .pdf_layout import Line, PageLines, read_pages
 
 HEADING = re.compile(r"^(?P<num>(?:\d{1,2}|[A-H])(?:\.\d{1,2}){0,3}\.?)\s+(?P<title>[A-Z].{0,90}[^.\s])$")
@@ -47,17 +47,8 @@ class _Stream:
         for part, page_no in zip(self._lines, self._line_pages):
             if not pages or pages[-1][1] != page_no:
                 pages.append((len(text), page_no))
-            text = _append_line(text, part)
+            text = append_line(text, part)
         return text, pages
-
-
-def _append_line(text: str, part: str) -> str:
-    part = " ".join(part.split())
-    if not part:
-        return text
-    if text.endswith("-") and part[0].islower() and len(text) > 1 and text[-2].islower():
-        return text[:-1] + part
-    return f"{text} {part}" if text else part
 
 
 def _page_at(pages: list[tuple[int, int]], offset: int) -> int:

@@ -166,14 +166,18 @@ def join_lines(parts: list[str]) -> str:
     """Join printed lines into running text, undoing end-of-line hyphenation."""
     text = ""
     for part in parts:
-        part = part.strip()
-        if not part:
-            continue
-        if text.endswith("-") and re.match(r"[a-z]", part) and re.search(r"[a-z]-$", text):
-            text = text[:-1] + part
-        else:
-            text = f"{text} {part}" if text else part
-    return re.sub(r"\s+", " ", text).strip()
+        text = append_line(text, part)
+    return text
+
+
+def append_line(text: str, part: str) -> str:
+    """Add one printed line to running text: "finetun-" + "ing" becomes "finetuning"."""
+    part = " ".join(part.split())
+    if not part:
+        return text
+    if text.endswith("-") and part[0].islower() and len(text) > 1 and text[-2].islower():
+        return text[:-1] + part
+    return f"{text} {part}" if text else part
 
 
 def _stamp_fields(meta: PaperMeta, pages: list[PageLines]) -> None:
