@@ -47,7 +47,7 @@ def extract_figures(doc: pymupdf.Document) -> list[tuple[Figure, bytes]]:
             match = FIGURE_CAPTION.match(caption.plain)
             label = f"Figure {match['n']}"
             text = _caption_text(page_lines.lines, index)
-            region = _figure_region(boxes, caption, page_lines.width, previous_bottom)
+            region = _figure_region(boxes, caption, page_lines.width, page_lines.height, previous_bottom)
             if region is not None:
                 region = _with_labels(region, page_lines.lines, caption, previous_bottom)
             previous_bottom = caption.y1
@@ -72,7 +72,8 @@ def _caption_text(lines: list[Line], index: int) -> str:
     return join_lines(parts)
 
 
-def _figure_region(boxes: list[pymupdf.Rect], caption: Line, page_width: float, top: float) -> pymupdf.Rect | None:
+def _figure_region(boxes: list[pymupdf.Rect], caption: Line, page_width: float, page_height: float,
+                   top: float) -> pymupdf.Rect | None:
     """The union of graphics above the caption, in the caption's column, below the last caption."""
     centre = (caption.x0 + caption.x1) / 2
     wide = caption.x1 - caption.x0 > 0.55 * page_width or abs(centre - page_width / 2) < 0.08 * page_width
@@ -80,7 +81,7 @@ def _figure_region(boxes: list[pymupdf.Rect], caption: Line, page_width: float, 
         (0.0, page_width / 2 + 10) if caption.x1 <= page_width / 2 + 10 else (page_width / 2 - 10, page_width))
     chosen = [b for b in boxes
               if b.y1 <= caption.y0 + 4 and b.y0 >= top - 2 and b.x0 >= left - 2 and b.x1 <= right + 2
-              and caption.y0 - b.y1 < 0.6 * 792]
+              and caption.y0 - b.y1 < 0.6 * page_height]
     if not chosen:
         return None
     region = pymupdf.Rect(chosen[0])
