@@ -42,7 +42,7 @@ def code_digest(*names: str) -> str:
 
 
 STAGE_VERSIONS = {
-    "paper": code_digest("ingest/paper.py", "ingest/paper_meta.py", "ingest/pdf_layout.py"),
+    "paper": code_digest("ingest/paper.py", "ingest/paper_meta.py", "ingest/pdf_layout.py", "ingest/figures.py"),
     "talk": code_digest("ingest/talk.py"),
     "analysis": code_digest("analyse"),
     "keyframes": code_digest("ingest/keyframes.py"),

@@ -85,3 +85,35 @@ def test_numbered_references_are_separated_into_entries(name, count):
     assert len(references) == count
     assert references[0].startswith("[1] ") and references[-1].startswith(f"[{count}] ")
     assert not any("Abstract" == r for r in references)
+
+
+TABLE_PAGES = {  # read off the PDFs: every "Table N:" caption and the page it is printed on
+    "attention.pdf": {1: 6, 2: 8, 3: 9, 4: 9},
+    "bert.pdf": {1: 6, 2: 7, 3: 7, 4: 7, 5: 8, 6: 9, 7: 9, 8: 16},
+    "tdnn.pdf": {1: 2, 2: 4, 3: 4, 4: 4},
+    "rope.pdf": {1: 9, 2: 10, 3: 11, 4: 11, 5: 12},
+}
+
+
+@pytest.mark.parametrize("file", sorted(TABLE_PAGES))
+def test_ruled_tables_come_out_as_pictures_with_their_captions(file):
+    import io
+
+    from PIL import Image
+
+    from builder.ingest.figures import figures_of
+    tables = {figure.label: (figure, png) for figure, png in figures_of(PAPERS / file) if figure.label.startswith("Table")}
+    assert {label: figure.page_no for label, (figure, _) in tables.items()} == \
+        {f"Table {n}": page for n, page in TABLE_PAGES[file].items()}
+    for label, (figure, png) in tables.items():
+        assert figure.caption.startswith(f"{label}:") and figure.image == f"assets/table-{label.split()[1]}.png"
+        picture = Image.open(io.BytesIO(png)).convert("L")
+        assert picture.width > 150 and picture.height > 30
+        assert picture.getextrema()[0] < 100, f"{label} rendered blank"
+
+
+def test_a_table_inside_its_caption_block_does_not_leak_cells_into_the_caption():
+    from builder.ingest.figures import figures_of
+    captions = {f.label: f.caption for f, _ in figures_of(PAPERS / "instructgpt.pdf")}
+    assert captions["Table 8"] == "Table 8: Average prompts per customer"
+    assert captions["Table 11"] == "Table 11: Prompt and demonstration lengths"

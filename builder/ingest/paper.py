@@ -12,6 +12,7 @@ import pymupdf
 from ..errors import PairError
 from ..models import Paper, Passage, Section
 from .paper_meta import append_line, body_font_size, extract_meta, join_lines
+from .figures import CAPTION
 from .pdf_layout import Line, PageLines, read_pages
 
 HEADING = re.compile(r"^(?P<num>(?:\d{1,2}|[A-H])(?:\.\d{1,2}){0,3}\.?)\s+(?P<title>[A-Z].{0,90}[^.\s])$")
@@ -19,7 +20,6 @@ UNNUMBERED = ("abstract", "references", "bibliography", "acknowledgements", "ack
               "appendix", "appendices", "conclusion", "conclusions", "introduction", "related work",
               "broader impact", "broader impacts", "limitations", "supplementary material")
 REFERENCES = re.compile(r"^(references|bibliography|literature cited)$", re.I)
-CAPTION = re.compile(r"^(?P<label>(?:Figure|Fig\.|Table)\s+\d+)\s*[:.]\s*(?P<text>.*)$")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(\[]?[A-Z0-9])")
 ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|et al|etc|cf|vs|Fig|Figs|Eq|Eqs|Sec|Secs|Tab|No|Dr|Mr|Ms|Prof|approx|resp|w\.r\.t|i\.i\.d|"
