@@ -87,6 +87,19 @@ def test_numbered_references_are_separated_into_entries(name, count):
     assert not any("Abstract" == r for r in references)
 
 
+@pytest.mark.parametrize("name, count, year, first, last", [
+    ("bert", 56, r"\b(?:19|20)\d\d[a-z]?\. ", "Alan Akbik, Duncan Blythe", "Yukun Zhu, Ryan Kiros"),
+    ("instructgpt", 91, r"\((?:19|20)\d\d[a-z]?\)\.", "Abramson, J., Ahuja, A.", "Ziegler, D. M., Stiennon, N."),
+])
+def test_author_year_references_in_two_columns_are_one_entry_each(name, count, year, first, last):
+    """Each author-year entry names its year once, so an entry glued to the next shows up as two."""
+    import re
+    references = paper(name).references
+    assert references[0].startswith(first) and references[-1].startswith(last)
+    assert [r[:40] for r in references if len(re.findall(year, r)) != 1] == []
+    assert len(references) == count
+
+
 TABLE_PAGES = {  # read off the PDFs: every "Table N:" caption and the page it is printed on
     "attention.pdf": {1: 6, 2: 8, 3: 9, 4: 9},
     "bert.pdf": {1: 6, 2: 7, 3: 7, 4: 7, 5: 8, 6: 9, 7: 9, 8: 16},
