@@ -106,8 +106,13 @@ def open_pdf(path: Path) -> pymupdf.Document:
     return doc
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_NUMBER_PREFIX = re.compile(r"^(?:\d+|[A-H])(?:\.\d+)*\.?\s+")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    return _NOT_ALNUM.sub(" ", text.lower()).strip()
 
 
 def find_headings(pages: list[PageLines], body_size: float, toc: list) -> dict[int, Section]:
@@ -186,11 +191,12 @@ def _parse_heading(line: Line, body_size: float) -> tuple[str, str] | None:
 
 def _headings_from_toc(pages: list[PageLines], toc: list) -> dict[int, tuple[Line, str, str, int]]:
     found: dict[int, tuple[Line, str, str, int]] = {}
+    bare_lines: dict[int, str] = {}  # each line normalised once, not once per outline entry
     for level, toc_title, page_no in toc:
         toc_number = re.match(r"^((?:\d+|[A-H])(?:\.\d+)*\.?)\s+", toc_title)
         bare = _norm(toc_title[toc_number.end():] if toc_number else toc_title)
         for page in pages[max(0, page_no - 2): page_no + 1]:
-            matches = [l for l in page.lines if id(l) not in found and _toc_line_matches(l, bare)]
+            matches = [l for l in page.lines if id(l) not in found and bare and _bare_line(l, bare_lines) == bare]
             # a figure label can repeat a heading's words: prefer the numbered, then the bold line
             matches.sort(key=lambda l: (not (HEADING.match(l.plain.strip()) and l.bold), not l.bold))
             hit = matches[0] if matches else None
@@ -203,9 +209,11 @@ def _headings_from_toc(pages: list[PageLines], toc: list) -> dict[int, tuple[Lin
     return found
 
 
-def _toc_line_matches(line: Line, bare_title: str) -> bool:
-    text = _norm(re.sub(r"^(?:\d+|[A-H])(?:\.\d+)*\.?\s+", "", line.plain.strip()))
-    return bool(bare_title) and text == bare_title
+def _bare_line(line: Line, memo: dict[int, str]) -> str:
+    """A line as an outline entry would name it: no section number, no case, no punctuation."""
+    if id(line) not in memo:
+        memo[id(line)] = _norm(_NUMBER_PREFIX.sub("", line.plain.strip()))
+    return memo[id(line)]
 
 
 def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float):
@@ -272,7 +280,7 @@ def _is_prose(sentence: str) -> bool:
     words = sentence.split()
     if not 5 <= len(words) <= 90:
         return False
-    letters = sum(map(str.isalpha, sentence))
+    letters = len(_NOT_LETTER.sub("", sentence))
     return letters / max(1, len(sentence)) > 0.6 and sentence[0].isupper()
 
 

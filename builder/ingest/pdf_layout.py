@@ -66,12 +66,19 @@ def _page_lines(page: pymupdf.Page, page_no: int) -> PageLines:
             spans = [s for s in raw["spans"] if s["text"].strip()]
             if not spans:
                 continue
-            text, plain = (fix_glyphs(t) for t in _join_spans(spans))
+            chars = bold_chars = 0
+            size = 0.0
+            for span in spans:  # one pass: this loop runs for every line of every page
+                chars += len(span["text"])
+                size = max(size, span["size"])
+                if span["flags"] & _BOLD_FLAG or "Bold" in span["font"]:
+                    bold_chars += len(span["text"])
+            text, plain = _join_spans(spans, size)
+            text = fix_glyphs(text)
+            plain = text if plain == text else fix_glyphs(plain)
             if not text.strip():
                 continue
-            chars = sum(len(s["text"]) for s in spans)
-            size = max(s["size"] for s in spans)
-            bold = sum(len(s["text"]) for s in spans if s["flags"] & _BOLD_FLAG or "Bold" in s["font"]) > chars / 2
+            bold = bold_chars > chars / 2
             x0, y0, x1, y1 = raw["bbox"]
             line = Line(text.strip(), plain.strip(), page_no, x0, y0, x1, y1, round(size, 1), bold, block["number"],
                         vertical=abs(raw["dir"][0]) < 0.5)
@@ -111,10 +118,11 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
     return merged
 
 
-def _join_spans(spans: list[dict]) -> tuple[str, str]:
+def _join_spans(spans: list[dict], size: float) -> tuple[str, str]:
     """Concatenate spans as printed. Small capitals (smaller upper-case spans on the baseline,
     as in "QLORA") become lower case; raised smaller spans are superscripts, left out of `plain`."""
-    size = max(s["size"] for s in spans)
+    if len(spans) == 1:  # most lines: nothing to compare a span against
+        return spans[0]["text"], spans[0]["text"]
     baseline = max(s["origin"][1] for s in spans if s["size"] >= size - 0.1)
     text = plain = ""
     prev = None
@@ -122,7 +130,7 @@ def _join_spans(spans: list[dict]) -> tuple[str, str]:
         piece = span["text"]
         smaller = span["size"] < 0.92 * size
         raised = span["origin"][1] < baseline - 0.15 * size
-        if smaller and not raised and piece.strip() and piece.upper() == piece and re.search(r"[A-Z]", piece):
+        if smaller and not raised and piece.strip() and piece.upper() == piece and _CAPITAL.search(piece):
             piece = piece.lower()
         if prev is not None:
             gap = span["bbox"][0] - prev["bbox"][2]
@@ -136,6 +144,7 @@ def _join_spans(spans: list[dict]) -> tuple[str, str]:
     return text, plain
 
 
+_CAPITAL = re.compile(r"[A-Z]")
 _BARE_NUMBER = re.compile(r"\d{1,4}")
 _PAGE_NUMBER = re.compile(r"(page\s*)?\d{1,4}(\s*(of|/)\s*\d+)?")
 _DIGITS = re.compile(r"\d+")
