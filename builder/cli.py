@@ -11,6 +11,7 @@ from .config import CourseSettings
 from .errors import CoursewikiError
 from .pipeline import Reporter, build_course, check_course
 from .sources import SOURCES_HELP
+from .write.student_notes import accept_pending
 
 
 class TerminalReporter(Reporter):
@@ -78,6 +79,13 @@ def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, devi
     for slug, check in summary.validations.items():
         for problem in check.problems:
             click.echo(f"check: {slug}/report.md {problem}", err=True)
+    for page in summary.left_alone:
+        relative = page.path.relative_to(settings.content_dir).as_posix()
+        click.echo(f"kept: {page.path} was edited outside its notes section, so this build left it alone; "
+                   f"the new version is in {page.pending}. To take it (your notes are kept): "
+                   f"coursewiki accept {relative}", err=True)
+    if summary.removed and verbosity:
+        click.echo(f"removed {len(summary.removed)} generated file(s) of pairs no longer in sources/", err=True)
     click.echo(summary.line())
     sys.exit(1 if summary.failed else 0)
 
@@ -100,6 +108,43 @@ def check(root, verbose, quiet, content):
             click.echo(f"{page}: {validation.anchors} anchors, {validation.glossary_links} glossary links")
     anchors = sum(v.anchors for v in results.values())
     click.echo(f"{len(results)} page(s) checked, {anchors} source anchors, {failed} page(s) with problems")
+    sys.exit(1 if failed else 0)
+
+
+@main.command(help="Take the new version of pages you edited (the build left them alone and said so). "
+                    "Your notes section is kept; your other edits to those pages are replaced.")
+@_common
+@click.argument("pages", nargs=-1)
+@click.option("--all", "take_all", is_flag=True, help="Every page the last builds left alone.")
+@click.option("--content", type=click.Path(file_okay=False), help="Content folder (default: ROOT/content).")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), help="Cache folder (default: ROOT/.coursewiki-cache).")
+def accept(root, verbose, quiet, pages, take_all, content, cache_dir):
+    try:
+        settings = _settings(root, content_dir=content, cache_dir=cache_dir)
+    except CoursewikiError as err:
+        _fail(err, verbose)
+    pending_dir = settings.cache_dir / "pending"
+    if take_all:
+        pages = sorted(p.relative_to(pending_dir).as_posix() for p in pending_dir.rglob("*.md")) if pending_dir.is_dir() else []
+    if not pages:
+        click.echo("nothing to accept: name pages (e.g. dpo/report.md) or use --all", err=True)
+        sys.exit(1)
+    failed = 0
+    for page in pages:
+        relative = Path(page).as_posix().removeprefix(f"{settings.content_dir.name}/")
+        pending = pending_dir / relative
+        if ".." in Path(relative).parts or not pending.is_file():
+            click.echo(f"error: {page}: no new version waiting (only pages a build left alone can be accepted)", err=True)
+            failed += 1
+            continue
+        try:
+            accept_pending(settings.content_dir / relative, pending)
+        except (ValueError, OSError) as err:
+            click.echo(f"error: {page}: {err}", err=True)
+            failed += 1
+            continue
+        if not quiet:
+            click.echo(f"accepted {relative}")
     sys.exit(1 if failed else 0)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -31,6 +32,7 @@ from .sources import discover_pairs
 from .write.markdown import PDF_NAME
 from .write.pages import subtitles, write_glossary, write_index, write_talk
 from .write.report import write_report
+from .write.student_notes import PageOutcome, generated_part, publish_page, split_page
 from .write.validate import Validation, validate_markdown, validation_line
 
 def code_digest(*names: str) -> str:
@@ -69,6 +71,8 @@ class BuildSummary:
     runs: list[StageRun] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     validations: dict[str, Validation] = field(default_factory=dict)
+    left_alone: list[PageOutcome] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
 
     def ran(self, stage: str) -> list[StageRun]:
         return [r for r in self.runs if r.ran and r.stage == stage]
@@ -101,8 +105,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     _link_related(results, glossary_by_id)
     for result in results:
         try:
-            written, check = _write_pair(result, settings, glossary_by_id)
-            summary.written += written
+            _, check = _write_pair(result, settings, glossary_by_id, summary)
             summary.validations[result.source.slug] = check
             summary.built.append(result.source.slug)
         except OSError as err:
@@ -111,12 +114,16 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     built = [r for r in results if r.source.slug in summary.built]
     failures = [f.message for f in summary.failed]
     site_pages = {
-        settings.content_dir / "index.md": write_index(settings.course_title, built, failures),
-        settings.content_dir / "glossary.md": write_glossary(glossary, built),
+        "index.md": write_index(settings.course_title, built, failures),
+        "glossary.md": write_glossary(glossary, built),
     }
-    for path, text in site_pages.items():
-        if write_atomic(path, text):
-            summary.written.append(path)
+    try:
+        for name, text in site_pages.items():
+            _publish(settings, name, text, summary)
+        keep = {p.slug for p in pairs} | {f.slug for f in summary.failed}
+        summary.removed = remove_stale_pairs(settings.content_dir, keep)
+    except OSError as err:
+        summary.failed.append(PairFailure("(site)", f"{settings.content_dir}: cannot write ({err.strerror or err})"))
     summary.runs = list(cache.log)
     cache.write_log()
     return summary
@@ -205,7 +212,8 @@ def video_name(pair: PairSource) -> str:
     return "talk" + pair.video.suffix.lower()
 
 
-def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str, GlossaryTerm]):
+def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str, GlossaryTerm],
+                summary: BuildSummary):
     folder = settings.content_dir / result.source.slug
     written: list[Path] = []
     video = video_name(result.source)
@@ -224,12 +232,50 @@ def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str
         files[folder / name] = png
     report = write_report(result, glossary, video)
     check = validate_markdown(report, result.paper.page_count, result.transcript.duration_s, set(glossary))
-    files[folder / "report.md"] = _with_validation(report, check)
-    files[folder / "talk.md"] = write_talk(result, video, "talk.vtt", glossary)
     for path, data in files.items():
         if write_atomic(path, data):
             written.append(path)
+    summary.written += written
+    slug = result.source.slug
+    _publish(settings, f"{slug}/report.md", _with_validation(report, check), summary)
+    _publish(settings, f"{slug}/talk.md", write_talk(result, video, "talk.vtt", glossary), summary)
     return written, check
+
+
+def _publish(settings: CourseSettings, relative: str, text: str, summary: BuildSummary) -> None:
+    outcome = publish_page(settings.content_dir / relative, text, settings.cache_dir / "pending", relative)
+    if outcome.written:
+        summary.written.append(outcome.path)
+    if outcome.left_alone:
+        summary.left_alone.append(outcome)
+
+
+GENERATED_FILE = re.compile(r"^(paper\.pdf|talk\.[a-z0-9]+|assets/[a-z]+-\d+\.(jpg|png))$")
+
+
+def remove_stale_pairs(content_dir: Path, keep: set[str]) -> list[Path]:
+    """Take down the pages of pairs whose sources are gone, but only what we generated and nobody
+    edited: a folder holding a student's file or an edited page stays, with just that left in it."""
+    removed: list[Path] = []
+    if not content_dir.is_dir():
+        return removed
+    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and p.name not in keep):
+        report = folder / "report.md"
+        if not report.is_file() or split_page(report.read_text(encoding="utf-8", errors="replace"))[0] is None:
+            continue  # not a pair folder we made, or its report was edited: a person's work, leave it
+        for path in sorted(folder.rglob("*"), reverse=True):
+            relative = path.relative_to(folder).as_posix()
+            if path.is_file() and not path.is_symlink():
+                ours = (split_page(path.read_text(encoding="utf-8", errors="replace"))[0] is not None
+                        if path.suffix == ".md" else bool(GENERATED_FILE.match(relative)))
+                if ours:
+                    path.unlink()
+                    removed.append(path)
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return removed
 
 
 def _with_validation(report: str, check: Validation) -> str:
@@ -259,5 +305,5 @@ def check_course(settings: CourseSettings) -> dict[str, Validation]:
             page = folder / name
             if page.is_file():
                 results[f"{folder.name}/{name}"] = validate_markdown(
-                    page.read_text(encoding="utf-8"), page_count, duration, glossary_ids)
+                    generated_part(page.read_text(encoding="utf-8")), page_count, duration, glossary_ids)
     return results

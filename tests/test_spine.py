@@ -91,7 +91,8 @@ def test_check_command_rejects_a_page_anchor_past_the_end(real_course, tmp_path)
     copy = tmp_path / "course"
     shutil.copytree(root / "content", copy / "content")
     report = copy / "content" / "tdnn" / "report.md"
-    report.write_text(report.read_text() + "\nBad [p. 99](paper.pdf#page=99)\n")
+    report.write_text(report.read_text().replace("\n<!-- coursewiki:generated", "\nBad [p. 99](paper.pdf#page=99)\n\n"
+                                                                  "<!-- coursewiki:generated"))
     result = CliRunner().invoke(main, ["check", "--root", str(copy)])
     assert result.exit_code == 1
     assert "page 99 does not exist (the PDF has 5)" in result.output

@@ -1,0 +1,101 @@
+"""Students' work in content/ survives rebuilds: notes sections, edited pages, their own files."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.config import CourseSettings
+from builder.pipeline import build_course
+from builder.write.student_notes import NOTES_END, compose, split_page
+from conftest import PAPERS, SPEECH, course_root, make_pair
+
+
+def _course(tmp_path, shared_cache):
+    root = course_root(tmp_path / "course")
+    make_pair(root / "sources", "tdnn", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
+    return root, CourseSettings.for_root(root, cache_dir=shared_cache)
+
+
+def _retitle(root, title):
+    (root / "sources" / "tdnn" / "pair.yml").write_text(f"title: {title}\n", encoding="utf-8")
+
+
+def _write_notes(page, notes):
+    text = page.read_text(encoding="utf-8")
+    start = text.index("<!-- coursewiki:notes -->") + len("<!-- coursewiki:notes -->")
+    page.write_text(text[:start] + "\n" + notes + "\n" + text[text.index(NOTES_END):], encoding="utf-8")
+
+
+def test_notes_written_in_the_notes_section_survive_a_rebuild_that_changes_the_page(tmp_path, shared_cache):
+    root, settings = _course(tmp_path, shared_cache)
+    build_course(settings)
+    report = root / "content" / "tdnn" / "report.md"
+    _write_notes(report, "## My notes\n\nTDNN = a 1-D convolution over time. See [p. 2](paper.pdf#page=2).")
+    _retitle(root, "A Retitled TDNN Paper")
+    summary = build_course(settings)
+    text = report.read_text(encoding="utf-8")
+    assert "A Retitled TDNN Paper" in text
+    assert "TDNN = a 1-D convolution over time." in text
+    assert summary.left_alone == []
+
+
+def test_a_page_edited_outside_its_notes_is_left_alone_until_accepted(tmp_path, shared_cache):
+    root, settings = _course(tmp_path, shared_cache)
+    build_course(settings)
+    report = root / "content" / "tdnn" / "report.md"
+    _write_notes(report, "my notes stay")
+    edited = report.read_text(encoding="utf-8").replace("## ", "## (edited) ", 1)
+    report.write_text(edited, encoding="utf-8")
+    _retitle(root, "A Retitled TDNN Paper")
+
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "--cache", str(shared_cache)])
+    assert result.exit_code == 0, result.output
+    assert report.read_text(encoding="utf-8") == edited
+    assert "tdnn/report.md was edited outside its notes section" in result.output
+    assert "coursewiki accept tdnn/report.md" in result.output
+    # the unedited page beside it is still rebuilt
+    assert "A Retitled TDNN Paper" in (root / "content" / "tdnn" / "talk.md").read_text(encoding="utf-8")
+
+    accepted = CliRunner().invoke(main, ["accept", "--root", str(root), "--cache", str(shared_cache), "tdnn/report.md"])
+    assert accepted.exit_code == 0, accepted.output
+    text = report.read_text(encoding="utf-8")
+    assert "A Retitled TDNN Paper" in text and "(edited)" not in text and "my notes stay" in text
+    assert split_page(text)[0] is not None  # ours again: the next build updates it
+
+
+def test_a_page_that_was_not_made_by_coursewiki_is_never_overwritten(tmp_path, shared_cache):
+    root, settings = _course(tmp_path, shared_cache)
+    mine = root / "content" / "tdnn" / "talk.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("# My own talk page\n", encoding="utf-8")
+    summary = build_course(settings)
+    assert mine.read_text(encoding="utf-8") == "# My own talk page\n"
+    assert [page.path for page in summary.left_alone] == [mine]
+    assert (root / "content" / "tdnn" / "report.md").is_file()
+
+
+def test_a_removed_pair_takes_its_generated_files_but_not_the_students_with_it(tmp_path, shared_cache):
+    root, settings = _course(tmp_path, shared_cache)
+    make_pair(root / "sources", "dpo", PAPERS / "dpo.pdf", SPEECH / "hotwords.mp3")
+    build_course(settings)
+    (root / "content" / "dpo" / "essay.md").write_text("# My essay on DPO\n", encoding="utf-8")
+    tdnn_files = {p for p in (root / "content" / "tdnn").rglob("*") if p.is_file()}
+
+    import shutil
+    shutil.rmtree(root / "sources" / "dpo")
+    shutil.rmtree(root / "sources" / "tdnn")  # gone too, but nobody wrote anything in its folder
+    summary = build_course(settings)
+    assert [p.name for p in (root / "content" / "dpo").rglob("*")] == ["essay.md"]
+    assert not (root / "content" / "tdnn").exists()
+    assert tdnn_files <= set(summary.removed)
+    assert root / "content" / "dpo" / "report.md" in summary.removed
+
+
+def test_the_hash_marker_tells_our_text_from_an_edit_and_ignores_markers_quoted_in_notes():
+    page = compose("# Title\n\nBody [p. 1](paper.pdf#page=1)\n")
+    assert split_page(page)[0] == "# Title\n\nBody [p. 1](paper.pdf#page=1)\n"
+    assert split_page(page.replace("Body", "Bodies"))[0] is None
+    quoted = page.replace(NOTES_END, "<!-- coursewiki:generated sha256=" + "0" * 64 + " -->\n" + NOTES_END)
+    ours, notes = split_page(quoted)
+    assert ours == "# Title\n\nBody [p. 1](paper.pdf#page=1)\n"
+    assert "0" * 64 in notes
