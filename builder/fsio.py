@@ -40,3 +40,15 @@ def copy_atomic(source: Path, target: Path) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def remove_leftover_temps(folder: Path) -> int:
+    """Delete temp files a killed build left behind (its renames never happened). Only our own
+    names: a dot, the target's name, a random part, `.tmp`."""
+    removed = 0
+    if folder.is_dir():
+        for path in folder.rglob(".*.tmp"):
+            if path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed

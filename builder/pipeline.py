@@ -21,7 +21,7 @@ from .analyse.related import related_pairs
 from .cache import Cache, StageRun, digest_text
 from .config import CourseSettings
 from .errors import CoursewikiError, PairError
-from .fsio import copy_atomic, write_atomic
+from .fsio import copy_atomic, remove_leftover_temps, write_atomic
 from .ingest.figures import FigureSet, figures_of
 from .ingest.keyframes import grab_frames
 from .ingest.paper import ingest_paper
@@ -88,6 +88,8 @@ class BuildSummary:
 
 def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> BuildSummary:
     reporter = reporter or Reporter()
+    for folder in (settings.content_dir, settings.cache_dir):
+        remove_leftover_temps(folder)
     cache = Cache(settings.cache_dir)
     glossary = load_glossary()
     glossary_by_id = {t.id: t for t in glossary}
