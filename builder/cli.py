@@ -75,6 +75,8 @@ def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, devi
     except CoursewikiError as err:
         _fail(err, verbose)
     for failure in summary.failed:
+        if verbose and failure.slug in summary.tracebacks:
+            click.echo(summary.tracebacks[failure.slug].rstrip(), err=True)
         click.echo(f"error: {failure.message}", err=True)
     for slug, check in summary.validations.items():
         for problem in check.problems:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -72,6 +73,7 @@ class BuildSummary:
     written: list[Path] = field(default_factory=list)
     validations: dict[str, Validation] = field(default_factory=dict)
     left_alone: list[PageOutcome] = field(default_factory=list)
+    tracebacks: dict[str, str] = field(default_factory=dict)  # shown with -v -v
     removed: list[Path] = field(default_factory=list)
 
     def ran(self, stage: str) -> list[StageRun]:
@@ -88,6 +90,8 @@ class BuildSummary:
 
 def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> BuildSummary:
     reporter = reporter or Reporter()
+    if settings.content_dir.exists() and not settings.content_dir.is_dir():
+        raise CoursewikiError(f"{settings.content_dir}: is a file, not a folder; move it away or pass --content")
     for folder in (settings.content_dir, settings.cache_dir):
         remove_leftover_temps(folder)
     cache = Cache(settings.cache_dir)
@@ -104,6 +108,12 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
             results.append(_build_pair(pair, settings, cache, matcher, embedder, glossary_digest, reporter))
         except CoursewikiError as err:
             summary.failed.append(PairFailure(pair.slug, str(err)))
+            summary.tracebacks[pair.slug] = traceback.format_exc()
+        except OSError as err:  # the cache or a scratch file could not be written: disk full, permissions
+            where = err.filename or settings.cache_dir
+            summary.failed.append(PairFailure(pair.slug, f"{where}: cannot write while building {pair.folder.name} "
+                                                         f"({err.strerror or err}; free some space or fix permissions)"))
+            summary.tracebacks[pair.slug] = traceback.format_exc()
     _link_related(results, glossary_by_id)
     for result in results:
         try:
@@ -111,8 +121,9 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
             summary.validations[result.source.slug] = check
             summary.built.append(result.source.slug)
         except OSError as err:
-            summary.failed.append(PairFailure(result.source.slug, f"{settings.content_dir / result.source.slug}: "
+            summary.failed.append(PairFailure(result.source.slug, f"{err.filename or settings.content_dir / result.source.slug}: "
                                                                   f"cannot write ({err.strerror or err})"))
+            summary.tracebacks[result.source.slug] = traceback.format_exc()
     built = [r for r in results if r.source.slug in summary.built]
     failures = [f.message for f in summary.failed]
     site_pages = {
@@ -127,7 +138,10 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     except OSError as err:
         summary.failed.append(PairFailure("(site)", f"{settings.content_dir}: cannot write ({err.strerror or err})"))
     summary.runs = list(cache.log)
-    cache.write_log()
+    try:
+        cache.write_log()
+    except OSError:
+        pass  # the log is for tests and curious users; a full disk has already been reported
     return summary
 
 

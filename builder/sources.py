@@ -38,9 +38,14 @@ def discover_pairs(sources_dir: Path) -> tuple[list[PairSource], list[PairFailur
     failures: list[PairFailure] = []
     seen: dict[str, Path] = {}
     for folder in sorted(p for p in sources_dir.iterdir() if not p.name.startswith((".", "_"))):
+        slug = slugify(folder.name)
+        link_problem = _link_problem(folder, sources_dir)
+        if link_problem:
+            failures.append(PairFailure(slug, str(PairError(folder, link_problem, "point it at a pair folder "
+                                                                                  "outside sources/, or remove it"))))
+            continue
         if not folder.is_dir():
             continue
-        slug = slugify(folder.name)
         try:
             if slug in seen:
                 raise PairError(folder, f"gives the same page name '{slug}' as {seen[slug].name}",
@@ -54,6 +59,21 @@ def discover_pairs(sources_dir: Path) -> tuple[list[PairSource], list[PairFailur
     return pairs, failures
 
 
+def _link_problem(entry: Path, sources_dir: Path) -> str | None:
+    """A symbolic link that loops, dangles or points back into sources/ would make a pair of
+    itself or of the whole course: say so instead of guessing."""
+    if not entry.is_symlink():
+        return None
+    try:
+        target = entry.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "is a symbolic link that loops or points nowhere"
+    sources = sources_dir.resolve()
+    if target == sources or sources.is_relative_to(target) or (target.is_dir() and target.parent == sources):
+        return f"is a symbolic link back into the sources folder ({target})"
+    return None
+
+
 def read_pair(folder: Path, slug: str) -> PairSource:
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     pdfs = [p for p in files if p.suffix.lower() == ".pdf"]
@@ -64,6 +84,10 @@ def read_pair(folder: Path, slug: str) -> PairSource:
         raise PairError(folder, f"{len(pdfs)} PDFs found ({', '.join(p.name for p in pdfs)})",
                         "keep exactly one paper per pair folder")
     if not talks:
+        others = [p.name for p in files if p.suffix.lower() not in (".pdf", ".yml", ".yaml", ".md", ".txt")]
+        if others:
+            raise PairError(folder / others[0], "is not a talk format coursewiki reads",
+                            f"convert it, e.g. ffmpeg -i '{others[0]}' talk.mp4; readable: {', '.join(TALK_SUFFIXES)}")
         raise PairError(folder, "no talk video or audio found",
                         f"add one file ending in {', '.join(TALK_SUFFIXES)}")
     if len(talks) > 1:
