@@ -2,10 +2,12 @@
 sentence of the paper or talk followed by its anchor (PDF page or talk time). No LLM needed."""
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
-from ..models import GlossaryTerm, Paper, PairResult, Passage, TermUse
+from ..models import GlossaryTerm, Paper, PairResult, Passage, Section, TermUse
 from .markdown import escape_md, format_time, glossary_link, page_link, time_link
 
 SUMMARY_PARTS = [
@@ -19,29 +21,126 @@ SUMMARY_PARTS = [
 CONCLUSION_SECTION = re.compile(r"conclusion|discussion|summary", re.I)
 FRONT_SECTIONS = re.compile(r"^(abstract|(\d+\s+)?introduction)$", re.I)
 MAX_TERMS = 12
-USES_PER_TERM = 2
 SUPPLEMENTS_PER_CHAPTER = 4
+SKIPPED_SECTIONS = re.compile(r"^(references|bibliography|acknowledge?ments?|appendix|appendices|author contributions|"
+                              r"broader impacts?|checklist)\b", re.I)
+LEADING_CONNECTIVE = re.compile(r"^(however|moreover|furthermore|in addition|additionally|also|thus|therefore|hence|"
+                                r"consequently|finally|second|secondly|third|thirdly|first|firstly|then|instead|"
+                                r"in particular|specifically|similarly|likewise|indeed|notably),\s+(?=[a-z])", re.I)
+STOPWORDS = frozenset("""a an the of to in on for and or but is are was were be been being by with as at from that this
+these those it its we our their they which who whom can may might will would should could not no than then so such
+into over under between both each more most other some any all also only very via per using used use based show shows
+shown paper work method methods approach model models result results table figure section et al""".split())
+
+
+@dataclass(frozen=True)
+class LengthTarget:
+    """How long a report should be: words for English, characters (字) for Chinese."""
+    low: int = 2000
+    high: int = 3000
+    unit: str = "words"
+
+    @classmethod
+    def parse(cls, text: str, language: str = "en") -> "LengthTarget":
+        match = re.fullmatch(r"\s*(\d+)\s*[-–:]\s*(\d+)\s*", text)
+        if not match or int(match[1]) > int(match[2]) or int(match[2]) == 0:
+            raise ValueError(f"'{text}' is not a length range like 2000-3000")
+        return cls(int(match[1]), int(match[2]), "characters" if language.startswith("zh") else "words")
+
+
+@dataclass(frozen=True)
+class Detail:
+    """How much of the paper one report quotes; the writer raises it until the length target is met."""
+    summary_per_part: int
+    per_section: int
+    uses_per_term: int
+    terms: int
+
+
+DETAIL_LEVELS = [Detail(2, 1, 1, 5), Detail(2, 1, 2, 6), Detail(3, 1, 2, 8), Detail(3, 2, 2, 10),
+                 Detail(4, 2, 3, 12), Detail(4, 3, 3, 12), Detail(5, 4, 3, 12), Detail(5, 5, 4, 12),
+                 Detail(6, 6, 4, 12), Detail(6, 8, 5, 12)]
+
+
+def tidy(sentence: str) -> str:
+    """A sentence lifted out of its paragraph reads better without a connective that pointed back
+    to the sentence before it ("However, ..."); the words that carry the claim stay as printed."""
+    stripped = LEADING_CONNECTIVE.sub("", sentence, count=1)
+    return stripped[:1].upper() + stripped[1:] if stripped != sentence else sentence
 
 
 def quote_passage(passage: Passage) -> str:
-    return f"{escape_md(passage.text)} {page_link(passage.page_no)}"
+    return f"{escape_md(tidy(passage.text))} {page_link(passage.page_no)}"
 
 
-def choose_summary(paper: Paper) -> dict[str, list[Passage]]:
+def content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z][a-z0-9-]{2,}", text.lower()) if w not in STOPWORDS}
+
+
+def centrality(passages: list[Passage]) -> dict[str, float]:
+    """How much each sentence shares the paper's recurring vocabulary (a TextRank-like score on
+    word overlap, weighted by rarity): central sentences state what the paper is about."""
+    words = {p.id: content_words(p.text) for p in passages}
+    frequency = Counter(w for ws in words.values() for w in ws)
+    count = max(1, len(passages))
+    scores = {}
+    for p in passages:
+        ws = words[p.id]
+        weight = sum(math.log(1 + frequency[w]) * math.log(count / frequency[w] + 1) for w in ws if frequency[w] > 1)
+        scores[p.id] = weight / math.sqrt(len(ws) + 4)
+    return scores
+
+
+def choose_summary(paper: Paper, per_part: int = 3, scores: dict[str, float] | None = None) -> dict[str, list[Passage]]:
     """Sentences for goal / method / findings from the abstract and introduction (cue phrases,
-    earliest first), and conclusions from the conclusion section."""
+    the most central first, then in reading order), and conclusions from the conclusion section."""
+    scores = scores if scores is not None else centrality(paper.passages)
     front = [p for p in paper.passages if FRONT_SECTIONS.match(p.section.strip())] or paper.passages[:40]
     used: set[str] = set()
+    seen_text: set[str] = set()
     chosen: dict[str, list[Passage]] = {}
+
+    def pick(candidates: list[Passage], limit: int) -> list[Passage]:
+        fresh = [p for p in candidates if p.id not in used and p.text not in seen_text]
+        best = sorted(sorted(fresh, key=lambda p: -scores.get(p.id, 0))[:limit], key=lambda p: int(p.id[1:]))
+        used.update(p.id for p in best)
+        seen_text.update(p.text for p in best)
+        return best
+
     for name, cue, limit in SUMMARY_PARTS:
-        picks = [p for p in front if p.id not in used and cue.search(p.text)][:limit]
-        used.update(p.id for p in picks)
-        chosen[name] = picks
-    closing = [p for p in paper.passages if CONCLUSION_SECTION.search(p.section) and p.id not in used][:4]
-    chosen["Conclusions"] = closing
+        chosen[name] = pick([p for p in front if cue.search(p.text)], max(1, per_part * limit // 3))
+    chosen["Conclusions"] = pick([p for p in paper.passages if CONCLUSION_SECTION.search(p.section)], per_part + 1)
     if not any(chosen.values()):
-        chosen["Research goal"] = front[:3]
+        chosen["Research goal"] = pick(front, 3)
     return chosen
+
+
+def section_walk(paper: Paper, per_section: int, scores: dict[str, float], skip: set[str]) -> list[tuple[str, list[Passage]]]:
+    """For each top-level section, its most central sentences in reading order: a guided tour."""
+    tops: dict[str, Section] = {}
+    top_of: dict[str, str] = {}
+    current_top = ""
+    for section in paper.sections:
+        if section.level <= 1 or not current_top:
+            current_top = section.heading
+            tops[current_top] = section
+        top_of[section.heading] = current_top
+    grouped: dict[str, list[Passage]] = defaultdict(list)
+    for passage in paper.passages:
+        top = top_of.get(passage.section)
+        if top and not SKIPPED_SECTIONS.match(tops[top].title) and passage.id not in skip:
+            grouped[top].append(passage)
+    tour = []
+    for heading, section in tops.items():
+        candidates, seen = [], set()
+        for p in grouped.get(heading, []):
+            if p.text not in seen:
+                seen.add(p.text)
+                candidates.append(p)
+        best = sorted(candidates, key=lambda p: -scores.get(p.id, 0))[:per_section]
+        if best:
+            tour.append((heading, sorted(best, key=lambda p: int(p.id[1:]))))
+    return tour
 
 
 def key_terms(uses: list[TermUse], glossary: dict[str, GlossaryTerm]) -> list[str]:
@@ -53,18 +152,51 @@ def key_terms(uses: list[TermUse], glossary: dict[str, GlossaryTerm]) -> list[st
     return [t for t in ranked if paper_counts[t] + talk_counts[t] >= 2][:MAX_TERMS]
 
 
-def write_report(result: PairResult, glossary: dict[str, GlossaryTerm], video_name: str | None) -> str:
+def write_report(result: PairResult, glossary: dict[str, GlossaryTerm], video_name: str | None,
+                 length: LengthTarget = LengthTarget()) -> str:
+    """The report at the least detail that reaches the length target (or the most the paper has)."""
+    scores = centrality(result.paper.passages)
+    best = None
+    for detail in DETAIL_LEVELS:
+        text = _report_at(result, glossary, video_name, detail, scores)
+        size = report_length(text, length.unit)
+        if size > length.high and best is not None:
+            break
+        best = text
+        if size >= length.low:
+            break
+    return best
+
+
+def report_length(markdown: str, unit: str = "words") -> int:
+    """Words (or CJK characters) a reader sees: link targets, markup and escapes do not count."""
+    text = re.sub(r"\]\([^)]*\)", "]", markdown)
+    text = re.sub(r"\{[^}]*\}|!\[|&nbsp;|\\|[*#|>`\[\]]", " ", text)
+    if unit == "characters":
+        return len(re.findall(r"[\u4e00-\u9fff\u3400-\u4dbf]", text)) + len(re.findall(r"[A-Za-z0-9]+", text))
+    return len(re.findall(r"[\w'’-]+", text))
+
+
+def _report_at(result: PairResult, glossary: dict[str, GlossaryTerm], video_name: str | None, detail: Detail,
+               scores: dict[str, float]) -> str:
     paper, meta, transcript, analysis = result.paper, result.paper.meta, result.transcript, result.analysis
     title = meta.value("title") or result.source.slug
     lines = [f"# Reading report: {escape_md(title)}", ""]
     lines += _basic_information(result, video_name)
     lines += ["## 2. Core summary", ""]
-    summary = choose_summary(paper)
+    summary = choose_summary(paper, detail.summary_per_part, scores)
     for part, passages in summary.items():
         if passages:
             lines += [f"### {part}", "", " ".join(quote_passage(p) for p in passages), ""]
+    quoted = {p.id for ps in summary.values() for p in ps}
+    tour = section_walk(paper, detail.per_section, scores, quoted)
+    if tour:
+        lines += ["### Section by section", "",
+                  "The most central sentences of each part of the paper, in reading order.", ""]
+        for heading, passages in tour:
+            lines += [f"**{escape_md(heading)}**: " + " ".join(quote_passage(p) for p in passages), ""]
     lines += ["## 3. Key techniques", ""]
-    terms = key_terms(analysis.term_uses, glossary)
+    terms = key_terms(analysis.term_uses, glossary)[:detail.terms]
     if not terms:
         lines += ["No course glossary term is used often enough in this paper to explain here.", ""]
     uses_by_term: dict[str, list[TermUse]] = defaultdict(list)
@@ -75,8 +207,8 @@ def write_report(result: PairResult, glossary: dict[str, GlossaryTerm], video_na
         term = glossary[term_id]
         lines += [f"### {escape_md(term.label)}", "",
                   f"**Definition** ({glossary_link(term_id, 'course glossary')}): {escape_md(term.definition)}", ""]
-        in_paper = _distinct([u for u in uses_by_term[term_id] if u.page_no is not None])[:USES_PER_TERM]
-        in_talk = _distinct([u for u in uses_by_term[term_id] if u.start_s is not None])[:USES_PER_TERM]
+        in_paper = _distinct([u for u in uses_by_term[term_id] if u.page_no is not None])[:detail.uses_per_term]
+        in_talk = _distinct([u for u in uses_by_term[term_id] if u.start_s is not None])[:detail.uses_per_term]
         if in_paper:
             lines += ["**In the paper:**", ""]
             lines += [f"- {escape_md(u.text)} {page_link(u.page_no)}" for u in in_paper] + [""]
@@ -150,6 +282,7 @@ def _basic_information(result: PairResult, video_name: str | None) -> list[str]:
     add("Venue", "venue")
     add("Year", "year")
     add("Field", "field_of_study")
+    add("Keywords", "keywords")
     if meta.arxiv_id:
         full = f"{meta.arxiv_id.value}{meta.value('arxiv_version', '')}"
         rows.append(f"| arXiv | [arXiv:{escape_md(full)}](https://arxiv.org/abs/{full}) | {page_link(meta.arxiv_id.page_no)} |")

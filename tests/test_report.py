@@ -1,0 +1,81 @@
+"""Reading reports for every real paper: all parts there, every quoted sentence anchored to the page
+it is printed on, and the length inside the target."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from builder.config import CourseSettings
+from builder.pipeline import build_course
+from builder.write.markdown import escape_md, page_link
+from builder.write.report import LengthTarget, centrality, choose_summary, report_length, tidy
+from builder.write.validate import validate_markdown
+from conftest import PAPERS, SPEECH, course_root, make_pair
+
+NAMES = sorted(p.stem for p in PAPERS.glob("*.pdf"))
+PARTS = ["## 1. Basic information", "## 2. Core summary", "## 3. Key techniques", "## 4. Video supplementary points",
+         "## 5. Summary and takeaways for a beginner"]
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory, shared_cache):
+    """Every real paper with the same real speech clip (transcribed once: the cache key is its content)."""
+    root = course_root(tmp_path_factory.mktemp("reports"))
+    for name in NAMES:
+        make_pair(root / "sources", name, PAPERS / f"{name}.pdf", SPEECH / "jfk.flac")
+    settings = CourseSettings.for_root(root, cache_dir=shared_cache)
+    summary = build_course(settings)
+    assert sorted(summary.built) == NAMES, summary.failed
+    from builder.ingest.paper import ingest_paper
+    return {name: ((root / "content" / name / "report.md").read_text(encoding="utf-8"),
+                   ingest_paper(PAPERS / f"{name}.pdf")) for name in NAMES}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_report_has_all_parts_in_order_and_the_default_length(reports, name):
+    report, _ = reports[name]
+    positions = [report.find(part) for part in PARTS]
+    assert -1 not in positions and positions == sorted(positions)
+    words = report_length(report.split("<!-- coursewiki:generated")[0])
+    assert 2000 <= words <= 3000, f"{name}: {words} words"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_quoted_paper_sentence_carries_the_page_it_is_printed_on(reports, name):
+    report, paper = reports[name]
+    quoted = 0
+    for passage in paper.passages:
+        text = escape_md(tidy(passage.text))
+        at = report.find(text + " ")
+        if at == -1:
+            continue
+        quoted += 1
+        following = report[at + len(text) + 1:]
+        assert following.startswith(page_link(passage.page_no)), (passage.text, following[:40])
+    assert quoted >= 20
+    check = validate_markdown(report, paper.page_count, 11.0, None)
+    assert check.ok, check.problems
+
+
+def test_summary_sentences_are_distinct_and_central_ones_come_first(reports):
+    _, paper = reports["dpo"]
+    chosen = choose_summary(paper, 3, centrality(paper.passages))
+    texts = [p.text for ps in chosen.values() for p in ps]
+    assert len(texts) == len(set(texts)) and len(texts) >= 8
+    assert any("preference" in t.lower() for t in chosen["Research goal"] + chosen["Method"])
+
+
+def test_connectives_that_point_back_are_dropped_but_the_claim_is_kept():
+    assert tidy("However, the model overfits quickly.") == "The model overfits quickly."
+    assert tidy("However the results hold.") == "However the results hold."
+    assert tidy("In addition, we train a reward model.") == "We train a reward model."
+
+
+def test_length_targets_parse_words_or_chinese_characters():
+    assert LengthTarget.parse("1500-2500") == LengthTarget(1500, 2500, "words")
+    assert LengthTarget.parse("3000-5000", "zh").unit == "characters"
+    assert report_length("直接偏好优化 DPO [p.&nbsp;3](paper.pdf#page=3)", "characters") == 6 + 1 + 2
+    with pytest.raises(ValueError):
+        LengthTarget.parse("3000-2000")
+    assert re.search("words", str(LengthTarget()))
