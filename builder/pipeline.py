@@ -31,6 +31,8 @@ from .sources import discover_pairs
 from .write.markdown import PDF_NAME
 from .write.pages import subtitles, write_glossary, write_index, write_talk
 from .write.report import write_report
+from .write.site import (ABBREVIATIONS, TAGS_PAGE, abbreviations, front_matter, load_formulas, mathjax_files,
+                         write_tags_page)
 from .write.validate import Validation, validate_markdown, validation_line
 
 def code_digest(*names: str) -> str:
@@ -112,11 +114,16 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     failures = [f.message for f in summary.failed]
     site_pages = {
         settings.content_dir / "index.md": write_index(settings.course_title, built, failures),
-        settings.content_dir / "glossary.md": write_glossary(glossary, built),
+        settings.content_dir / "glossary.md": write_glossary(glossary, built, load_formulas()),
+        settings.content_dir / TAGS_PAGE: write_tags_page(),
+        settings.content_dir / ABBREVIATIONS: abbreviations(glossary),
     }
     for path, text in site_pages.items():
         if write_atomic(path, text):
             summary.written.append(path)
+    for name, source in mathjax_files().items():
+        if copy_atomic(source, settings.content_dir / name):
+            summary.written.append(settings.content_dir / name)
     summary.runs = list(cache.log)
     cache.write_log()
     return summary
@@ -224,7 +231,7 @@ def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str
         files[folder / name] = png
     report = write_report(result, glossary, video)
     check = validate_markdown(report, result.paper.page_count, result.transcript.duration_s, set(glossary))
-    files[folder / "report.md"] = _with_validation(report, check)
+    files[folder / "report.md"] = front_matter(result.source.config.tags) + _with_validation(report, check)
     files[folder / "talk.md"] = write_talk(result, video, "talk.vtt", glossary)
     for path, data in files.items():
         if write_atomic(path, data):

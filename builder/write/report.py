@@ -6,7 +6,8 @@ import re
 from collections import Counter, defaultdict
 
 from ..models import GlossaryTerm, Paper, PairResult, Passage, TermUse
-from .markdown import escape_md, format_time, glossary_link, page_link, time_link
+from .markdown import escape_md, escape_md_math, format_time, glossary_link, page_link, time_link
+from .site import local_player, related_box
 
 SUMMARY_PARTS = [
     ("Research goal", re.compile(r"\b(in this (paper|work)|we (propose|introduce|present|study|address|investigate|aim)|"
@@ -24,7 +25,7 @@ SUPPLEMENTS_PER_CHAPTER = 4
 
 
 def quote_passage(passage: Passage) -> str:
-    return f"{escape_md(passage.text)} {page_link(passage.page_no)}"
+    return f"{escape_md_math(passage.text)} {page_link(passage.page_no)}"
 
 
 def choose_summary(paper: Paper) -> dict[str, list[Passage]]:
@@ -79,7 +80,7 @@ def write_report(result: PairResult, glossary: dict[str, GlossaryTerm], video_na
         in_talk = _distinct([u for u in uses_by_term[term_id] if u.start_s is not None])[:USES_PER_TERM]
         if in_paper:
             lines += ["**In the paper:**", ""]
-            lines += [f"- {escape_md(u.text)} {page_link(u.page_no)}" for u in in_paper] + [""]
+            lines += [f"- {escape_md_math(u.text)} {page_link(u.page_no)}" for u in in_paper] + [""]
         figure = _figure_for(term, paper, shown_figures)
         if figure is not None:
             shown_figures.add(figure.label)
@@ -103,12 +104,7 @@ def write_report(result: PairResult, glossary: dict[str, GlossaryTerm], video_na
                 lines += [f"- {time_link(s.start_s, video_name)} {escape_md(s.text)}" for s in picks] + [""]
     lines += _takeaways(result, summary, terms, glossary)
     if result.related:
-        lines += ["## Related pages", ""]
-        for link in result.related:
-            reason = f"both use: {', '.join(escape_md(t) for t in link.shared_terms)}" if link.shared_terms \
-                else f"similar topic (similarity {link.score:.2f})"
-            lines.append(f"- [{escape_md(link.title)}](../{link.slug}/report.md): {reason}")
-        lines.append("")
+        lines += ["## Related pages", "", *related_box(result.related)]
     return "\n".join(lines)
 
 
@@ -159,6 +155,10 @@ def _basic_information(result: PairResult, video_name: str | None) -> list[str]:
     if result.transcript and video_name:
         rows.append(f"| Talk | [talk notes](talk.md) ({format_time(result.transcript.duration_s)}) | |")
     lines = ["## 1. Basic information", "", "| | | Source |", "|---|---|---|", *rows, ""]
+    if result.transcript and video_name:
+        language = result.transcript.language or "en"
+        lines += ['??? example "Watch the talk"', "",
+                  *("    " + line for line in local_player(video_name, "talk.vtt", language)), ""]
     if paper.missing_fields:
         lines += [f"Not stated in the PDF, so left empty rather than guessed: {', '.join(paper.missing_fields)}.", ""]
     return lines
