@@ -30,8 +30,9 @@ def escape_md(text: str) -> str:
 
 
 # TeX between single dollars, as arXiv abstracts and some papers' text carry it. Pandoc's rule keeps
-# prices out: no space just inside either dollar, and no digit right after the closing one.
-_TEX_SPAN = re.compile(r"(?<![\\$])\$(?![\s$])(?P<tex>[^$\n]{1,300}?)(?<![\s\\])\$(?![\d$])")
+# prices out: no space just inside either dollar, and no digit right after the closing one. No
+# backticks inside: a code span would be parsed before the math.
+_TEX_SPAN = re.compile(r"(?<![\\$])\$(?![\s$])(?P<tex>[^$`\n]{1,300}?)(?<![\s\\])\$(?![\d$])")
 
 
 def escape_md_math(text: str) -> str:
