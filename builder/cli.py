@@ -150,6 +150,27 @@ def accept(root, verbose, quiet, pages, take_all, content, cache_dir):
     sys.exit(1 if failed else 0)
 
 
+@main.command(help="Serve the built site (ROOT/site, from `mkdocs build`) with HTTP range requests, which "
+              "the talk player needs to seek; `mkdocs serve` does not answer them.")
+@click.option("--root", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Course folder holding site/.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(root, port, host):
+    from .serve import make_server
+    site = Path(root) / "site"
+    if not (site / "index.html").is_file():
+        _fail(CoursewikiError(f"{site}: no built site; run `coursewiki build && mkdocs build` first"), 0)
+    server = make_server(site, host, port, verbose=True)
+    click.echo(f"serving {site} at http://{host}:{server.server_address[1]}/ (Ctrl+C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 def _fail(err: Exception, verbose: int) -> None:
     if verbose:
         traceback.print_exc()

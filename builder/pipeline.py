@@ -33,6 +33,8 @@ from .sources import discover_pairs
 from .write.markdown import PDF_NAME
 from .write.pages import subtitles, write_glossary, write_index, write_talk
 from .write.report import write_report
+from .write.site import (ABBREVIATIONS, TAGS_PAGE, abbreviations, front_matter, load_formulas, mathjax_files,
+                         write_tags_page)
 from .write.student_notes import PageOutcome, generated_part, publish_page, split_page
 from .write.validate import Validation, validate_markdown, validation_line
 
@@ -128,11 +130,18 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     failures = [f.message for f in summary.failed]
     site_pages = {
         "index.md": write_index(settings.course_title, built, failures),
-        "glossary.md": write_glossary(glossary, built),
+        "glossary.md": write_glossary(glossary, built, load_formulas()),
+        TAGS_PAGE: write_tags_page(),
     }
     try:
         for name, text in site_pages.items():
             _publish(settings, name, text, summary)
+        # appended to every page by pymdownx.snippets, so it must stay bare: no notes section
+        if write_atomic(settings.content_dir / ABBREVIATIONS, abbreviations(glossary)):
+            summary.written.append(settings.content_dir / ABBREVIATIONS)
+        for name, source in mathjax_files().items():
+            if copy_atomic(source, settings.content_dir / name):
+                summary.written.append(settings.content_dir / name)
         keep = {p.slug for p in pairs} | {f.slug for f in summary.failed}
         summary.removed = remove_stale_pairs(settings.content_dir, keep)
     except OSError as err:
@@ -253,7 +262,8 @@ def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str
             written.append(path)
     summary.written += written
     slug = result.source.slug
-    _publish(settings, f"{slug}/report.md", _with_validation(report, check), summary)
+    _publish(settings, f"{slug}/report.md", front_matter(result.source.config.tags) + _with_validation(report, check),
+             summary)
     _publish(settings, f"{slug}/talk.md", write_talk(result, video, "talk.vtt", glossary), summary)
     return written, check
 

@@ -29,6 +29,35 @@ def escape_md(text: str) -> str:
     return "".join(out)
 
 
+# TeX between single dollars, as arXiv abstracts and some papers' text carry it. Pandoc's rule keeps
+# prices out: no space just inside either dollar, and no digit right after the closing one. No
+# backticks inside: a code span would be parsed before the math.
+_TEX_SPAN = re.compile(r"(?<![\\$])\$(?![\s$])(?P<tex>[^$`\n]{1,300}?)(?<![\s\\])\$(?![\d$])")
+
+
+def escape_md_math(text: str) -> str:
+    """Like `escape_md`, but TeX spans (`$x^2$`) stay math for pymdownx.arithmatex.
+
+    The TeX reaches the page only as text inside `<span class="arithmatex">` (html-escaped by the
+    renderer) and MathJax typesets it in safe mode, so a span cannot carry markup."""
+    text = _CONTROL.sub(" ", str(text))
+    text = re.sub(r"\s+", " ", text).strip()
+    out, last = [], 0
+    for match in _TEX_SPAN.finditer(text):
+        if not re.search(r"[\\^_{}=]|^[A-Za-z]$", match["tex"]):
+            continue
+        out += [_escape_keeping_spaces(text[last:match.start()]), f"${match['tex']}$"]
+        last = match.end()
+    out.append(_escape_keeping_spaces(text[last:]))
+    return "".join(out)
+
+
+def _escape_keeping_spaces(text: str) -> str:
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() and text.strip() else ""
+    return lead + escape_md(text) + trail
+
+
 def escape_attr(text: str) -> str:
     return html.escape(re.sub(r"\s+", " ", str(text)).strip(), quote=True)
 

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from ..models import GlossaryTerm, PairResult, Transcript
 from .markdown import escape_attr, escape_md, format_time, glossary_link, page_link, time_link
+from .site import display_math, tag_anchor
 
 
 def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossary: dict[str, GlossaryTerm]) -> str:
@@ -34,7 +35,8 @@ def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossar
     return "\n".join(lines) + "\n"
 
 
-def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult]) -> str:
+def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult],
+                   formulas: dict[str, str] | None = None) -> str:
     uses = defaultdict(lambda: defaultdict(list))
     for result in results:
         for use in result.analysis.term_uses:
@@ -49,6 +51,8 @@ def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult]) -> s
         heading = escape_md(term.label)
         lines += [f"## {heading} · {escape_md(term.zh)} {{ #{term.id} }}", "",
                   escape_md(term.definition), "", escape_md(term.definition_zh), ""]
+        if formulas and formulas.get(term.id):
+            lines += [display_math(formulas[term.id]), ""]
         aliases = [a for a in [*term.aliases, *term.aliases_zh] if a]
         if aliases:
             lines += [f"*Also called:* {', '.join(escape_md(a) for a in aliases)}", ""]
@@ -81,32 +85,49 @@ def _video_name(result: PairResult) -> str:
 
 
 def write_index(course_title: str, results: list[PairResult], failures: list[str]) -> str:
+    """The home page: one Material grid card per pair, newest first (year, then title)."""
     lines = [f"# {escape_md(course_title)}", "",
              f"{len(results)} papers with their talks. Each has a reading report whose every sentence links to "
              "the PDF page or talk moment it comes from, and talk notes with chapters and a transcript; "
-             "the [glossary](glossary.md) links them all.", ""]
+             "the [glossary](glossary.md) links them all, and the [tags](tags.md) group them.", ""]
     def sort_key(r: PairResult):
         return (-(r.paper.meta.value("year") or 0), (r.paper.meta.value("title") or r.source.slug).lower())
-    for result in sorted(results, key=sort_key):
-        meta = result.paper.meta
-        title = meta.value("title") or result.source.slug
-        authors = meta.value("authors") or []
-        byline = ", ".join(authors[:4]) + (" et al." if len(authors) > 4 else "")
-        where = " ".join(str(v) for v in (meta.value("venue") or "", "" if meta.value("venue") else meta.value("year") or "") if v)
-        lines += [f"## [{escape_md(title)}]({result.source.slug}/report.md)", ""]
-        info = " · ".join(x for x in (escape_md(byline), escape_md(where)) if x)
-        if info:
-            lines += [info, ""]
-        links = [f"[reading report]({result.source.slug}/report.md)"]
-        if result.transcript:
-            links.append(f"[talk notes]({result.source.slug}/talk.md) ({format_time(result.transcript.duration_s)})")
-        lines += [" · ".join(links), ""]
-        if result.source.config.tags:
-            lines += ["Tags: " + ", ".join(escape_md(t) for t in result.source.config.tags), ""]
+    if results:
+        lines += ['<div class="grid cards" markdown>', ""]
+        for result in sorted(results, key=sort_key):
+            lines += _card(result)
+        lines += ["</div>", ""]
     if failures:
         lines += ["## Not built", "", "These pairs could not be built; run `coursewiki build` to see why.", ""]
         lines += [f"- {escape_md(f)}" for f in failures] + [""]
     return "\n".join(lines)
+
+
+def _card(result: PairResult) -> list[str]:
+    """One card: keyframe thumbnail, title, authors, venue and year, links, tags (each indented
+    four spaces: a card is one list item inside the grid)."""
+    meta, slug = result.paper.meta, result.source.slug
+    title = meta.value("title") or slug
+    authors = meta.value("authors") or []
+    byline = ", ".join(authors[:4]) + (" et al." if len(authors) > 4 else "")
+    venue, year = meta.value("venue") or "", meta.value("year")
+    where = f"{venue}, {year}" if venue and year and str(year) not in str(venue) else (venue or year or "")
+    body = []
+    thumb = next((c.keyframe for c in result.analysis.chapters if c.keyframe), None)
+    if thumb:
+        body += [f"[![Talk keyframe]({slug}/{thumb}){{ .coursewiki-thumb loading=lazy }}]({slug}/report.md)", ""]
+    body += [f"**[{escape_md(title)}]({slug}/report.md)**", "", "---", ""]
+    info = [x for x in (escape_md(byline), escape_md(where)) if x]
+    if info:
+        body += ["<br>".join(info), ""]
+    links = [f"[reading report]({slug}/report.md)"]
+    if result.transcript:
+        links.append(f"[talk notes]({slug}/talk.md) ({format_time(result.transcript.duration_s)})")
+    body += [" · ".join(links), ""]
+    tags = [t for t in result.source.config.tags if t.strip()]
+    if tags:
+        body += ["Tags: " + ", ".join(f"[{escape_md(t)}](tags.md#{tag_anchor(t)})" for t in tags), ""]
+    return [("-   " if n == 0 else "    ") + line if line else "" for n, line in enumerate(body)]
 
 
 def subtitles(transcript: Transcript, style: str) -> str:

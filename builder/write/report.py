@@ -8,7 +8,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ..models import GlossaryTerm, Paper, PairResult, Passage, Section, TermUse
-from .markdown import escape_md, format_time, glossary_link, page_link, time_link
+from .markdown import escape_md, escape_md_math, format_time, glossary_link, page_link, time_link
+from .site import local_player, related_box
 
 SUMMARY_PARTS = [
     ("Research goal", re.compile(r"\b(in this (paper|work)|we (propose|introduce|present|study|address|investigate|aim)|"
@@ -70,7 +71,7 @@ def tidy(sentence: str) -> str:
 
 
 def quote_passage(passage: Passage) -> str:
-    return f"{escape_md(tidy(passage.text))} {page_link(passage.page_no)}"
+    return f"{escape_md_math(tidy(passage.text))} {page_link(passage.page_no)}"
 
 
 def content_words(text: str) -> set[str]:
@@ -211,7 +212,7 @@ def _report_at(result: PairResult, glossary: dict[str, GlossaryTerm], video_name
         in_talk = _distinct([u for u in uses_by_term[term_id] if u.start_s is not None])[:detail.uses_per_term]
         if in_paper:
             lines += ["**In the paper:**", ""]
-            lines += [f"- {escape_md(u.text)} {page_link(u.page_no)}" for u in in_paper] + [""]
+            lines += [f"- {escape_md_math(u.text)} {page_link(u.page_no)}" for u in in_paper] + [""]
         figure = _figure_for(term, paper, shown_figures)
         if figure is not None:
             shown_figures.add(figure.label)
@@ -235,12 +236,7 @@ def _report_at(result: PairResult, glossary: dict[str, GlossaryTerm], video_name
                 lines += [f"- {time_link(s.start_s, video_name)} {escape_md(s.text)}" for s in picks] + [""]
     lines += _takeaways(result, summary, terms, glossary)
     if result.related:
-        lines += ["## Related pages", ""]
-        for link in result.related:
-            reason = f"both use: {', '.join(escape_md(t) for t in link.shared_terms)}" if link.shared_terms \
-                else f"similar topic (similarity {link.score:.2f})"
-            lines.append(f"- [{escape_md(link.title)}](../{link.slug}/report.md): {reason}")
-        lines.append("")
+        lines += ["## Related pages", "", *related_box(result.related)]
     return "\n".join(lines)
 
 
@@ -292,6 +288,10 @@ def _basic_information(result: PairResult, video_name: str | None) -> list[str]:
     if result.transcript and video_name:
         rows.append(f"| Talk | [talk notes](talk.md) ({format_time(result.transcript.duration_s)}) | |")
     lines = ["## 1. Basic information", "", "| | | Source |", "|---|---|---|", *rows, ""]
+    if result.transcript and video_name:
+        language = result.transcript.language or "en"
+        lines += ['??? example "Watch the talk"', "",
+                  *("    " + line for line in local_player(video_name, "talk.vtt", language)), ""]
     if paper.missing_fields:
         lines += [f"Not stated in the PDF, so left empty rather than guessed: {', '.join(paper.missing_fields)}.", ""]
     return lines

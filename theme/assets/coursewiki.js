@@ -8,6 +8,8 @@
     var player = document.querySelector("video.coursewiki-player");
     if (!match || !player) return;
     event.preventDefault();
+    var box = player.closest("details");  // the report keeps its player in a collapsed box
+    if (box) box.open = true;
     player.currentTime = parseFloat(match[1]);
     player.scrollIntoView({ behavior: "smooth", block: "center" });
     var playing = player.play();

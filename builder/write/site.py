@@ -1,0 +1,133 @@
+"""Site-wide files written beside the pages: the abbreviations behind the glossary tooltips, the tags
+page, the front matter that puts a report under its tags, and MathJax copied out of its Python
+package, so math renders on a site that never reaches a CDN."""
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pymdownx.slugs import slugify
+
+
+from ..errors import ConfigError
+from ..models import GlossaryTerm, RelatedLink
+from .markdown import escape_attr, escape_md
+
+# Relative to content/ (the MkDocs docs_dir). mkdocs.yml excludes includes/ from the pages and
+# appends the abbreviations to every page through pymdownx.snippets.
+ABBREVIATIONS = "includes/abbreviations.md"
+TAGS_PAGE = "tags.md"
+MATHJAX_DIR = "assets/mathjax"
+FORMULAS_FILE = "formulas.yml"
+_slugify = slugify(case="lower")
+
+# What of MathJax 3's es5 build the site needs: the TeX + CommonHTML bundle, the components it loads
+# on demand (safe mode, menu, assistive MathML, TeX extensions) and the fonts. About 3 MB of 24.
+MATHJAX_PARTS = ("tex-chtml.js", "ui", "a11y/assistive-mml.js", "input/tex/extensions",
+                 "output/chtml/fonts/woff-v2", "LICENSE")
+
+
+def abbreviations(glossary: list[GlossaryTerm]) -> str:
+    """`*[DPO]: ...` lines, so Material shows a tooltip wherever an abbreviation appears.
+
+    The abbr extension puts the text in a title attribute, where Markdown escapes would show as
+    backslashes; html-escaping (done again by the renderer) keeps it inert instead."""
+    lines = []
+    for term in sorted((t for t in glossary if t.abbr), key=lambda t: t.abbr):
+        abbr = re.sub(r"[\[\]\s]", "", term.abbr)
+        if abbr:
+            text = escape_attr(f"{term.term} ({term.zh}): {term.definition}")
+            lines.append(f"*[{abbr}]: {text}")
+    return "\n".join(lines) + "\n"
+
+
+def front_matter(tags: list[str]) -> str:
+    """YAML front matter for a page; the tags plugin lists the page under each tag."""
+    clean = [re.sub(r"\s+", " ", str(t)).strip() for t in tags]
+    clean = [t for t in dict.fromkeys(clean) if t]
+    if not clean:
+        return ""
+    return "---\n" + yaml.safe_dump({"tags": clean}, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+def tag_anchor(tag: str) -> str:
+    """The anchor of a tag on the tags page, as Material's tags plugin makes it by default."""
+    return "tag:" + _slugify(re.sub(r"\s+", " ", tag).strip(), "-")
+
+
+def write_tags_page() -> str:
+    """The tags index; Material's tags plugin fills in the marker with every tag and its pages."""
+    return ("# Tags\n\nEach paper's tags (from its `pair.yml`), with the reports that carry them.\n\n"
+            "<!-- material/tags -->\n")
+
+
+def load_formulas() -> dict[str, str]:
+    """Glossary term id -> a formula in TeX, written by us (trusted), shown on the glossary page."""
+    text = resources.files("builder.data").joinpath(FORMULAS_FILE).read_text(encoding="utf-8")
+    try:
+        rows = yaml.safe_load(text) or {}
+    except yaml.YAMLError as err:
+        raise ConfigError(f"builder/data/{FORMULAS_FILE}: not valid YAML ({err})") from err
+    if not isinstance(rows, dict):
+        raise ConfigError(f"builder/data/{FORMULAS_FILE}: expected 'term-id: formula' lines")
+    return {str(k): " ".join(str(v).split()) for k, v in rows.items()}
+
+
+def display_math(tex: str) -> str:
+    """A display formula for pymdownx.arithmatex (dollar syntax only, see mkdocs.yml)."""
+    return f"$$\n{tex.replace('$', '')}\n$$"
+
+
+def mathjax_root() -> Path:
+    """MathJax 3's es5 build as shipped by the `django-static-mathjax` wheel (a plain copy of
+    MathJax's release files; Django itself is not needed)."""
+    try:
+        root = resources.files("mathjax").joinpath("static", "mathjax", "es5")
+    except ModuleNotFoundError as err:
+        raise ConfigError("MathJax is missing: pip install django-static-mathjax") from err
+    root = Path(str(root))
+    if not (root / "tex-chtml.js").is_file():
+        raise ConfigError(f"{root}: no tex-chtml.js; reinstall django-static-mathjax")
+    return root
+
+
+def mathjax_files() -> dict[str, Path]:
+    """Site path (under content/) -> file in the MathJax package, for the parts the site loads."""
+    root = mathjax_root()
+    found: dict[str, Path] = {}
+    for part in MATHJAX_PARTS:
+        source = root / part if part != "LICENSE" else root.parent / "LICENSE"
+        files = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else [source]
+        for file in files:
+            if file.is_file():
+                name = file.relative_to(root).as_posix() if file.is_relative_to(root) else file.name
+                found[f"{MATHJAX_DIR}/{name}"] = file
+    return found
+
+
+def local_player(video_name: str, subtitles_name: str, language: str) -> list[str]:
+    """The talk's own file in an HTML5 player with its WebVTT subtitles; coursewiki.js seeks it
+    when a talk timestamp on the page is clicked."""
+    return [f'<video class="coursewiki-player" controls preload="metadata" width="100%" src="{escape_attr(video_name)}">',
+            f'  <track kind="subtitles" src="{escape_attr(subtitles_name)}" srclang="{escape_attr(language)}" '
+            'label="Transcript" default>',
+            "</video>"]
+
+
+RELATED_TERMS_SHOWN = 6
+
+
+def related_box(links: list[RelatedLink]) -> list[str]:
+    """An admonition listing related reports, each with why it is related."""
+    lines = ['!!! tip "Read next"', ""]
+    for link in links:
+        reasons = []
+        if link.shared_terms:
+            names = ", ".join(escape_md(t) for t in link.shared_terms[:RELATED_TERMS_SHOWN])
+            more = len(link.shared_terms) - RELATED_TERMS_SHOWN
+            reasons.append(f"both use {names}" + (f" and {more} more glossary terms" if more > 0 else ""))
+        reasons.append(f"topic similarity {link.score:.2f}")
+        lines.append(f"    - [{escape_md(link.title)}](../{link.slug}/report.md): {'; '.join(reasons)}")
+    return lines + [""]
