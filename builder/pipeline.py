@@ -14,6 +14,7 @@ from typing import Callable
 from . import __version__
 from .analyse.align import align_chapters, find_supplements
 from .analyse.chapters import build_chapters
+from .analyse.definitions import paper_vocabulary
 from .analyse.embed import Embedder
 from .analyse.glossary import TermMatcher, load_glossary
 from .analyse.related import related_pairs
@@ -178,12 +179,13 @@ def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, emb
     chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher)
     alignments = align_chapters(chapters, transcript.segments, segment_vectors, paper.passages, passage_vectors)
     supplements = find_supplements(chapters, transcript.segments, segment_vectors, passage_vectors)
-    uses = matcher.in_passages(paper.passages) + matcher.in_segments(transcript.segments)
+    passages, definitions, own_terms = paper_vocabulary(paper, matcher)
+    uses = matcher.in_passages(passages) + matcher.in_segments(transcript.segments)
     front = [i for i, p in enumerate(paper.passages) if p.section.lower().endswith(("abstract", "introduction"))]
     basis = passage_vectors[front] if front else passage_vectors
     paper_vector = [round(float(x), 6) for x in basis.mean(axis=0)] if len(basis) else []
     return PairAnalysis(term_uses=uses, chapters=chapters, alignments=alignments, supplements=supplements,
-                        paper_vector=paper_vector)
+                        paper_vector=paper_vector, definitions=definitions, paper_terms=own_terms)
 
 
 def _grab_keyframes(video: Path, analysis: PairAnalysis) -> Keyframes:
