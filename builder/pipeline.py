@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -17,7 +18,7 @@ from .analyse.chapters import build_chapters
 from .analyse.definitions import paper_vocabulary
 from .analyse.embed import Embedder
 from .analyse.glossary import TermMatcher, load_glossary
-from .analyse.related import related_pairs
+from .analyse.related import related_pairs, related_terms
 from .cache import Cache, StageRun, digest_text
 from .config import CourseSettings
 from .errors import CoursewikiError, PairError
@@ -113,7 +114,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     failures = [f.message for f in summary.failed]
     site_pages = {
         settings.content_dir / "index.md": write_index(settings.course_title, built, failures),
-        settings.content_dir / "glossary.md": write_glossary(glossary, built),
+        settings.content_dir / "glossary.md": write_glossary(glossary, built, _related_terms(glossary, built, embedder)),
     }
     for path, text in site_pages.items():
         if write_atomic(path, text):
@@ -197,10 +198,24 @@ def _grab_keyframes(video: Path, analysis: PairAnalysis) -> Keyframes:
 def _link_related(results: list[PairResult], glossary: dict[str, GlossaryTerm]) -> None:
     titles = {r.source.slug: r.paper.meta.value("title") or r.source.slug for r in results}
     vectors = {r.source.slug: r.analysis.paper_vector for r in results}
-    terms = {r.source.slug: {u.term_id for u in r.analysis.term_uses if u.page_no is not None} for r in results}
+    terms = {r.source.slug: Counter(u.term_id for u in r.analysis.term_uses if u.page_no is not None) for r in results}
     links = related_pairs(titles, vectors, terms, glossary)
     for result in results:
         result.related = links.get(result.source.slug, [])
+
+
+def _related_terms(glossary: list[GlossaryTerm], results: list[PairResult], embedder: Embedder):
+    """Related glossary terms with reasons, from the built papers' sentences and our definitions."""
+    sentences = {}
+    for result in results:
+        by_text: dict[str, set[str]] = {}
+        for use in result.analysis.term_uses:
+            if use.page_no is not None:
+                by_text.setdefault(use.text, set()).add(use.term_id)
+        sentences[result.source.slug] = list(by_text.values())
+    titles = {r.source.slug: r.paper.meta.value("title") or r.source.slug for r in results}
+    vectors = embedder.encode([t.definition for t in glossary], "glossary")
+    return related_terms(glossary, sentences, titles, vectors)
 
 
 def video_name(pair: PairSource) -> str:

@@ -10,9 +10,12 @@ import numpy as np
 
 from ..models import Chapter, ChapterAlignment, Passage, Segment, Supplement
 
-# A talk sentence whose closest paper sentence scores below this is something the talk adds.
-SUPPLEMENT_THRESHOLD = 0.45
+# A talk sentence whose closest paper sentence scores below this is something the talk adds
+# (benchmarks/supplement_threshold.py: best balanced accuracy, see BENCHMARKS.md).
+SUPPLEMENT_THRESHOLD = 0.52
 MIN_SUPPLEMENT_WORDS = 6
+# Below this fit a chapter explains no section: it is about something the paper does not cover.
+MIN_ALIGNMENT_SCORE = 0.4
 
 
 def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vectors: np.ndarray,
@@ -42,7 +45,8 @@ def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vec
         closest = np.argmax(segment_vectors[members] @ passage_vectors[idx].T, axis=1)
         pages = Counter(passages[idx[j]].page_no for j in closest)
         page = min(pages, key=lambda p: (-pages[p], p))
-        alignments.append(ChapterAlignment(chapter.index, names[best], page, round(float(fit[best]), 3)))
+        if fit[best] >= MIN_ALIGNMENT_SCORE:
+            alignments.append(ChapterAlignment(chapter.index, names[best], page, round(float(fit[best]), 3)))
     return alignments
 
 
