@@ -64,7 +64,8 @@ def _common(command):
 @click.option("--whisper-model", help="faster-whisper model name or local folder (default: bundled tiny.en).")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 @click.option("--compute-type", default="auto", show_default=True, help="CTranslate2 compute type, e.g. int8, float16.")
-@click.option("--embedding-model", help="sentence-transformers model folder (default: bundled MiniLM).")
+@click.option("--embedding-model", help="sentence-transformers model name or folder, e.g. a multilingual one for "
+              "Chinese talks (default: bundled MiniLM); part of every embedding's cache key.")
 def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, device, compute_type, embedding_model):
     verbosity = 0 if quiet else 1 + verbose
     try:

@@ -167,6 +167,19 @@ class TermUse:
 
 
 @dataclass
+class TermDefinition:
+    """Where a paper defines a term, quoted: the sentence and page are the definition's source.
+    `term_id` is the course glossary id, or None for a term new to the course (the paper's own)."""
+    term_id: str | None
+    name: str
+    abbr: str | None
+    sentence: str
+    page_no: int
+    section: str
+    rule: str
+
+
+@dataclass
 class ChapterAlignment:
     chapter_index: int
     section: str
@@ -190,6 +203,8 @@ class PairAnalysis:
     alignments: list[ChapterAlignment]
     supplements: list[Supplement]
     paper_vector: list[float]
+    definitions: list[TermDefinition] = field(default_factory=list)   # course terms: where defined
+    paper_terms: list[TermDefinition] = field(default_factory=list)   # the paper's own new terms
 
 
 @dataclass

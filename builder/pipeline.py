@@ -9,6 +9,7 @@ import base64
 import hashlib
 import re
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -16,9 +17,10 @@ from typing import Callable
 from . import __version__
 from .analyse.align import align_chapters, find_supplements
 from .analyse.chapters import build_chapters
+from .analyse.definitions import paper_vocabulary
 from .analyse.embed import Embedder
 from .analyse.glossary import TermMatcher, load_glossary
-from .analyse.related import related_pairs
+from .analyse.related import related_pairs, related_terms
 from .cache import Cache, StageRun, digest_text
 from .config import CourseSettings
 from .errors import CoursewikiError, PairError
@@ -130,7 +132,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     failures = [f.message for f in summary.failed]
     site_pages = {
         "index.md": write_index(settings.course_title, built, failures),
-        "glossary.md": write_glossary(glossary, built, load_formulas()),
+        "glossary.md": write_glossary(glossary, built, load_formulas(), _related_terms(glossary, built, embedder)),
         TAGS_PAGE: write_tags_page(),
     }
     try:
@@ -210,12 +212,13 @@ def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, emb
     chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher)
     alignments = align_chapters(chapters, transcript.segments, segment_vectors, paper.passages, passage_vectors)
     supplements = find_supplements(chapters, transcript.segments, segment_vectors, passage_vectors)
-    uses = matcher.in_passages(paper.passages) + matcher.in_segments(transcript.segments)
+    passages, definitions, own_terms = paper_vocabulary(paper, matcher)
+    uses = matcher.in_passages(passages) + matcher.in_segments(transcript.segments)
     front = [i for i, p in enumerate(paper.passages) if p.section.lower().endswith(("abstract", "introduction"))]
     basis = passage_vectors[front] if front else passage_vectors
     paper_vector = [round(float(x), 6) for x in basis.mean(axis=0)] if len(basis) else []
     return PairAnalysis(term_uses=uses, chapters=chapters, alignments=alignments, supplements=supplements,
-                        paper_vector=paper_vector)
+                        paper_vector=paper_vector, definitions=definitions, paper_terms=own_terms)
 
 
 def _grab_keyframes(video: Path, analysis: PairAnalysis) -> Keyframes:
@@ -227,10 +230,24 @@ def _grab_keyframes(video: Path, analysis: PairAnalysis) -> Keyframes:
 def _link_related(results: list[PairResult], glossary: dict[str, GlossaryTerm]) -> None:
     titles = {r.source.slug: r.paper.meta.value("title") or r.source.slug for r in results}
     vectors = {r.source.slug: r.analysis.paper_vector for r in results}
-    terms = {r.source.slug: {u.term_id for u in r.analysis.term_uses if u.page_no is not None} for r in results}
+    terms = {r.source.slug: Counter(u.term_id for u in r.analysis.term_uses if u.page_no is not None) for r in results}
     links = related_pairs(titles, vectors, terms, glossary)
     for result in results:
         result.related = links.get(result.source.slug, [])
+
+
+def _related_terms(glossary: list[GlossaryTerm], results: list[PairResult], embedder: Embedder):
+    """Related glossary terms with reasons, from the built papers' sentences and our definitions."""
+    sentences = {}
+    for result in results:
+        by_text: dict[str, set[str]] = {}
+        for use in result.analysis.term_uses:
+            if use.page_no is not None:
+                by_text.setdefault(use.text, set()).add(use.term_id)
+        sentences[result.source.slug] = list(by_text.values())
+    titles = {r.source.slug: r.paper.meta.value("title") or r.source.slug for r in results}
+    vectors = embedder.encode([t.definition for t in glossary], "glossary")
+    return related_terms(glossary, sentences, titles, vectors)
 
 
 def video_name(pair: PairSource) -> str:

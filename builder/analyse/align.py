@@ -4,43 +4,54 @@ Both rest on cosine similarity of sentence embeddings (unit vectors, so a dot pr
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import numpy as np
 
 from ..models import Chapter, ChapterAlignment, Passage, Segment, Supplement
 
-TOP_PASSAGES = 3
-# A talk sentence whose closest paper sentence scores below this is something the talk adds.
-SUPPLEMENT_THRESHOLD = 0.45
+# A talk sentence whose closest paper sentence scores below this is something the talk adds
+# (benchmarks/supplement_threshold.py: best balanced accuracy, see BENCHMARKS.md).
+SUPPLEMENT_THRESHOLD = 0.52
 MIN_SUPPLEMENT_WORDS = 6
+# Below this fit a chapter explains no section: it is about something the paper does not cover.
+MIN_ALIGNMENT_SCORE = 0.4
 
 
 def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vectors: np.ndarray,
                    passages: list[Passage], passage_vectors: np.ndarray) -> list[ChapterAlignment]:
+    """Each chapter's paper section, by two votes averaged: how close the section's mean sentence
+    vector is to the chapter's (robust when the talk uses its own words), and how well the
+    chapter's sentences each find a close sentence in the section (robust when a chapter runs a
+    little into the next topic). BENCHMARKS.md has the numbers. The page is where most of the
+    chapter's sentences find their closest sentence of that section."""
     if not passages or not chapters:
         return []
     sections: dict[str, list[int]] = defaultdict(list)
     for i, passage in enumerate(passages):
         sections[passage.section].append(i)
+    names = list(sections)
+    centroids = np.stack([_unit(passage_vectors[sections[name]].mean(axis=0)) for name in names])
     alignments = []
     for chapter in chapters:
         members = [i for i, s in enumerate(segments) if chapter.start_s <= s.start_s < chapter.end_s]
         if not members:
             continue
-        centre = segment_vectors[members].mean(axis=0)
-        centre /= np.linalg.norm(centre) + 1e-9
-        scores = passage_vectors @ centre
-        best_section, best_score = None, -1.0
-        for section, idx in sections.items():
-            top = np.sort(scores[idx])[::-1][:TOP_PASSAGES]
-            score = float(top.mean())
-            if score > best_score:
-                best_section, best_score = section, score
-        idx = sections[best_section]
-        best_passage = passages[idx[int(np.argmax(scores[idx]))]]
-        alignments.append(ChapterAlignment(chapter.index, best_section, best_passage.page_no, round(best_score, 3)))
+        scores = segment_vectors[members] @ passage_vectors.T
+        nearest = np.stack([scores[:, sections[name]].max(axis=1) for name in names], axis=1).mean(axis=0)
+        fit = (centroids @ _unit(segment_vectors[members].mean(axis=0)) + nearest) / 2
+        best = int(np.argmax(fit))
+        idx = sections[names[best]]
+        closest = np.argmax(segment_vectors[members] @ passage_vectors[idx].T, axis=1)
+        pages = Counter(passages[idx[j]].page_no for j in closest)
+        page = min(pages, key=lambda p: (-pages[p], p))
+        if fit[best] >= MIN_ALIGNMENT_SCORE:
+            alignments.append(ChapterAlignment(chapter.index, names[best], page, round(float(fit[best]), 3)))
     return alignments
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / (np.linalg.norm(vector) + 1e-9)
 
 
 def find_supplements(chapters: list[Chapter], segments: list[Segment], segment_vectors: np.ndarray,

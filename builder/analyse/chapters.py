@@ -24,30 +24,61 @@ actually right well see think know mean want way make made use used using
 
 
 def split_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: float) -> list[list[int]]:
-    """Segment indices of each chapter, cut at the deepest similarity valleys."""
+    """Segment indices of each chapter, cut where the talk changes topic.
+
+    TextTiling (Hearst 1997) on embeddings: the similarity of the windows either side of each gap
+    gives a curve; a gap's depth is how far it dips below the nearest peaks on both sides. Cuts go
+    at the deepest gaps that dip clearly (depth above mean - std/2 of all dips), at most one per
+    `min_len_s`, so a talk gets as many chapters as it has topics, up to a length-based cap."""
     n = len(segments)
-    # Short talks get a few chapters, hour-long lectures a dozen: grow with the square root.
-    target = int(min(MAX_CHAPTERS, max(1, round(np.sqrt(duration_s / 8.0)))))
-    if n < 2 * WINDOW or target == 1:
+    # Short talks get a few chapters, hour-long lectures a dozen: the cap grows with the square root.
+    cap = int(min(MAX_CHAPTERS, max(1, round(np.sqrt(duration_s / 8.0)))))
+    if n < 2 * WINDOW or cap == 1:
         return [list(range(n))]
-    min_len_s = max(10.0, 0.4 * duration_s / target)
-    scores = []
-    for i in range(WINDOW, n - WINDOW + 1):
+    min_len_s = max(10.0, 0.25 * duration_s / cap)
+    gaps = list(range(WINDOW, n - WINDOW + 1))
+    curve = []
+    for i in gaps:
         left = vectors[max(0, i - WINDOW):i].mean(axis=0)
         right = vectors[i:i + WINDOW].mean(axis=0)
-        cos = float(left @ right / (np.linalg.norm(left) * np.linalg.norm(right) + 1e-9))
-        scores.append((cos, i))
-    median = float(np.median([s for s, _ in scores]))
+        curve.append(float(left @ right / (np.linalg.norm(left) * np.linalg.norm(right) + 1e-9)))
+    depths = _depths(curve)
+    dips = [d for d in depths if d > 0]
+    if not dips:
+        return [list(range(n))]
+    cutoff = float(np.mean(dips) - np.std(dips) / 2)
     cuts: list[int] = []
-    for score, i in sorted(scores):
-        if len(cuts) >= target - 1 or score >= median:
+    for k in sorted(range(len(gaps)), key=lambda k: (-depths[k], gaps[k])):
+        if len(cuts) >= cap - 1 or depths[k] <= max(cutoff, 0.0):
             break
-        start = segments[i].start_s
+        start = segments[gaps[k]].start_s
         bounds = [0.0] + sorted(segments[c].start_s for c in cuts) + [duration_s]
         if all(abs(start - b) >= min_len_s for b in bounds):
-            cuts.append(i)
+            cuts.append(gaps[k])
     edges = [0] + sorted(cuts) + [n]
     return [list(range(a, b)) for a, b in zip(edges, edges[1:]) if b > a]
+
+
+def _depths(curve: list[float]) -> list[float]:
+    """For each point, the climb to the highest point reached going left and going right while the
+    curve keeps rising; zero where the point is not a local minimum."""
+    out = []
+    for k, value in enumerate(curve):
+        if (k > 0 and curve[k - 1] < value) or (k + 1 < len(curve) and curve[k + 1] < value):
+            out.append(0.0)
+            continue
+        left = value
+        for j in range(k - 1, -1, -1):
+            if curve[j] < left:
+                break
+            left = curve[j]
+        right = value
+        for j in range(k + 1, len(curve)):
+            if curve[j] < right:
+                break
+            right = curve[j]
+        out.append((left - value) + (right - value))
+    return out
 
 
 def build_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: float,

@@ -42,12 +42,15 @@ class Embedder:
             self._model = SentenceTransformer(self.model_name or default_model_path(), device="cpu")
         return self._model
 
+    def cache_path(self, texts: list[str]) -> Path:
+        """The model is part of the key: vectors of two models never mix in one cache."""
+        return self.cache.entry_path("embed", digest_text("embed-v1", self.label, texts), ".npy")
+
     def encode(self, texts: list[str], subject: str) -> np.ndarray:
         """Unit-length vectors for `texts` (rows), cached as one .npy per distinct input list."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        key = digest_text("embed-v1", self.label, texts)
-        path = self.cache.entry_path("embed", key, ".npy")
+        path = self.cache_path(texts)
         if path.is_file():
             try:
                 vectors = np.load(path)

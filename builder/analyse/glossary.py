@@ -70,10 +70,29 @@ class TermMatcher:
             exact_re = re.compile(rf"(?<![A-Za-z0-9-])(?:{'|'.join(parts)})(?:s)?(?![A-Za-z0-9])") if parts else None
             self._patterns.append((term.id, plain_re, exact_re))
 
+    def spans(self, text: str) -> list[tuple[str, int, int]]:
+        """(term id, start, end) of every use in `text`, in text order. A match inside a longer
+        match of another term is not a use of its own: "masked language model" is MLM, not also
+        "language model"; "Rotary Position Embedding" is RoPE, not also "position embedding"."""
+        found = []
+        for term_id, plain_re, exact_re in self._patterns:
+            for pattern in (plain_re, exact_re):
+                if pattern is not None:
+                    found += [(term_id, m.start(), m.end()) for m in pattern.finditer(text)]
+        found.sort(key=lambda f: (f[1], -(f[2] - f[1])))
+        kept: list[tuple[str, int, int]] = []
+        for term_id, start, end in found:
+            if any(k_start <= start and end <= k_end and (k_end - k_start) > (end - start) and k_id != term_id
+                   for k_id, k_start, k_end in kept):
+                continue
+            if not any(k_id == term_id and k_start == start for k_id, k_start, _ in kept):
+                kept.append((term_id, start, end))
+        return kept
+
     def find(self, text: str) -> list[str]:
         """Ids of the glossary terms used in `text`, in glossary order."""
-        return [term_id for term_id, plain_re, exact_re in self._patterns
-                if (plain_re and plain_re.search(text)) or (exact_re and exact_re.search(text))]
+        used = {term_id for term_id, _, _ in self.spans(text)}
+        return [term_id for term_id in self.terms if term_id in used]
 
     def in_passages(self, passages: list[Passage]) -> list[TermUse]:
         return [TermUse(term_id, p.text, page_no=p.page_no)

@@ -1,6 +1,8 @@
 """Related pairs: close in embedding space or sharing glossary terms, each link with its reason."""
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from ..models import GlossaryTerm, RelatedLink
@@ -9,8 +11,14 @@ MAX_LINKS = 5
 MIN_SIMILARITY = 0.35
 
 
-def related_pairs(titles: dict[str, str], vectors: dict[str, list[float]], terms: dict[str, set[str]],
+MAX_REASON_TERMS = 6
+
+
+def related_pairs(titles: dict[str, str], vectors: dict[str, list[float]], terms: dict[str, Counter],
                   glossary: dict[str, GlossaryTerm]) -> dict[str, list[RelatedLink]]:
+    """`terms`: per pair, how many of its paper's sentences use each glossary term. The reason
+    names the shared terms both papers use most (the smaller of the two counts first), so a link
+    says "both use: DPO, Bradley–Terry model" rather than "both use: token"."""
     slugs = sorted(titles)
     links: dict[str, list[RelatedLink]] = {}
     for slug in slugs:
@@ -20,10 +28,57 @@ def related_pairs(titles: dict[str, str], vectors: dict[str, list[float]], terms
                 continue
             a, b = np.asarray(vectors[slug]), np.asarray(vectors[other])
             score = float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-9)) if a.size and b.size else 0.0
-            shared = sorted(terms[slug] & terms[other], key=lambda t: glossary[t].term.lower())
+            shared = sorted(set(terms[slug]) & set(terms[other]),
+                            key=lambda t: (-min(terms[slug][t], terms[other][t]), glossary[t].term.lower()))
             if shared or score >= MIN_SIMILARITY:
-                names = [glossary[t].abbr or glossary[t].term for t in shared]
-                found.append(RelatedLink(other, titles[other], round(score, 3), names))
-        found.sort(key=lambda link: (-len(link.shared_terms) - link.score, link.slug))
+                names = [glossary[t].abbr or glossary[t].term for t in shared[:MAX_REASON_TERMS]]
+                found.append((len(shared), RelatedLink(other, titles[other], round(score, 3), names)))
+        found.sort(key=lambda item: (-item[0] - item[1].score, item[1].slug))
+        found = [link for _, link in found]
         links[slug] = found[:MAX_LINKS]
     return links
+
+
+MAX_RELATED_TERMS = 8
+MIN_TOGETHER = 2             # sentences that use both terms before co-occurrence is a reason
+MIN_DEFINITION_SIMILARITY = 0.55
+
+
+def related_terms(glossary: list[GlossaryTerm], sentences: dict[str, list[set[str]]], titles: dict[str, str],
+                  definition_vectors: np.ndarray) -> dict[str, list[tuple[str, str]]]:
+    """Each glossary term's related terms, each with its reason: listed as related in the glossary,
+    used together in the papers' sentences (`sentences`: per pair, the term ids of each sentence),
+    or defined alike (cosine of our definitions' embeddings, rows in glossary order)."""
+    ids = [t.id for t in glossary]
+    index = {term_id: i for i, term_id in enumerate(ids)}
+    together: dict[tuple[str, str], int] = {}
+    papers: dict[tuple[str, str], set[str]] = {}
+    for slug, rows in sentences.items():
+        for used in rows:
+            for a in used:
+                for b in used:
+                    if a != b:
+                        together[(a, b)] = together.get((a, b), 0) + 1
+                        papers.setdefault((a, b), set()).add(slug)
+    similar = definition_vectors @ definition_vectors.T if len(definition_vectors) == len(ids) else None
+    out: dict[str, list[tuple[str, str]]] = {}
+    for term in glossary:
+        candidates: dict[str, tuple[tuple, list[str]]] = {}
+        for other in ids:
+            if other == term.id:
+                continue
+            reasons, listed = [], other in term.related
+            if listed:
+                reasons.append("listed as related in the course glossary")
+            count = together.get((term.id, other), 0)
+            if count >= MIN_TOGETHER:
+                names = ", ".join(sorted(titles.get(s, s).split(":")[0] for s in papers[(term.id, other)]))
+                reasons.append(f"used together in {count} sentences of {names}")
+            score = float(similar[index[term.id], index[other]]) if similar is not None else 0.0
+            if score >= MIN_DEFINITION_SIMILARITY:
+                reasons.append(f"similar definitions ({score:.2f})")
+            if reasons:
+                candidates[other] = ((not listed, -count, -score, other), reasons)
+        ranked = sorted(candidates.items(), key=lambda kv: kv[1][0])[:MAX_RELATED_TERMS]
+        out[term.id] = [(other, "; ".join(reasons)) for other, (_, reasons) in ranked]
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..models import GlossaryTerm, PairResult, Transcript
+from .crossrefs import glossary_places_line, related_terms_line, section_label
 from .markdown import escape_attr, escape_md, format_time, glossary_link, page_link, time_link
 from .site import display_math, tag_anchor
 
@@ -24,7 +25,7 @@ def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossar
         lines += [f"### {chapter.index + 1}. {escape_md(chapter.title)}", ""]
         span = f"{time_link(chapter.start_s, video_name)}–{format_time(chapter.end_s)}"
         link = aligned.get(chapter.index)
-        explains = (f" · explains the paper's {escape_md(link.section or 'text')}, {page_link(link.page_no)}"
+        explains = (f" · explains paper {escape_md(section_label(link.section) or 'text')}, {page_link(link.page_no)}"
                     if link else "")
         lines += [f"{span}{explains}", ""]
         if chapter.keyframe:
@@ -36,7 +37,8 @@ def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossar
 
 
 def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult],
-                   formulas: dict[str, str] | None = None) -> str:
+                   formulas: dict[str, str] | None = None,
+                   related: dict[str, list[tuple[str, str]]] | None = None) -> str:
     uses = defaultdict(lambda: defaultdict(list))
     for result in results:
         for use in result.analysis.term_uses:
@@ -62,21 +64,25 @@ def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult],
             title = f" *{escape_md(source['title'])}*" if source.get("title") else ""
             arxiv = f" [arXiv:{escape_md(source['arxiv'])}](https://arxiv.org/abs/{source['arxiv']})" if source.get("arxiv") else ""
             lines += [f"*Source:* {cite}.{title}{arxiv}", ""]
-        if term.related:
-            lines += ["*Related:* " + ", ".join(f"[{escape_md(by_id[r].label)}](#{r})" for r in term.related if r in by_id), ""]
-        for slug in sorted(uses[term.id]):
-            found = uses[term.id][slug]
-            pages = sorted({u.page_no for u in found if u.page_no is not None})
-            times = sorted({int(u.start_s) for u in found if u.start_s is not None})
-            parts = []
-            if pages:
-                parts.append("paper " + ", ".join(page_link(p, f"{slug}/") for p in pages[:12]))
-            if times and videos[slug].transcript:
-                video = _video_name(videos[slug])
-                parts.append("talk " + ", ".join(time_link(t, video, f"{slug}/") for t in times[:12]))
-            lines.append(f"- [{escape_md(titles[slug])}]({slug}/report.md): {'; '.join(parts)}")
+        reasons = (related or {}).get(term.id) or [(r, "listed as related in the course glossary") for r in term.related]
+        if reasons:
+            lines += [related_terms_line(term, reasons, by_id), ""]
+        defining_first = sorted(uses[term.id], key=lambda s: (not any(
+            d.term_id == term.id and d.rule != "first use" for d in videos[s].analysis.definitions), s))
+        for slug in defining_first:
+            lines.append(glossary_places_line(term.id, videos[slug], titles[slug], slug, _video_name(videos[slug])))
         if uses[term.id]:
             lines.append("")
+    own_terms = [(r, t) for r in results for t in r.analysis.paper_terms]
+    if own_terms:
+        lines += ["## Terms the papers name themselves", "",
+                  "Not course terms: names a paper introduces, quoted from the sentence that introduces them.", ""]
+        for result, term in sorted(own_terms, key=lambda rt: (rt[1].name.lower(), rt[0].source.slug)):
+            slug = result.source.slug
+            label = f"{term.name} ({term.abbr})" if term.abbr else term.name
+            lines.append(f"- **{escape_md(label)}**, [{escape_md(titles[slug])}]({slug}/report.md): "
+                         f"“{escape_md(term.sentence)}” {page_link(term.page_no, f'{slug}/')}")
+        lines.append("")
     return "\n".join(lines) + "\n"
 
 

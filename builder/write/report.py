@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ..models import GlossaryTerm, Paper, PairResult, Passage, Section, TermUse
+from .crossrefs import defined_in_paper_lines, paper_terms_lines, sections_explained_lines
 from .markdown import escape_md, escape_md_math, format_time, glossary_link, page_link, time_link
 from .site import local_player, related_box
 
@@ -208,6 +209,7 @@ def _report_at(result: PairResult, glossary: dict[str, GlossaryTerm], video_name
         term = glossary[term_id]
         lines += [f"### {escape_md(term.label)}", "",
                   f"**Definition** ({glossary_link(term_id, 'course glossary')}): {escape_md(term.definition)}", ""]
+        lines += defined_in_paper_lines(result, term_id, video_name)
         in_paper = _distinct([u for u in uses_by_term[term_id] if u.page_no is not None])[:detail.uses_per_term]
         in_talk = _distinct([u for u in uses_by_term[term_id] if u.start_s is not None])[:detail.uses_per_term]
         if in_paper:
@@ -221,7 +223,9 @@ def _report_at(result: PairResult, glossary: dict[str, GlossaryTerm], video_name
         if in_talk and video_name:
             lines += ["**In the talk:**", ""]
             lines += [f"- {time_link(u.start_s, video_name)} {escape_md(u.text)}" for u in in_talk] + [""]
+    lines += paper_terms_lines(result)
     lines += ["## 4. Video supplementary points", ""]
+    lines += sections_explained_lines(result, video_name)
     if transcript is None or not analysis.supplements:
         lines += ["The talk closely follows the paper: no talk sentence was found that the paper does not cover.", ""]
     else:

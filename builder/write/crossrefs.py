@@ -1,0 +1,117 @@
+"""Cross-references between a paper, its talk and the glossary, as Markdown lines.
+
+Kept apart from report.py and pages.py so those files only call in: where the paper defines a
+term, which talk moment explains a paper section, the paper's own new terms, and the places a
+glossary term appears (defining page first). All source text goes through `escape_md`."""
+from __future__ import annotations
+
+import re
+
+from ..models import ChapterAlignment, GlossaryTerm, PairResult, TermDefinition
+from .markdown import escape_md, format_time, page_link, time_link
+
+RULE_WORDS = {
+    "section heading": "its own section",
+    "run-in heading": "its own paragraph",
+    "is-a sentence": "defined",
+    "we call": "named",
+    "called": "named",
+    "stands for": "spelled out",
+    "long form (abbreviation)": "spelled out",
+}
+
+
+def section_label(section: str) -> str:
+    """ "3.2 Attention" -> "§3.2 Attention"; unnumbered headings stay as they are."""
+    return f"§{section}" if re.match(r"^(?:\d+|[A-H])(?:\.\d+)*\.?\s", section) else section
+
+
+def definition_of(result: PairResult, term_id: str) -> TermDefinition | None:
+    """Where this pair's paper defines the course term (None when it only uses it)."""
+    found = next((d for d in result.analysis.definitions if d.term_id == term_id), None)
+    return found if found is not None and found.rule != "first use" else None
+
+
+def talk_moment(result: PairResult, section: str) -> ChapterAlignment | None:
+    """The first talk chapter aligned to this paper section."""
+    return next((a for a in sorted(result.analysis.alignments, key=lambda a: a.chapter_index)
+                 if a.section == section), None)
+
+
+def chapter_start(result: PairResult, alignment: ChapterAlignment) -> float:
+    return next(c.start_s for c in result.analysis.chapters if c.index == alignment.chapter_index)
+
+
+def defined_in_paper_lines(result: PairResult, term_id: str, video_name: str | None) -> list[str]:
+    """ "**In this paper** (its own section, §3.2.2): “...” [p. 4] · explained in the talk at 12:40"."""
+    definition = definition_of(result, term_id)
+    if definition is None:
+        return []
+    how = RULE_WORDS.get(definition.rule, "defined")
+    where = f", {escape_md(section_label(definition.section))}" if definition.section else ""
+    line = f"**In this paper** ({how}{where}): “{escape_md(definition.sentence)}” {page_link(definition.page_no)}"
+    moment = talk_moment(result, definition.section) if result.transcript else None
+    if moment is not None and video_name:
+        line += f" · explained in the talk at {time_link(chapter_start(result, moment), video_name)}"
+    return [line, ""]
+
+
+def sections_explained_lines(result: PairResult, video_name: str | None) -> list[str]:
+    """Each paper section a talk chapter explains, with the talk moment: the report side of the
+    alignment (the talk notes show the paper side)."""
+    if not result.transcript or not video_name or not result.analysis.alignments:
+        return []
+    lines = ["**Paper sections the talk explains:**", ""]
+    seen: set[str] = set()
+    for alignment in sorted(result.analysis.alignments, key=lambda a: a.chapter_index):
+        if alignment.section in seen:
+            continue
+        seen.add(alignment.section)
+        start = chapter_start(result, alignment)
+        lines.append(f"- {escape_md(section_label(alignment.section) or 'text')}, {page_link(alignment.page_no)}: "
+                     f"explained in the talk at {time_link(start, video_name)}")
+    return lines + [""]
+
+
+def paper_terms_lines(result: PairResult) -> list[str]:
+    """The paper's own new terms, each quoted from the sentence that names it."""
+    own = result.analysis.paper_terms
+    if not own:
+        return []
+    lines = ["### Terms this paper names", "",
+             "Not in the course glossary: the paper's own names, quoted where it introduces them.", ""]
+    for term in own:
+        label = f"{term.name} ({term.abbr})" if term.abbr else term.name
+        lines.append(f"- **{escape_md(label)}**: “{escape_md(term.sentence)}” {page_link(term.page_no)}")
+    return lines + [""]
+
+
+def glossary_places_line(term_id: str, result: PairResult, title: str, slug: str, video_name: str | None,
+                         max_items: int = 12) -> str:
+    """One pair's line under a glossary entry: the defining page first (with its sentence), then the
+    other pages, then the talk times."""
+    uses = [u for u in result.analysis.term_uses if u.term_id == term_id]
+    pages = sorted({u.page_no for u in uses if u.page_no is not None})
+    times = sorted({int(u.start_s) for u in uses if u.start_s is not None})
+    parts = []
+    definition = definition_of(result, term_id)
+    if definition is not None:
+        parts.append(f"defined on {page_link(definition.page_no, f'{slug}/')} "
+                     f"(“{escape_md(_shorten(definition.sentence))}”)")
+        pages = [p for p in pages if p != definition.page_no]
+    if pages:
+        parts.append(("also " if definition else "paper ") + ", ".join(page_link(p, f"{slug}/") for p in pages[:max_items]))
+    if times and result.transcript and video_name:
+        parts.append("talk " + ", ".join(time_link(t, video_name, f"{slug}/") for t in times[:max_items]))
+    return f"- [{escape_md(title)}]({slug}/report.md): {'; '.join(parts)}"
+
+
+def related_terms_line(term: GlossaryTerm, related: list[tuple[str, str]], by_id: dict[str, GlossaryTerm]) -> str:
+    """ "*Related:* [DPO](#dpo) (listed in the glossary; used together in 2 papers), ..."."""
+    items = [f"[{escape_md(by_id[other].label)}](#{other}) ({escape_md(reason)})"
+             for other, reason in related if other in by_id]
+    return "*Related:* " + ", ".join(items) if items else ""
+
+
+def _shorten(sentence: str, limit: int = 160) -> str:
+    return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0] + " …"
