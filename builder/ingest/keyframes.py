@@ -1,7 +1,7 @@
 """Keyframes: small JPEG thumbnails from the talk video, taken with PyAV.
 
 One per chapter (seeking to just after its start), and one wherever the picture changes a lot,
-which in a recorded lecture is a new slide. Changes are found on 32x24 grayscale thumbnails;
+which in a recorded lecture is a new slide. Changes are found on 64x36 colour thumbnails;
 when the encoder put keyframes often enough (it also puts one at each scene cut) only those are
 decoded, which makes an hour of video a few seconds of work.
 """
@@ -14,10 +14,12 @@ import av
 import numpy as np
 
 THUMB_WIDTH = 480
-SCAN_SIZE = (32, 24)
-# Mean absolute difference (0..1) between grayscale thumbnails from which the picture counts as
-# new: a slide change moves most pixels, a speaker moving in front of the camera a few.
-CHANGE_THRESHOLD = 0.12
+SCAN_SIZE = (64, 36)
+# A thumbnail pixel has changed when a colour channel moved by PIXEL_DELTA (0..1; compression noise
+# stays below it); the picture is new when CHANGED_SHARE of its pixels changed. A new slide
+# changes its text lines or its whole background; a speaker moving in a corner, a few percent.
+PIXEL_DELTA = 0.1
+CHANGED_SHARE = 0.15
 MIN_SLIDE_GAP_S = 8.0
 MAX_SLIDES = 100
 SAMPLE_STEP_S = 1.0
@@ -61,7 +63,7 @@ def _changes(samples) -> tuple[list[tuple[float, bytes]], list[float]]:
             reference = small  # the opening picture: the first chapter's keyframe shows it
             continue
         if (len(shots) < MAX_SLIDES and time_s - reference_s >= MIN_SLIDE_GAP_S
-                and float(np.abs(small - reference).mean()) >= CHANGE_THRESHOLD):
+                and changed_share(small, reference) >= CHANGED_SHARE):
             jpeg = _jpeg(frame)
             if jpeg:
                 shots.append((round(time_s, 2), jpeg))
@@ -69,8 +71,12 @@ def _changes(samples) -> tuple[list[tuple[float, bytes]], list[float]]:
     return shots, times
 
 
+def changed_share(picture: np.ndarray, reference: np.ndarray) -> float:
+    return float((np.abs(picture - reference).max(axis=2) >= PIXEL_DELTA).mean())
+
+
 def _samples(video: Path, keyframes_only: bool):
-    """(time, 32x24 grayscale picture in 0..1, frame): every keyframe, or a frame a second."""
+    """(time, 64x36 RGB picture in 0..1, frame): every keyframe, or a frame a second."""
     with av.open(str(video)) as container:
         stream = _picture_stream(container)
         if stream is None:
@@ -82,7 +88,7 @@ def _samples(video: Path, keyframes_only: bool):
         for frame in container.decode(stream):
             if frame.time is None or frame.time < next_s:
                 continue
-            small = frame.reformat(width=SCAN_SIZE[0], height=SCAN_SIZE[1], format="gray").to_ndarray()
+            small = frame.reformat(width=SCAN_SIZE[0], height=SCAN_SIZE[1], format="rgb24").to_ndarray()
             yield float(frame.time), small.astype(np.float32) / 255.0, frame
             next_s = float(frame.time) + (0.0 if keyframes_only else SAMPLE_STEP_S)
 
