@@ -15,7 +15,7 @@ import av
 import numpy as np
 
 from ..errors import PairError
-from ..models import Segment, Transcript, Word
+from ..models import Transcript
 from .language import Heard, foreign_spans, language_warnings
 from .sentences import TimedWord, sentences
 
