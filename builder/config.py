@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, PairError
 from .models import PairConfig
 
 DEFAULT_CACHE = ".coursewiki-cache"
@@ -82,7 +82,17 @@ def load_pair_config(path: Path) -> PairConfig:
         if key not in allowed:
             raise ConfigError(f"{path}: unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
         values[key] = _check_type(path, key, value, hints[key])
+    if values.get("video_url"):
+        _check_video_url(path, values["video_url"])
     return PairConfig(**values)
+
+
+def _check_video_url(path: Path, url: str) -> None:
+    from .video_link import ACCEPTED, parse_video_url
+    try:
+        parse_video_url(url)
+    except ValueError as err:
+        raise PairError(path, f"'video_url' {err}", f"give a link like {ACCEPTED}") from err
 
 
 def _check_type(path: Path, key: str, value, hint):

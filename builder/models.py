@@ -137,12 +137,20 @@ class Transcript:
     language: str
     model: str
     segments: list[Segment]
+    warnings: list[str] = field(default_factory=list)   # e.g. speech that may not be the model's language
 
 
 @dataclass
 class TalkPoint:
     start_s: float
     text: str
+
+
+@dataclass
+class SlideShot:
+    """A picture taken where the video changes a lot (a new slide), shown at its time."""
+    start_s: float
+    image: str
 
 
 @dataclass
@@ -153,6 +161,7 @@ class Chapter:
     title: str
     points: list[TalkPoint]
     keyframe: str | None = None
+    slides: list[SlideShot] = field(default_factory=list)
 
 
 # --- analysis --------------------------------------------------------------------------------
@@ -225,6 +234,8 @@ class PairResult:
     analysis: PairAnalysis
     related: list[RelatedLink] = field(default_factory=list)
     keyframe_jpegs: list[bytes | None] = field(default_factory=list)
+    slide_jpegs: dict[str, bytes] = field(default_factory=dict)
+    talk_has_picture: bool = True
     figure_images: dict[str, bytes] = field(default_factory=dict)
 
 

@@ -26,10 +26,11 @@ from .config import CourseSettings
 from .errors import CoursewikiError, PairError
 from .fsio import copy_atomic, remove_leftover_temps, write_atomic
 from .ingest.figures import FigureSet, figures_of
-from .ingest.keyframes import grab_frames
+from .ingest.keyframes import grab_frames, slide_changes
 from .ingest.paper import ingest_paper
 from .ingest.talk import WhisperSettings, transcribe
-from .models import (Field, GlossaryTerm, PairAnalysis, PairFailure, PairResult, PairSource, Paper, Transcript)
+from .models import (Field, GlossaryTerm, PairAnalysis, PairFailure, PairResult, PairSource, Paper, SlideShot,
+                     Transcript)
 from .records import to_jsonable
 from .sources import discover_pairs
 from .write.markdown import PDF_NAME
@@ -50,7 +51,7 @@ def code_digest(*names: str) -> str:
 
 STAGE_VERSIONS = {
     "paper": code_digest("ingest/paper.py", "ingest/paper_meta.py", "ingest/pdf_layout.py", "ingest/figures.py"),
-    "talk": code_digest("ingest/talk.py"),
+    "talk": code_digest("ingest/talk.py", "ingest/sentences.py", "ingest/language.py"),
     "analysis": code_digest("analyse"),
     "keyframes": code_digest("ingest/keyframes.py"),
     "figures": code_digest("ingest/figures.py", "ingest/pdf_layout.py"),
@@ -65,8 +66,16 @@ class Reporter:
 
 
 @dataclass
+class SlideImage:
+    start_s: float
+    jpeg_base64: str
+
+
+@dataclass
 class Keyframes:
-    jpeg_base64: list[str | None]
+    jpeg_base64: list[str | None]                                  # one per chapter
+    slides: list[SlideImage] = field(default_factory=list)         # where the picture changes a lot
+    has_picture: bool = True                                       # False: an audio-only talk file
 
 
 @dataclass
@@ -172,6 +181,8 @@ def _build_pair(pair: PairSource, settings: CourseSettings, cache: Cache, matche
     transcript = cache.record(
         "talk", pair.slug, talk_key, Transcript,
         lambda: transcribe(pair.video, whisper, lambda done, total: reporter.audio_progress(pair.slug, done, total)))
+    for warning in transcript.warnings:
+        reporter.warn(f"{pair.video}: {warning}")
     analysis_key = digest_text("analysis", STAGE_VERSIONS["analysis"], paper_key, talk_key, glossary_digest,
                                embedder.label)
     reporter.step(pair.slug, "analysing")
@@ -184,9 +195,10 @@ def _build_pair(pair: PairSource, settings: CourseSettings, cache: Cache, matche
     for chapter, jpeg in zip(analysis.chapters, frames.jpeg_base64):
         chapter.keyframe = f"assets/chapter-{chapter.index + 1}.jpg" if jpeg else None
     jpegs = [base64.b64decode(j) if j else None for j in frames.jpeg_base64]
+    slide_jpegs = _place_slides(analysis, frames.slides)
     images = {f.image: base64.b64decode(png) for f, png in zip(figure_set.figures, figure_set.png_base64)}
     return PairResult(source=pair, paper=paper, transcript=transcript, analysis=analysis, keyframe_jpegs=jpegs,
-                      figure_images=images)
+                      figure_images=images, slide_jpegs=slide_jpegs, talk_has_picture=frames.has_picture)
 
 
 def _figure_set(pdf: Path) -> FigureSet:
@@ -221,10 +233,33 @@ def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, emb
                         paper_vector=paper_vector, definitions=definitions, paper_terms=own_terms)
 
 
+def _keyframe_time(start_s: float, end_s: float) -> float:
+    return min(start_s + 2.0, (start_s + end_s) / 2)
+
+
 def _grab_keyframes(video: Path, analysis: PairAnalysis) -> Keyframes:
-    times = [min(c.start_s + 2.0, (c.start_s + c.end_s) / 2) for c in analysis.chapters]
+    times = [_keyframe_time(c.start_s, c.end_s) for c in analysis.chapters]
     jpegs = grab_frames(video, times)
-    return Keyframes([base64.b64encode(j).decode("ascii") if j else None for j in jpegs])
+    slides = [SlideImage(t, base64.b64encode(j).decode("ascii")) for t, j in slide_changes(video)]
+    return Keyframes([base64.b64encode(j).decode("ascii") if j else None for j in jpegs], slides,
+                     has_picture=any(jpegs) or bool(slides))
+
+
+def _place_slides(analysis: PairAnalysis, slides: list[SlideImage]) -> dict[str, bytes]:
+    """Put each slide change into the chapter it falls in; one that shows when the chapter's own
+    keyframe is taken (within 2.5 s) would be the same picture twice and is left out."""
+    images: dict[str, bytes] = {}
+    for chapter in analysis.chapters:
+        chapter.slides = []
+        own = _keyframe_time(chapter.start_s, chapter.end_s) if chapter.keyframe else None
+        for slide in slides:
+            inside = chapter.start_s <= slide.start_s < chapter.end_s or (
+                chapter is analysis.chapters[-1] and slide.start_s >= chapter.end_s)
+            if inside and (own is None or abs(slide.start_s - own) >= 2.5):
+                name = f"assets/slide-{int(slide.start_s * 1000):08d}.jpg"
+                chapter.slides.append(SlideShot(slide.start_s, name))
+                images[name] = base64.b64decode(slide.jpeg_base64)
+    return images
 
 
 def _link_related(results: list[PairResult], glossary: dict[str, GlossaryTerm]) -> None:
@@ -270,6 +305,8 @@ def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str
     for chapter, jpeg in zip(result.analysis.chapters, result.keyframe_jpegs):
         if jpeg and chapter.keyframe:
             files[folder / chapter.keyframe] = jpeg
+    for name, jpeg in result.slide_jpegs.items():
+        files[folder / name] = jpeg
     for name, png in result.figure_images.items():
         files[folder / name] = png
     report = write_report(result, glossary, video)
@@ -281,7 +318,8 @@ def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str
     slug = result.source.slug
     _publish(settings, f"{slug}/report.md", front_matter(result.source.config.tags) + _with_validation(report, check),
              summary)
-    _publish(settings, f"{slug}/talk.md", write_talk(result, video, "talk.vtt", glossary), summary)
+    _publish(settings, f"{slug}/talk.md",
+             write_talk(result, video, "talk.vtt", glossary, embed=not result.talk_has_picture), summary)
     return written, check
 
 

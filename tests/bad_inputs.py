@@ -77,3 +77,22 @@ def video(path: Path, seconds: float = 2.0, halves: tuple[tuple[int, int, int], 
             for packet in sound.encode():
                 out.mux(packet)
     return path
+
+
+def audio_file(path: Path, audio: np.ndarray, codec: str, rate: int = 16000) -> Path:
+    """`audio` (16 kHz mono float) encoded with `codec` into the container the suffix names."""
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream(codec, rate=rate)
+        stream.layout = "mono"
+        resampler = av.AudioResampler(format=stream.format.name, layout="mono", rate=rate)
+        samples = (audio * 32767).astype(np.int16).reshape(1, -1)
+        frames = []
+        for start in range(0, samples.shape[1], 960):
+            frame = av.AudioFrame.from_ndarray(samples[:, start:start + 960], format="s16", layout="mono")
+            frame.sample_rate = 16000
+            frames += resampler.resample(frame)
+        frames += resampler.resample(None)
+        for frame in frames + [None]:
+            for packet in stream.encode(frame):
+                out.mux(packet)
+    return path

@@ -16,6 +16,13 @@ import bad_inputs
 from conftest import PAPERS, SPEECH, course_root, make_pair
 
 
+def half_of(source, path):
+    """A download cut off halfway: the header still declares the whole length."""
+    data = source.read_bytes()
+    path.write_bytes(data[:len(data) // 2])
+    return path
+
+
 def writes(content: bytes):
     def make(path):
         path.write_bytes(content)
@@ -44,6 +51,8 @@ def test_bad_pdf_gets_one_line_naming_the_file(tmp_path, make, expected):
     (lambda p: bad_inputs.silent_wav(p.with_suffix(".wav")), "is silent"),
     (lambda p: writes(b"\x00\x00\x00\x18ftypmp42" + b"\x13" * 4000)(p.with_suffix(".mp4")),
      "cannot be opened as audio or video"),
+    (lambda p: half_of(SPEECH / "jfk.flac", p.with_suffix(".flac")), "is truncated: its audio stops at 5.4 s of the 11.0 s"),
+    (lambda p: half_of(SPEECH / "multilingual.mp3", p.with_suffix(".mp3")), "is truncated"),
 ])
 def test_bad_talk_gets_one_line_naming_the_file(tmp_path, make, expected):
     path = make(tmp_path / "talk")
@@ -80,6 +89,15 @@ def test_bad_pairs_are_reported_and_the_good_pair_still_builds(tmp_path, shared_
     (sources / "mute" / "talk.flac").unlink()
     bad_inputs.video(sources / "mute" / "talk.mp4")
     make_pair(sources, "typo", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac", "titel: x\n")
+    make_pair(sources, "bad-url", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac", "video_url: https://vimeo.com/12345\n")
+    broken_talks = {"silent": (lambda folder: bad_inputs.silent_wav(folder / "talk.wav"), "is silent"),
+                    "corrupt-talk": (lambda folder: writes(b"\x00\x00\x00\x18ftypmp42" + b"\x13" * 4000)(
+                        folder / "talk.mp4"), "cannot be opened as audio or video"),
+                    "truncated": (lambda folder: half_of(SPEECH / "jfk.flac", folder / "talk.flac"), "is truncated")}
+    for folder, (make, _) in broken_talks.items():
+        make_pair(sources, folder, PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
+        (sources / folder / "talk.flac").unlink()
+        make(sources / folder)
     broken_pdfs = {"empty": (writes(b""), "is empty"),
                    "corrupt": (writes(b"%PDF-1.7\n" + bytes(range(256)) * 8), "is damaged"),
                    "locked": (bad_inputs.encrypted_pdf, "is encrypted"),
@@ -94,12 +112,15 @@ def test_bad_pairs_are_reported_and_the_good_pair_still_builds(tmp_path, shared_
     errors = [l for l in result.output.splitlines() if l.startswith("error: ")]
     expected = {"no-video": "no talk video or audio found", "two-pdfs": "2 PDFs found",
                 "html": "is an HTML page", "mute": "has no audio track", "typo": "unknown key 'titel'",
-                **{folder: problem for folder, (_, problem) in broken_pdfs.items()}}
+                "bad-url": "pair.yml: 'video_url' is not a YouTube or Bilibili video page",
+                **{folder: problem for folder, (_, problem) in broken_pdfs.items()},
+                **{folder: problem for folder, (_, problem) in broken_talks.items()}}
     assert len(errors) == len(expected)
     for folder, problem in expected.items():
         assert any(f"sources/{folder}" in l and problem in l for l in errors), (folder, errors)
     assert "Traceback" not in result.output
     assert (root / "content" / "good" / "report.md").is_file()
+    assert sorted(p.name for p in (root / "content").iterdir() if p.is_dir()) == ["good"]  # nothing half-written
     assert "1 pair(s) built" in result.output and f"{len(expected)} failed" in result.output
 
 

@@ -3,23 +3,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..models import GlossaryTerm, PairResult, Transcript
+from ..models import GlossaryTerm, PairResult, Segment, Transcript, Word
+from ..video_link import VideoLink, parse_video_url
 from .crossrefs import glossary_places_line, related_terms_line, section_label
 from .markdown import escape_attr, escape_md, format_time, glossary_link, page_link, time_link
 from .site import display_math, tag_anchor
 
 
-def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossary: dict[str, GlossaryTerm]) -> str:
+def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossary: dict[str, GlossaryTerm],
+               embed: bool = False) -> str:
+    """Talk notes. The player is the local talk file; a YouTube/Bilibili `video_url` from pair.yml is
+    linked, and becomes the player (an embed the timestamps seek) when the local file has no picture."""
     transcript, analysis = result.transcript, result.analysis
     title = result.paper.meta.value("title") or result.source.slug
-    language = escape_attr(transcript.language or "en")
-    lines = [f"# Talk notes: {escape_md(title)}", "",
-             f'<video class="coursewiki-player" controls preload="metadata" width="100%" src="{escape_attr(video_name)}">',
-             f'  <track kind="subtitles" src="{escape_attr(subtitles_name)}" srclang="{language}" label="Transcript" default>',
-             "</video>", "",
-             f"Duration {format_time(transcript.duration_s)} · transcribed offline with {escape_md(transcript.model)} · "
-             f"[report](report.md) · [paper](paper.pdf)", "",
-             "## Chapters", ""]
+    online = parse_video_url(result.source.config.video_url) if result.source.config.video_url else None
+    lines = [f"# Talk notes: {escape_md(title)}", ""]
+    if online and embed:
+        lines += _embed_player(online)
+    else:
+        lines += _video_player(video_name, subtitles_name, transcript.language)
+    watch = f" · [watch on {online.site}]({online.watch_url})" if online else ""
+    lines += [f"Duration {format_time(transcript.duration_s)} · transcribed offline with {escape_md(transcript.model)} · "
+              f"[report](report.md) · [paper](paper.pdf){watch}", "",
+              "## Chapters", ""]
     aligned = {a.chapter_index: a for a in analysis.alignments}
     for chapter in analysis.chapters:
         lines += [f"### {chapter.index + 1}. {escape_md(chapter.title)}", ""]
@@ -30,10 +36,33 @@ def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossar
         lines += [f"{span}{explains}", ""]
         if chapter.keyframe:
             lines += [f"![Keyframe at {format_time(chapter.start_s)}]({chapter.keyframe}){{ width=\"320\" loading=lazy }}", ""]
-        lines += [f"- {time_link(p.start_s, video_name)} {escape_md(p.text)}" for p in chapter.points] + [""]
+        items = [(p.start_s, 0, f"- {time_link(p.start_s, video_name)} {escape_md(p.text)}") for p in chapter.points]
+        items += [(shot.start_s, 1, f"- {time_link(shot.start_s, video_name)} "
+                                    f"![New slide at {format_time(shot.start_s)}]({shot.image}){{ width=\"240\" loading=lazy }}")
+                  for shot in chapter.slides]
+        lines += [text for _, _, text in sorted(items)] + [""]
     lines += ['??? note "Full transcript"', ""]
     lines += [f"    {time_link(s.start_s, video_name)} {escape_md(s.text)}  " for s in transcript.segments]
     return "\n".join(lines) + "\n"
+
+
+def _video_player(video_name: str, subtitles_name: str, language: str) -> list[str]:
+    return [f'<video class="coursewiki-player" controls preload="metadata" width="100%" src="{escape_attr(video_name)}">',
+            f'  <track kind="subtitles" src="{escape_attr(subtitles_name)}" srclang="{escape_attr(language or "en")}" '
+            f'label="Transcript" default>',
+            "</video>", ""]
+
+
+def _embed_player(link: VideoLink) -> list[str]:
+    """An iframe built from the validated video id; coursewiki.js reloads it at `data-seek-src`
+    with {t} replaced by the second a timestamp link asks for."""
+    return ['<div class="coursewiki-embed">',
+            f'<iframe class="coursewiki-player" src="{escape_attr(link.embed_url(0))}" '
+            f'data-seek-src="{escape_attr(link.embed_url("{t}", autoplay=True))}" '
+            f'title="{escape_attr(f"The talk on {link.site}")}" width="100%" height="420" '
+            'allow="autoplay; encrypted-media; picture-in-picture; fullscreen" allowfullscreen '
+            'referrerpolicy="strict-origin-when-cross-origin"></iframe>',
+            "</div>", ""]
 
 
 def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult],
@@ -136,8 +165,13 @@ def _card(result: PairResult) -> list[str]:
     return [("-   " if n == 0 else "    ") + line if line else "" for n, line in enumerate(body)]
 
 
+MAX_CUE_S = 7.0
+MAX_CUE_CHARS = 84
+
+
 def subtitles(transcript: Transcript, style: str) -> str:
-    """WebVTT (style "vtt") or SRT (style "srt") cues, one per transcript segment."""
+    """WebVTT (style "vtt") or SRT (style "srt"); a sentence too long for the screen is cut into
+    cues of at most MAX_CUE_S seconds and two lines, at its word timestamps."""
     def stamp(seconds: float) -> str:
         ms = int(round(seconds * 1000))
         h, rest = divmod(ms, 3_600_000)
@@ -146,9 +180,42 @@ def subtitles(transcript: Transcript, style: str) -> str:
         sep = "." if style == "vtt" else ","
         return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
     lines = ["WEBVTT", ""] if style == "vtt" else []
-    for n, seg in enumerate(transcript.segments, start=1):
-        text = seg.text.replace("-->", "→").replace("<", "‹").replace(">", "›")
+    cues = [cue for seg in transcript.segments for cue in _cues(seg)]
+    for n, (start_s, end_s, text) in enumerate(cues, start=1):
+        text = text.replace("-->", "→").replace("<", "‹").replace(">", "›")
         if style == "srt":
             lines.append(str(n))
-        lines += [f"{stamp(seg.start_s)} --> {stamp(max(seg.end_s, seg.start_s + 0.5))}", text, ""]
+        lines += [f"{stamp(start_s)} --> {stamp(max(end_s, start_s + 0.5))}", text, ""]
     return "\n".join(lines)
+
+
+def _cues(segment: Segment) -> list[tuple[float, float, str]]:
+    return [(words[0].start_s, words[-1].end_s, _joined(words)) for words in _cue_words(segment.words)] \
+        if segment.words and (segment.end_s - segment.start_s > MAX_CUE_S or len(segment.text) > MAX_CUE_CHARS) \
+        else [(segment.start_s, segment.end_s, segment.text)]
+
+
+def _cue_words(words: list[Word]) -> list[list[Word]]:
+    """Halve at the widest pause (a comma counts as one) in the middle half until each part fits."""
+    if len(words) < 2 or (words[-1].end_s - words[0].start_s <= MAX_CUE_S and len(_joined(words)) <= MAX_CUE_CHARS):
+        return [words]
+    middle = (words[0].start_s + words[-1].end_s) / 2
+    span = words[-1].end_s - words[0].start_s
+    cuts = range(len(words) - 1)
+    central = [i for i in cuts if abs(words[i].end_s - middle) <= span / 4] or list(cuts)
+    cut = max(central, key=lambda i: (round(words[i + 1].start_s - words[i].end_s + 0.5 * words[i].text.endswith(","), 1),
+                                      -abs(words[i].end_s - middle)))
+    return _cue_words(words[:cut + 1]) + _cue_words(words[cut + 1:])
+
+
+def _joined(words: list[Word]) -> str:
+    """Words back into text: spaces between words, none between Chinese or Japanese characters."""
+    text = ""
+    for word in words:
+        glue = "" if not text or (_is_cjk(text[-1]) and _is_cjk(word.text[0])) else " "
+        text += glue + word.text
+    return text
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3000" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef"
