@@ -75,6 +75,8 @@ def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, devi
         summary = build_course(settings, TerminalReporter(verbosity))
     except CoursewikiError as err:
         _fail(err, verbose)
+    except OSError as err:  # a disk or folder problem outside any one pair
+        _fail(CoursewikiError(f"{err.filename or root}: cannot write ({err.strerror or err})"), verbose)
     for failure in summary.failed:
         if verbose and failure.slug in summary.tracebacks:
             click.echo(summary.tracebacks[failure.slug].rstrip(), err=True)

@@ -139,12 +139,12 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
             summary.tracebacks[result.source.slug] = traceback.format_exc()
     built = [r for r in results if r.source.slug in summary.built]
     failures = [f.message for f in summary.failed]
-    site_pages = {
-        "index.md": write_index(settings.course_title, built, failures),
-        "glossary.md": write_glossary(glossary, built, load_formulas(), _related_terms(glossary, built, embedder)),
-        TAGS_PAGE: write_tags_page(),
-    }
     try:
+        site_pages = {
+            "index.md": write_index(settings.course_title, built, failures),
+            "glossary.md": write_glossary(glossary, built, load_formulas(), _related_terms(glossary, built, embedder)),
+            TAGS_PAGE: write_tags_page(),
+        }
         for name, text in site_pages.items():
             _publish(settings, name, text, summary)
         # appended to every page by pymdownx.snippets, so it must stay bare: no notes section
@@ -156,7 +156,9 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
         keep = {p.slug for p in pairs} | {f.slug for f in summary.failed}
         summary.removed = remove_stale_pairs(settings.content_dir, keep)
     except OSError as err:
-        summary.failed.append(PairFailure("(site)", f"{settings.content_dir}: cannot write ({err.strerror or err})"))
+        summary.failed.append(PairFailure("(site)", f"{err.filename or settings.content_dir}: cannot write "
+                                                    f"({err.strerror or err})"))
+        summary.tracebacks["(site)"] = traceback.format_exc()
     summary.runs = list(cache.log)
     try:
         cache.write_log()

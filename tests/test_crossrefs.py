@@ -62,7 +62,7 @@ def test_talk_notes_name_the_paper_section_and_page(tdnn_pair):
 
 def test_glossary_lists_the_defining_page_first_with_its_sentence(tdnn_pair):
     result, by_id, glossary, _ = tdnn_pair
-    page = write_glossary(glossary, [result], {"time-delay-neural-network": [("speech-recognition", "listed")]})
+    page = write_glossary(glossary, [result], related={"time-delay-neural-network": [("speech-recognition", "listed")]})
     entry = page.split("{ #time-delay-neural-network }", 1)[1].split("\n## ", 1)[0]
     place = next(l for l in entry.splitlines() if l.startswith("- [A time delay"))
     defined = next(d for d in result.analysis.definitions if d.term_id == "time-delay-neural-network")

@@ -103,5 +103,37 @@ def test_every_attack_is_shown_as_the_text_it_was(crafted_site):
     assert '<img src=x onerror="alert(1)">' in text
     assert "{{ config.site_name }}" in text and "{% include 'secret' %}" in text
     source = (crafted_site / "content" / "crafted" / "report.md").read_text(encoding="utf-8")
+    tags_page = next(parsed for page, parsed in _pages(crafted_site) if page.name == "tags.html")
+    assert "<script>alert(7)</script>" in " ".join(tags_page.text)  # the tag, shown as text
     assert "<script>" not in source and "<img src=x" not in source and "](javascript:" not in source
     assert html.escape("<b onmouseover") not in text  # escaped once, not twice
+
+
+def test_in_a_real_browser_no_injected_script_runs_and_no_element_appears(crafted_site):
+    from test_site_browser import CHROMIUM, CHROMIUM_ARGS
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium (apt-get install chromium; .ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    from builder.serve import serve_in_thread
+    server, base = serve_in_thread(crafted_site / "site")
+    dialogs: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            for path in ("crafted/report.html", "crafted/talk.html", "index.html", "glossary.html", "tags.html"):
+                page.goto(base + path)
+                page.wait_for_load_state("networkidle")
+                page.mouse.move(400, 400)
+                injected = page.evaluate("""() => document.querySelectorAll(
+                    'img[src="x"], iframe[src*="evil"], [onerror], [onclick], [onmouseover], a[href^="javascript:"]'
+                ).length""")
+                assert injected == 0, path
+                assert "</title><script>" in page.title() or path != "crafted/report.html"
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert dialogs == []

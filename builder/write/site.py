@@ -3,6 +3,7 @@ page, the front matter that puts a report under its tags, and MathJax copied out
 package, so math renders on a site that never reaches a CDN."""
 from __future__ import annotations
 
+import html
 import re
 from importlib import resources
 from pathlib import Path
@@ -43,10 +44,15 @@ def abbreviations(glossary: list[GlossaryTerm]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def tag_text(tag: str) -> str:
+    """A tag as Material should see it. Its tags plugin writes tag names into the page's HTML
+    without escaping them, so a tag like "<script>…" from pair.yml must arrive as entities."""
+    return html.escape(re.sub(r"\s+", " ", str(tag)).strip(), quote=True)
+
+
 def front_matter(tags: list[str]) -> str:
     """YAML front matter for a page; the tags plugin lists the page under each tag."""
-    clean = [re.sub(r"\s+", " ", str(t)).strip() for t in tags]
-    clean = [t for t in dict.fromkeys(clean) if t]
+    clean = [t for t in dict.fromkeys(tag_text(t) for t in tags) if t]
     if not clean:
         return ""
     return "---\n" + yaml.safe_dump({"tags": clean}, allow_unicode=True, sort_keys=False) + "---\n\n"
@@ -54,7 +60,7 @@ def front_matter(tags: list[str]) -> str:
 
 def tag_anchor(tag: str) -> str:
     """The anchor of a tag on the tags page, as Material's tags plugin makes it by default."""
-    return "tag:" + _slugify(re.sub(r"\s+", " ", tag).strip(), "-")
+    return "tag:" + _slugify(tag_text(tag), "-")
 
 
 def write_tags_page() -> str:
