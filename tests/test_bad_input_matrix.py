@@ -168,3 +168,14 @@ def test_a_full_disk_is_one_line_and_leaves_no_temp_files(tmp_path, monkeypatch)
 
     verbose = _build(root, cache, "-v")
     assert "Traceback" in verbose.output  # -v shows where it happened
+
+
+def test_a_pair_folder_without_its_paper_is_one_line(tmp_path, shared_cache):
+    root = _course_with_good_pair(tmp_path)
+    folder = root / "sources" / "talk-only"
+    folder.mkdir()
+    shutil.copy(SPEECH / "jfk.flac", folder / "talk.flac")
+    result = _build(root, shared_cache)
+    assert result.exit_code == 1
+    assert _errors(result) == [f"error: {folder}: no PDF found (put the paper in this folder as a .pdf file)"]
+    _good_pair_built(root, result)
