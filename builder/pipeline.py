@@ -31,6 +31,7 @@ from .sources import discover_pairs
 from .write.markdown import PDF_NAME
 from .write.pages import subtitles, write_glossary, write_index, write_talk
 from .write.report import write_report
+from .write.support import Evidence, SupportChecker, build_evidence, cues_of_segments, read_page_texts, read_vtt
 from .write.validate import Validation, validate_markdown, validation_line
 
 def code_digest(*names: str) -> str:
@@ -89,6 +90,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     glossary_by_id = {t.id: t for t in glossary}
     matcher = TermMatcher(glossary)
     embedder = Embedder(cache, settings.embedding_model)
+    support = SupportChecker(embedder, glossary)
     summary = BuildSummary()
     pairs, summary.failed = discover_pairs(settings.sources_dir)
     glossary_digest = digest_text(to_jsonable(glossary))
@@ -101,7 +103,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     _link_related(results, glossary_by_id)
     for result in results:
         try:
-            written, check = _write_pair(result, settings, glossary_by_id)
+            written, check = _write_pair(result, settings, glossary_by_id, support, cache, reporter)
             summary.written += written
             summary.validations[result.source.slug] = check
             summary.built.append(result.source.slug)
@@ -125,8 +127,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
 def _build_pair(pair: PairSource, settings: CourseSettings, cache: Cache, matcher: TermMatcher,
                 embedder: Embedder, glossary_digest: str, reporter: Reporter) -> PairResult:
     reporter.step(pair.slug, f"reading {pair.pdf.name}")
-    paper_key = digest_text("paper", STAGE_VERSIONS["paper"], __version__, cache.file_digest(pair.pdf))
-    paper = cache.record("paper", pair.slug, paper_key, Paper, lambda: ingest_paper(pair.pdf))
+    paper_key, paper = cached_paper(cache, pair.slug, pair.pdf)
     apply_overrides(paper, pair)
     figures_key = digest_text("figures", STAGE_VERSIONS["figures"], cache.file_digest(pair.pdf))
     figure_set = cache.record("figures", pair.slug, figures_key, FigureSet, lambda: _figure_set(pair.pdf))
@@ -153,6 +154,12 @@ def _build_pair(pair: PairSource, settings: CourseSettings, cache: Cache, matche
     images = {f.image: base64.b64decode(png) for f, png in zip(figure_set.figures, figure_set.png_base64)}
     return PairResult(source=pair, paper=paper, transcript=transcript, analysis=analysis, keyframe_jpegs=jpegs,
                       figure_images=images)
+
+
+def cached_paper(cache: Cache, slug: str, pdf: Path) -> tuple[str, Paper]:
+    """The ingested paper, shared by `build` and `check` through the cache."""
+    key = digest_text("paper", STAGE_VERSIONS["paper"], __version__, cache.file_digest(pdf))
+    return key, cache.record("paper", slug, key, Paper, lambda: ingest_paper(pdf))
 
 
 def _figure_set(pdf: Path) -> FigureSet:
@@ -205,7 +212,8 @@ def video_name(pair: PairSource) -> str:
     return "talk" + pair.video.suffix.lower()
 
 
-def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str, GlossaryTerm]):
+def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str, GlossaryTerm],
+                support: SupportChecker, cache: Cache, reporter: Reporter):
     folder = settings.content_dir / result.source.slug
     written: list[Path] = []
     video = video_name(result.source)
@@ -222,8 +230,12 @@ def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str
             files[folder / chapter.keyframe] = jpeg
     for name, png in result.figure_images.items():
         files[folder / name] = png
-    report = write_report(result, glossary, video)
-    check = validate_markdown(report, result.paper.page_count, result.transcript.duration_s, set(glossary))
+    evidence = build_evidence(result.paper.passages, read_page_texts(result.source.pdf),
+                              cues_of_segments(result.transcript.segments))
+    report = _report(result, glossary, video, settings, support, evidence, cache, reporter)
+    check = validate_markdown(report, result.paper.page_count, result.transcript.duration_s, set(glossary),
+                              support=support, evidence=evidence, subject=result.source.slug,
+                              min_supported=settings.min_supported)
     files[folder / "report.md"] = _with_validation(report, check)
     files[folder / "talk.md"] = write_talk(result, video, "talk.vtt", glossary)
     for path, data in files.items():
@@ -232,18 +244,36 @@ def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str
     return written, check
 
 
+def _report(result: PairResult, glossary: dict[str, GlossaryTerm], video: str, settings: CourseSettings,
+            support: SupportChecker, evidence: Evidence, cache: Cache, reporter: Reporter) -> str:
+    """The extractive report, or the LLM's when asked for; an LLM that cannot be reached or
+    answers nonsense costs a warning and the extractive report, never the pair."""
+    if settings.writer == "llm":
+        from .write.llm_writer import write_llm_report
+        try:
+            return write_llm_report(result, glossary, video, settings.llm, support, evidence, cache)
+        except CoursewikiError as err:
+            reporter.warn(f"{result.source.slug}: {err}; wrote the extractive report instead")
+    return write_report(result, glossary, video)
+
+
 def _with_validation(report: str, check: Validation) -> str:
     title, _, rest = report.partition("\n")
     return f"{title}\n\n{validation_line(check)}\n{rest}"
 
 
 def check_course(settings: CourseSettings) -> dict[str, Validation]:
-    """Validate every report and talk page in content/ against the files served beside them."""
+    """Validate every report and talk page in content/ against the files served beside them:
+    anchors must resolve, and each report's cited sentences must be supported by the PDF page
+    text and the talk.vtt cues they point at."""
     from .ingest.paper import open_pdf
     from .ingest.talk import media_duration
-    glossary_ids = {t.id for t in load_glossary()}
+    glossary = load_glossary()
+    glossary_ids = {t.id for t in glossary}
     if not settings.content_dir.is_dir():
         raise CoursewikiError(f"{settings.content_dir}: no content folder; run `coursewiki build` first")
+    cache = Cache(settings.cache_dir)
+    support = SupportChecker(Embedder(cache, settings.embedding_model), glossary)
     results: dict[str, Validation] = {}
     for folder in sorted(p for p in settings.content_dir.iterdir() if p.is_dir() and (p / "report.md").is_file()):
         pdf = folder / PDF_NAME
@@ -255,9 +285,22 @@ def check_course(settings: CourseSettings) -> dict[str, Validation]:
         talks = sorted(folder.glob("talk.*"))
         talks = [t for t in talks if t.suffix not in (".md", ".vtt", ".srt")]
         duration = media_duration(talks[0]) if talks else None
+        evidence = _published_evidence(folder, cache) if page_count else None
         for name in ("report.md", "talk.md"):
             page = folder / name
             if page.is_file():
+                checker = support if name == "report.md" else None
                 results[f"{folder.name}/{name}"] = validate_markdown(
-                    page.read_text(encoding="utf-8"), page_count, duration, glossary_ids)
+                    page.read_text(encoding="utf-8"), page_count, duration, glossary_ids, support=checker,
+                    evidence=evidence, subject=folder.name, min_supported=settings.min_supported)
     return results
+
+
+def _published_evidence(folder: Path, cache: Cache) -> Evidence | None:
+    """What a pair's anchors point at, read from the published paper.pdf and talk.vtt alone."""
+    pdf, vtt = folder / PDF_NAME, folder / "talk.vtt"
+    try:
+        _, paper = cached_paper(cache, folder.name, pdf)
+    except CoursewikiError:
+        return None
+    return build_evidence(paper.passages, read_page_texts(pdf), read_vtt(vtt) if vtt.is_file() else [])
