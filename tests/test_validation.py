@@ -137,3 +137,15 @@ def test_check_command_fails_a_report_below_the_supported_fraction(real_course, 
     assert "unsupported (number 100 is not in its evidence): \"Our network was trained on 100" in result.output
     lenient = CliRunner().invoke(main, args + ["--min-supported", "0.2"])
     assert lenient.exit_code == 0, lenient.output
+
+
+def test_a_chinese_sentence_is_judged_on_its_numbers_and_key_terms(tdnn_evidence):
+    evidence, checker = tdnn_evidence
+    report = ("在Switchboard任务上，时延神经网络相对基线DNN模型提升了7.3%。 [p.&nbsp;1](paper.pdf#page=1)\n"
+              "在Switchboard任务上，时延神经网络相对基线DNN模型提升了9.4%。 [p.&nbsp;1](paper.pdf#page=1)\n"
+              "这篇论文非常有意思。 [p.&nbsp;1](paper.pdf#page=1)\n")
+    check = validate_markdown(report, 5, 11.0, set(), support=checker, evidence=evidence, subject="tdnn-zh")
+    assert check.cited == 3 and check.supported == 1, check.unsupported
+    assert check.unsupported[0].startswith("line 2: unsupported (number 9.4 is not in its evidence)")
+    assert check.unsupported[1].startswith(
+        "line 3: unsupported (no term or number that can be checked against the English evidence)")

@@ -25,12 +25,12 @@ import numpy as np
 
 from ..models import GlossaryTerm, Passage, Segment
 
-MIN_SIMILARITY = 0.50
+MIN_SIMILARITY = 0.60
 MIN_OVERLAP = 0.70
 TALK_WINDOW_S = 20.0
 CANDIDATES = 6      # evidence sentences per claim sentence worth embedding: those sharing most words
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(\[]?[A-Z0-9])")
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9.])\d+(?:[.,]\d+)*")  # "了9.4%": CJK letters are \w too
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _STOPWORDS = frozenset("""
