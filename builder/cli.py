@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .config import CourseSettings
-from .errors import CoursewikiError
+from .config import CourseSettings, LLMSettings
+from .errors import ConfigError, CoursewikiError
 from .pipeline import Reporter, build_course, check_course
 from .sources import SOURCES_HELP
 from .write.student_notes import accept_pending
@@ -66,12 +66,25 @@ def _common(command):
 @click.option("--compute-type", default="auto", show_default=True, help="CTranslate2 compute type, e.g. int8, float16.")
 @click.option("--embedding-model", help="sentence-transformers model name or folder, e.g. a multilingual one for "
               "Chinese talks (default: bundled MiniLM); part of every embedding's cache key.")
-def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, device, compute_type, embedding_model):
+@click.option("--writer", type=click.Choice(["extractive", "llm"]), default="extractive", show_default=True,
+              help="Who writes the reading report: quoted source sentences, or a language model from numbered "
+                   "evidence (needs --llm-url and --llm-model).")
+@click.option("--llm-url", help="OpenAI-compatible API base URL, e.g. http://127.0.0.1:8080/v1 (llama.cpp server) "
+                                "or http://127.0.0.1:11434/v1 (Ollama). The API key, if one is needed, is read from "
+                                "COURSEWIKI_LLM_KEY or OPENAI_API_KEY.")
+@click.option("--llm-model", help="Model name the endpoint knows, e.g. qwen2.5:7b-instruct.")
+@click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of an LLM-written report.")
+@click.option("--min-supported", type=click.FloatRange(0, 1), default=0.9, show_default=True,
+              help="Smallest fraction of a report's cited sentences that must be supported by their evidence.")
+def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, device, compute_type, embedding_model,
+          writer, llm_url, llm_model, language, min_supported):
     verbosity = 0 if quiet else 1 + verbose
     try:
         settings = _settings(root, sources_dir=sources, content_dir=content, cache_dir=cache_dir,
                              whisper_model=whisper_model, device=device, compute_type=compute_type,
-                             embedding_model=embedding_model)
+                             embedding_model=embedding_model, writer=writer, min_supported=min_supported,
+                             llm=_llm_settings(writer, llm_url, llm_model, language))
         summary = build_course(settings, TerminalReporter(verbosity))
     except CoursewikiError as err:
         _fail(err, verbose)
@@ -84,6 +97,11 @@ def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, devi
     for slug, check in summary.validations.items():
         for problem in check.problems:
             click.echo(f"check: {slug}/report.md {problem}", err=True)
+        if not check.support_ok:
+            click.echo(f"check: {slug}/report.md {_support_problem(check)}", err=True)
+        if verbose:
+            for line in check.unsupported:
+                click.echo(f"check: {slug}/report.md {line}", err=True)
     for page in summary.left_alone:
         relative = page.path.relative_to(settings.content_dir).as_posix()
         click.echo(f"kept: {page.path} was edited outside its notes section, so this build left it alone; "
@@ -95,12 +113,17 @@ def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, devi
     sys.exit(1 if summary.failed else 0)
 
 
-@main.command(help="Validate the pages in content/: PDF pages, talk times and glossary links must resolve.")
+@main.command(help="Validate the pages in content/: PDF pages, talk times and glossary links must resolve, and "
+                   "each report's cited sentences must be supported by the PDF page or talk moment they cite "
+                   "(numbers, words and meaning).")
 @_common
 @click.option("--content", type=click.Path(file_okay=False), help="Content folder (default: ROOT/content).")
-def check(root, verbose, quiet, content):
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), help="Cache folder (default: ROOT/.coursewiki-cache).")
+@click.option("--min-supported", type=click.FloatRange(0, 1), default=0.9, show_default=True,
+              help="Smallest fraction of a report's cited sentences that must be supported by their evidence.")
+def check(root, verbose, quiet, content, cache_dir, min_supported):
     try:
-        settings = _settings(root, content_dir=content)
+        settings = _settings(root, content_dir=content, cache_dir=cache_dir, min_supported=min_supported)
         results = check_course(settings)
     except CoursewikiError as err:
         _fail(err, verbose)
@@ -108,11 +131,20 @@ def check(root, verbose, quiet, content):
     for page, validation in results.items():
         for problem in validation.problems:
             click.echo(f"{page}: {problem}", err=True)
+        if not validation.support_ok:
+            click.echo(f"{page}: {_support_problem(validation)}", err=True)
+        if not validation.support_ok or verbose:
+            for line in validation.unsupported:
+                click.echo(f"{page}: {line}", err=True)
         failed += not validation.ok
         if not quiet and verbose:
-            click.echo(f"{page}: {validation.anchors} anchors, {validation.glossary_links} glossary links")
+            click.echo(f"{page}: {validation.anchors} anchors, {validation.glossary_links} glossary links, "
+                       f"{validation.supported}/{validation.cited} cited sentences supported")
     anchors = sum(v.anchors for v in results.values())
-    click.echo(f"{len(results)} page(s) checked, {anchors} source anchors, {failed} page(s) with problems")
+    cited = sum(v.cited for v in results.values())
+    supported = sum(v.supported for v in results.values())
+    click.echo(f"{len(results)} page(s) checked, {anchors} source anchors, {supported}/{cited} cited sentences "
+               f"supported, {failed} page(s) with problems")
     sys.exit(1 if failed else 0)
 
 
@@ -172,6 +204,19 @@ def serve(root, port, host):
         pass
     finally:
         server.server_close()
+
+
+def _support_problem(validation) -> str:
+    return (f"only {validation.supported} of {validation.cited} cited sentences are supported by their evidence "
+            f"({validation.supported_fraction:.0%}, below {validation.min_supported:.0%})")
+
+
+def _llm_settings(writer: str, url: str | None, model: str | None, language: str) -> LLMSettings | None:
+    if writer != "llm":
+        return None
+    if not url or not model:
+        raise ConfigError("--writer llm needs --llm-url (an OpenAI-compatible /v1 URL) and --llm-model")
+    return LLMSettings(url=url, model=model, language=language)
 
 
 def _fail(err: Exception, verbose: int) -> None:

