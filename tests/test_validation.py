@@ -129,7 +129,9 @@ def test_check_command_fails_a_report_below_the_supported_fraction(real_course, 
     report = copy / "content" / "tdnn" / "report.md"
     made_up = "\n".join(f"Our network was trained on {n} photographs of cats. [p.&nbsp;2](paper.pdf#page=2)"
                         for n in range(100, 160))
-    report.write_text(report.read_text(encoding="utf-8") + "\n" + made_up + "\n", encoding="utf-8")
+    # in the generated part: the student's notes section at the end is theirs and not validated
+    text = report.read_text(encoding="utf-8").replace("\n<!-- coursewiki:generated", f"\n{made_up}\n\n<!-- coursewiki:generated")
+    report.write_text(text, encoding="utf-8")
     args = ["check", "--root", str(copy), "--cache", str(settings.cache_dir)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1, result.output

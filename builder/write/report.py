@@ -196,7 +196,7 @@ def _report_at(result: PairResult, glossary: dict[str, GlossaryTerm], video_name
         lines += ["### Section by section", "",
                   "The most central sentences of each part of the paper, in reading order.", ""]
         for heading, passages in tour:
-            lines += [f"**{escape_md(heading)}**: " + " ".join(quote_passage(p) for p in passages), ""]
+            lines += [f"**{escape_md(heading)}:** " + " ".join(quote_passage(p) for p in passages), ""]
     lines += ["## 3. Key techniques", ""]
     terms = key_terms(analysis.term_uses, glossary)[:detail.terms]
     if not terms:

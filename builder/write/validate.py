@@ -188,6 +188,8 @@ def _tokens(line: str) -> list[tuple[str, object]]:
 
 def _clean(text: str) -> str:
     text = html.unescape(text).replace("\u00a0", " ")
+    if "“" in text:  # our words, then the source's in quotes ("In this paper (defined, §2): “…”"): the quote is the claim
+        text = text.rsplit("“", 1)[1].replace("”", "")
     text = re.sub(r"\s+", " ", text).strip()
     return text.strip(" ,;·–—(")
 
