@@ -66,7 +66,7 @@ def test_every_quoted_paper_sentence_carries_the_page_it_is_printed_on(reports, 
     for line in lines:
         pieces = PAGE_ANCHOR.split(line)  # text, page, text, page, ...
         for text, page in zip(pieces[0::2], pieces[1::2]):
-            sentence = re.sub(r"\\(.)", r"\1", text).split("“")[-1].split("**: ")[-1].lstrip("- ")
+            sentence = re.sub(r"\\(.)", r"\1", text).split("“")[-1].split(":** ")[-1].lstrip("- ")
             letters = _letters(sentence)
             if len(letters) < 40:
                 continue
