@@ -43,7 +43,7 @@ def test_report_quotes_the_defining_sentence_and_the_talk_moment(tdnn_pair):
     result, by_id, _, subsampling = tdnn_pair
     report = write_report(result, by_id, "talk.mp4")
     assert "**Paper sections the talk explains:**" in report
-    explained = [l for l in report.splitlines() if l.startswith("- §3\\.1")]
+    explained = [l for l in report.splitlines() if l.startswith("- **§3\\.1")]
     assert explained and "explained in the talk at [01:35](talk.mp4#t=95)" in explained[0]
     assert f"(paper.pdf#page={subsampling.page_no})" in explained[0]
     tdnn = next(l for l in report.splitlines() if l.startswith("**In this paper**") and "TDNN" in l)

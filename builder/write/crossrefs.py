@@ -68,8 +68,9 @@ def sections_explained_lines(result: PairResult, video_name: str | None) -> list
             continue
         seen.add(alignment.section)
         start = chapter_start(result, alignment)
-        lines.append(f"- {escape_md(section_label(alignment.section) or 'text')}, {page_link(alignment.page_no)}: "
-                     f"explained in the talk at {time_link(start, video_name)}")
+        # "**label:** [p. N] · …": a label and navigation, not a sentence for validation to weigh
+        lines.append(f"- **{escape_md(section_label(alignment.section) or 'text')}:** {page_link(alignment.page_no)} "
+                     f"· explained in the talk at {time_link(start, video_name)}")
     return lines + [""]
 
 

@@ -102,8 +102,8 @@ def cited_claims(markdown: str) -> list[Claim]:
     """The sentences of a page that carry PDF-page or talk-time anchors, as plain text.
 
     Two layouts are read: a sentence followed by its anchors ("text [p. 3] [00:05]"), and a list
-    item led by its anchor ("- [00:05] text"). Headings, tables, images and our own validation
-    line are not claims."""
+    item led by its anchor ("- [00:05] text"). Headings, tables, images, our own validation line
+    and navigation after a "·" ("· explained in the talk at [12:40]") are not claims."""
     claims: list[Claim] = []
     for line_no, raw in enumerate(markdown.splitlines(), start=1):
         line = raw.strip()
@@ -122,6 +122,8 @@ def cited_claims(markdown: str) -> list[Claim]:
                 text_parts.append(value)
                 continue
             text = _clean(" ".join(text_parts))
+            if " ".join(text_parts).strip().startswith("·"):
+                text = ""  # "… [p. 3] · explained in the talk at [00:40]": navigation, not a claim
             if leading:
                 if anchors and re.search(r"\w", text):
                     claims.append(_claim(text, line_no, anchors))
@@ -133,7 +135,7 @@ def cited_claims(markdown: str) -> list[Claim]:
             elif last is not None:
                 _add_anchor(last, value)
             text_parts = []
-        text = _clean(" ".join(text_parts))
+        text = "" if " ".join(text_parts).strip().startswith("·") else _clean(" ".join(text_parts))
         if leading and anchors and re.search(r"\w", text):
             claims.append(_claim(text, line_no, anchors))
     return claims
