@@ -17,7 +17,7 @@ import pymupdf
 
 from ..models import Figure
 from .paper_meta import join_lines
-from .pdf_layout import Line, read_pages
+from .pdf_layout import Line, PageLines, read_pages
 
 CAPTION = re.compile(r"^(?P<kind>Figure|Fig\.|Table)\s*(?P<n>\d+)\s*[:.|]\s*(?P<text>.*)$")
 TABLE_RULE_GAP = 40.0  # pt between a table caption and the first or last rule of its table
@@ -50,7 +50,7 @@ def extract_figures(doc: pymupdf.Document) -> list[tuple[Figure, bytes]]:
         boxes = [b for b in boxes if b.width >= 4 and b.height >= 4]
         caption_lines = [line for _, line in captions]
         rules = table_rules(page) if any(CAPTION.match(l.plain)["kind"] == "Table" for l in caption_lines) else []
-        tables = _rule_groups(rules, caption_lines)
+        tables = rule_groups(rules, caption_lines)
         previous_bottom = 0.0
         for index, caption in captions:
             match = CAPTION.match(caption.plain)
@@ -107,7 +107,25 @@ def table_rules(page: pymupdf.Page) -> list[pymupdf.Rect]:
     return sorted(rules, key=lambda r: (r.y0, r.x0))
 
 
-def _rule_groups(rules: list[pymupdf.Rect], captions: list[Line]) -> list[list[pymupdf.Rect]]:
+def table_regions(page: pymupdf.Page, page_lines: PageLines) -> list[pymupdf.Rect]:
+    """The ruled tables that a "Table N" caption on this page labels (the same choice the table
+    pictures are cut by), so the body text can leave their cells out of its sentences."""
+    captions = [(i, l) for i, l in enumerate(page_lines.lines) if CAPTION.match(l.plain)]
+    if not any(CAPTION.match(l.plain)["kind"] == "Table" for _, l in captions):
+        return []
+    rules = table_rules(page)
+    groups = rule_groups(rules, [l for _, l in captions])
+    regions = []
+    for index, caption in captions:
+        if CAPTION.match(caption.plain)["kind"] == "Table":
+            block = _caption_lines(page_lines.lines, index, rules)
+            region = _table_region(groups, caption, block[-1].y1, page_lines.width)
+            if region is not None:
+                regions.append(region)
+    return regions
+
+
+def rule_groups(rules: list[pymupdf.Rect], captions: list[Line]) -> list[list[pymupdf.Rect]]:
     """Rules that frame one table: stacked, overlapping sideways, no caption or wide gap between."""
     groups: list[list[pymupdf.Rect]] = []
     for rule in rules:

@@ -12,7 +12,7 @@ import pymupdf
 from ..errors import PairError
 from ..models import Paper, Passage, Section
 from .paper_meta import append_line, body_font_size, extract_meta, join_lines
-from .figures import CAPTION
+from .figures import CAPTION, table_regions
 from .pdf_layout import Line, PageLines, read_pages
 
 HEADING = re.compile(r"^(?P<num>(?:\d{1,2}|[A-H])(?:\.\d{1,2}){0,3}\.?)\s+(?P<title>[A-Z].{0,90}[^.\s])$")
@@ -64,6 +64,7 @@ def ingest_paper(path: Path) -> Paper:
     with doc:
         pages = read_pages(doc)
         toc = doc.get_toc(simple=True)
+        in_tables = table_cell_lines(doc, pages)
     text_chars = sum(len(l.text) for p in pages for l in p.lines)
     if text_chars < MIN_TEXT_CHARS:
         raise PairError(path, "has no text layer (a scanned PDF?)",
@@ -71,7 +72,7 @@ def ingest_paper(path: Path) -> Paper:
     body_size = body_font_size(pages)
     meta = extract_meta(pages, body_size)
     headings = find_headings(pages, body_size, toc)
-    sections, passages, references = _walk(pages, headings, body_size)
+    sections, passages, references = _walk(pages, headings, body_size, in_tables)
     missing = [name for name in ("title", "authors", "venue", "year", "abstract") if getattr(meta, name) is None]
     return Paper(file_name=path.name, page_count=len(pages), meta=meta, sections=sections,
                  passages=passages, references=references, figures=[], missing_fields=missing)
@@ -216,7 +217,19 @@ def _bare_line(line: Line, memo: dict[int, str]) -> str:
     return memo[id(line)]
 
 
-def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float):
+def table_cell_lines(doc: pymupdf.Document, pages: list[PageLines]) -> set[int]:
+    """Lines printed inside a ruled table: cells in body-size type would otherwise run into the
+    sentences around them ("System Win rate vs. SFT 50% ... We find that ..."). Only pages with a
+    "Table N" caption are looked at, so papers without tables pay nothing."""
+    cells: set[int] = set()
+    for page in pages:
+        for box in table_regions(doc[page.page_no - 1], page):
+            cells.update(id(line) for line in page.lines if box.y0 - 1 <= (line.y0 + line.y1) / 2 <= box.y1 + 1
+                         and line.x0 >= box.x0 - 4 and line.x1 <= box.x1 + 4)
+    return cells
+
+
+def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float, in_tables: set[int] = frozenset()):
     """Read the body in order: section spans, sentences per section, reference entries."""
     sections: list[Section] = []
     streams: list[_Stream] = []
@@ -244,7 +257,7 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
             if in_references:
                 reference_lines.append(line)
                 continue
-            if line.size < body_size - 0.8 or CAPTION.match(line.plain):
+            if line.size < body_size - 0.8 or CAPTION.match(line.plain) or id(line) in in_tables:
                 continue  # footnotes, captions, table cells in small type
             if not streams:
                 streams.append(_Stream(""))
