@@ -122,7 +122,8 @@ def _video_name(result: PairResult) -> str:
 def write_index(course_title: str, results: list[PairResult], failures: list[str]) -> str:
     """The home page: one Material grid card per pair, newest first (year, then title)."""
     lines = [f"# {escape_md(course_title)}", "",
-             f"{len(results)} papers with their talks. Each has a reading report whose every sentence links to "
+             ("1 paper with its talk. " if len(results) == 1 else f"{len(results)} papers with their talks. ") +
+             "Each has a reading report whose every sentence links to "
              "the PDF page or talk moment it comes from, and talk notes with chapters and a transcript; "
              "the [glossary](glossary.md) links them all, and the [tags](tags.md) group them.", ""]
     def sort_key(r: PairResult):
