@@ -11,27 +11,13 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from typing import Callable, Iterable
 
 from mkdocs.plugins import BasePlugin
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+from .serve import byte_range
+
 _CHUNK = 64 * 1024
-
-
-def byte_range(header: str, size: int) -> tuple[int, int] | None | bool:
-    """(first, last) for one "bytes=a-b" range; None when there is none to honour; False when it
-    cannot be satisfied (416)."""
-    match = _RANGE.match(header.strip())
-    if not match or match.group(1) == match.group(2) == "":
-        return None
-    first, last = match.groups()
-    if first:
-        start, end = int(first), min(int(last) if last else size - 1, size - 1)
-    else:
-        start, end = max(size - int(last), 0), size - 1
-    return (start, end) if start < size and start <= end else False
 
 
 def with_ranges(app: Callable, root: str, mount_path: str) -> Callable:

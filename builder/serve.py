@@ -15,6 +15,20 @@ from pathlib import Path
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
+def byte_range(header: str, size: int) -> tuple[int, int] | None | bool:
+    """(first, last) for one "bytes=a-b" range; None when there is none to honour; False when it
+    cannot be satisfied (416)."""
+    match = _RANGE.match(header.strip())
+    if not match or match.group(1) == match.group(2) == "":
+        return None
+    first, last = match.groups()
+    if first:
+        start, end = int(first), min(int(last) if last else size - 1, size - 1)
+    else:
+        start, end = max(size - int(last), 0), size - 1
+    return (start, end) if start < size and start <= end else False
+
+
 class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
     _remaining: int | None = None
 
@@ -28,22 +42,21 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self):
         self._remaining = None
-        match = _RANGE.match(self.headers.get("Range", "").strip())
         path = Path(self.translate_path(self.path))
-        if not match or not path.is_file() or match.group(1) == match.group(2) == "":
+        header = self.headers.get("Range", "")
+        if not header or not path.is_file():
             return super().send_head()
         size = path.stat().st_size
-        first, last = match.groups()
-        if first:
-            start, end = int(first), min(int(last) if last else size - 1, size - 1)
-        else:  # "bytes=-N": the last N bytes
-            start, end = max(size - int(last), 0), size - 1
-        if start >= size or start > end:
+        span = byte_range(header, size)
+        if span is None:
+            return super().send_head()
+        if span is False:
             self.send_response(416)
             self.send_header("Content-Range", f"bytes */{size}")
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
+        start, end = span
         handle = open(path, "rb")
         handle.seek(start)
         self._remaining = end - start + 1

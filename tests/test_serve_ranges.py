@@ -7,7 +7,8 @@ import sys
 import time
 import urllib.request
 
-from builder.mkdocs_plugin import byte_range, with_ranges
+from builder.mkdocs_plugin import with_ranges
+from builder.serve import byte_range
 
 
 def _call(app, path, header):
