@@ -6,13 +6,11 @@ changed transcribes and embeds nothing. One bad pair is reported and skipped; th
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from . import __version__
 from .analyse.align import align_chapters, find_supplements

@@ -10,7 +10,7 @@ from builder.config import CourseSettings
 from builder.pipeline import build_course
 from builder.analyse.glossary import load_glossary
 from builder.write.markdown import escape_md
-from builder.write.report import LengthTarget, centrality, choose_summary, quote_passage, report_length, tidy
+from builder.write.report import LengthTarget, centrality, choose_summary, report_length, tidy
 from builder.write.validate import validate_markdown
 from conftest import PAPERS, SPEECH, course_root, make_pair
 

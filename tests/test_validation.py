@@ -16,7 +16,6 @@ from builder.pipeline import check_course
 from builder.write.support import SupportChecker, build_evidence, read_page_texts, read_vtt
 from builder.write.validate import cited_claims, validate_markdown, validation_line
 
-from conftest import PAPERS
 
 TRUE_WITH_NUMBER = "On the Switchboard task we show a relative improvement of 7.3% over the baseline DNN model."
 TRUE_ON_PAGE_3 = ("We re-set the utterance history every two utterances, so that the iVectors still have some "

@@ -10,7 +10,6 @@ equation numbers "(1)", enumerations "(a)", "(Table 2)", citations "(Smith et al
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from ..models import Paper, Passage, Section, TermDefinition
 from .glossary import TermMatcher

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..models import ChapterAlignment, GlossaryTerm, PairResult, TermDefinition
-from .markdown import escape_md, format_time, page_link, time_link
+from .markdown import escape_md, page_link, time_link
 
 RULE_WORDS = {
     "section heading": "its own section",

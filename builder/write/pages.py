@@ -6,7 +6,7 @@ from collections import defaultdict
 from ..models import GlossaryTerm, PairResult, Segment, Transcript, Word
 from ..video_link import VideoLink, parse_video_url
 from .crossrefs import glossary_places_line, related_terms_line, section_label
-from .markdown import escape_attr, escape_md, format_time, glossary_link, page_link, time_link
+from .markdown import escape_attr, escape_md, format_time, page_link, time_link
 from .site import display_math, tag_anchor
 
 
