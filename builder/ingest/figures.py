@@ -48,9 +48,7 @@ def extract_figures(doc: pymupdf.Document) -> list[tuple[Figure, bytes]]:
         except (RuntimeError, ValueError):
             pass
         boxes = [b for b in boxes if b.width >= 4 and b.height >= 4]
-        caption_lines = [line for _, line in captions]
-        rules = table_rules(page) if any(CAPTION.match(l.plain)["kind"] == "Table" for l in caption_lines) else []
-        tables = rule_groups(rules, caption_lines)
+        rules, tables = _page_tables(page, page_lines, captions)
         previous_bottom = 0.0
         for index, caption in captions:
             match = CAPTION.match(caption.plain)
@@ -59,7 +57,7 @@ def extract_figures(doc: pymupdf.Document) -> list[tuple[Figure, bytes]]:
             block = _caption_lines(page_lines.lines, index, rules)
             text = join_lines([line.plain for line in block])
             if kind == "Table":
-                region = _table_region(tables, caption, block[-1].y1, page_lines.width)
+                region = tables.get(index)
                 if region is not None:
                     region = _with_cells(region, page_lines.lines, caption)
             else:
@@ -111,18 +109,25 @@ def table_regions(page: pymupdf.Page, page_lines: PageLines) -> list[pymupdf.Rec
     """The ruled tables that a "Table N" caption on this page labels (the same choice the table
     pictures are cut by), so the body text can leave their cells out of its sentences."""
     captions = [(i, l) for i, l in enumerate(page_lines.lines) if CAPTION.match(l.plain)]
+    return list(_page_tables(page, page_lines, captions)[1].values())
+
+
+def _page_tables(page: pymupdf.Page, page_lines: PageLines,
+                 captions: list[tuple[int, Line]]) -> tuple[list[pymupdf.Rect], dict[int, pymupdf.Rect]]:
+    """The page's horizontal rules, and the ruled block each "Table N" caption (by line index)
+    labels. Pages without a table caption cost nothing: their drawings are not read."""
     if not any(CAPTION.match(l.plain)["kind"] == "Table" for _, l in captions):
-        return []
+        return [], {}
     rules = table_rules(page)
     groups = rule_groups(rules, [l for _, l in captions])
-    regions = []
+    tables: dict[int, pymupdf.Rect] = {}
     for index, caption in captions:
         if CAPTION.match(caption.plain)["kind"] == "Table":
             block = _caption_lines(page_lines.lines, index, rules)
             region = _table_region(groups, caption, block[-1].y1, page_lines.width)
             if region is not None:
-                regions.append(region)
-    return regions
+                tables[index] = region
+    return rules, tables
 
 
 def rule_groups(rules: list[pymupdf.Rect], captions: list[Line]) -> list[list[pymupdf.Rect]]:
