@@ -11,7 +11,7 @@ from .config import CourseSettings, LLMSettings
 from .errors import ConfigError, CoursewikiError
 from .pipeline import Reporter, build_course, check_course
 from .sources import SOURCES_HELP
-from .write.student_notes import accept_pending
+from .write.student_notes import accept_pending, pending_page
 
 
 class TerminalReporter(Reporter):
@@ -168,12 +168,12 @@ def accept(root, verbose, quiet, pages, take_all, content, cache_dir):
         sys.exit(1)
     failed = 0
     for page in pages:
-        relative = Path(page).as_posix().removeprefix(f"{settings.content_dir.name}/")
-        pending = pending_dir / relative
-        if ".." in Path(relative).parts or not pending.is_file():
+        found = pending_page(page, settings.content_dir, pending_dir, Path.cwd())
+        if found is None:
             click.echo(f"error: {page}: no new version waiting (only pages a build left alone can be accepted)", err=True)
             failed += 1
             continue
+        relative, pending = found
         try:
             accept_pending(settings.content_dir / relative, pending)
         except (ValueError, OSError) as err:

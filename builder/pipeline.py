@@ -32,7 +32,7 @@ from .models import (Field, GlossaryTerm, PairAnalysis, PairFailure, PairResult,
 from .records import to_jsonable
 from .sources import discover_pairs
 from .write.markdown import PDF_NAME
-from .write.pages import subtitles, write_glossary, write_index, write_talk
+from .write.pages import course_relative, subtitles, write_glossary, write_index, write_talk
 from .write.report import write_report
 from .write.site import (ABBREVIATIONS, TAGS_PAGE, abbreviations, front_matter, load_formulas, mathjax_files,
                          write_tags_page)
@@ -138,7 +138,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
                                                                   f"cannot write ({err.strerror or err})"))
             summary.tracebacks[result.source.slug] = traceback.format_exc()
     built = [r for r in results if r.source.slug in summary.built]
-    failures = [f.message for f in summary.failed]
+    failures = [course_relative(f.message, [settings.root, settings.sources_dir.parent]) for f in summary.failed]
     try:
         site_pages = {
             "index.md": write_index(settings.course_title, built, failures),

@@ -131,3 +131,18 @@ def test_missing_sources_folder_is_one_line(tmp_path):
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [f"error: {tmp_path.resolve()}/sources: no sources folder; "
                                                   "create it with one sub-folder per pair (see coursewiki build --help)"]
+
+
+def test_the_published_home_page_never_shows_the_builders_folders(tmp_path, shared_cache):
+    from builder.config import CourseSettings
+    from builder.pipeline import build_course
+    root = course_root(tmp_path / "course")
+    broken = root / "sources" / "broken"
+    broken.mkdir()
+    shutil.copy(PAPERS / "tdnn.pdf", broken / "paper.pdf")
+    (broken / "talk.mp4").write_bytes(b"not a video at all")
+    summary = build_course(CourseSettings.for_root(root, cache_dir=shared_cache))
+    assert [f.slug for f in summary.failed] == ["broken"]
+    assert str(tmp_path) in summary.failed[0].message  # the terminal names the full path
+    home = (root / "content" / "index.md").read_text(encoding="utf-8").replace("\\", "")  # unescaped
+    assert "sources/broken/talk" in home and str(tmp_path) not in home

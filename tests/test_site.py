@@ -199,3 +199,16 @@ def test_serve_without_a_built_site_says_what_to_run(tmp_path):
     result = CliRunner().invoke(main, ["serve", "--root", str(tmp_path)])
     assert result.exit_code == 2
     assert f"error: {tmp_path / 'site'}: no built site; run `coursewiki build && mkdocs build` first" in result.output
+
+
+def test_failure_messages_on_the_home_page_name_files_relative_to_the_course(tmp_path):
+    from builder.write.pages import course_relative
+    root = tmp_path / "home" / "ana" / "course"
+    roots = [root, root]
+    assert course_relative(f"{root}/sources/x/talk.mp4: has no audio track", roots) == \
+        "sources/x/talk.mp4: has no audio track"
+    # a pair folder linked from outside the course keeps only the pair folder and file name
+    assert course_relative("/home/ana/videos/x/talk.mp4: is silent", roots) == "x/talk.mp4: is silent"
+    # URLs and ratios are not paths
+    assert course_relative("http://127.0.0.1:8080/v1 refused; 3/4 done", roots) == \
+        "http://127.0.0.1:8080/v1 refused; 3/4 done"

@@ -99,3 +99,50 @@ def test_the_hash_marker_tells_our_text_from_an_edit_and_ignores_markers_quoted_
     ours, notes = split_page(quoted)
     assert ours == "# Title\n\nBody [p. 1](paper.pdf#page=1)\n"
     assert "0" * 64 in notes
+
+
+def _student_page(root):
+    """A generated page with a student's notes and nothing parked for it: no build needed."""
+    page = root / "content" / "tdnn" / "report.md"
+    page.parent.mkdir(parents=True)
+    page.write_text(compose("# Report\n\nBody.\n", "## My notes\n\nthree weeks of notes"), encoding="utf-8")
+    return page
+
+
+def test_accept_given_the_page_by_its_absolute_path_with_nothing_waiting_keeps_the_page(tmp_path, monkeypatch):
+    root = tmp_path / "course"
+    page = _student_page(root)
+    before = page.read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for given in (str(page), "course/content/tdnn/report.md", "content/tdnn/report.md", "tdnn/report.md"):
+        result = CliRunner().invoke(main, ["accept", "--root", str(root), given])
+        assert result.exit_code == 1, result.output
+        assert "no new version waiting" in result.output and not result.output.startswith("accepted")
+        assert page.read_text(encoding="utf-8") == before
+
+
+def test_accept_takes_a_waiting_page_named_by_absolute_or_course_relative_path(tmp_path, monkeypatch):
+    root = tmp_path / "course"
+    page = _student_page(root)
+    pending = root / ".coursewiki-cache" / "pending" / "tdnn" / "report.md"
+    monkeypatch.chdir(root)
+    for given in (str(page), "content/tdnn/report.md", "tdnn/report.md"):
+        pending.parent.mkdir(parents=True, exist_ok=True)
+        pending.write_text(compose("# Report, rebuilt\n\nBody.\n"), encoding="utf-8")
+        result = CliRunner().invoke(main, ["accept", "--root", str(root), given])
+        assert result.exit_code == 0, result.output
+        assert result.output.strip() == "accepted tdnn/report.md"
+        text = page.read_text(encoding="utf-8")
+        assert "Report, rebuilt" in text and "three weeks of notes" in text
+        assert not pending.exists()
+
+
+def test_accept_refuses_paths_outside_the_content_folder(tmp_path):
+    root = tmp_path / "course"
+    _student_page(root)
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text(compose("# Not a course page\n"), encoding="utf-8")
+    for given in (str(outside), "../elsewhere.md", "tdnn/../../../elsewhere.md"):
+        result = CliRunner().invoke(main, ["accept", "--root", str(root), given])
+        assert result.exit_code == 1, result.output
+        assert outside.is_file()

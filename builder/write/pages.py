@@ -1,7 +1,9 @@
 """Talk notes, glossary, home page and subtitle files."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from pathlib import Path
 
 from ..models import GlossaryTerm, PairResult, Segment, Transcript, Word
 from ..video_link import VideoLink, parse_video_url
@@ -117,6 +119,19 @@ def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult],
 
 def _video_name(result: PairResult) -> str:
     return "talk" + result.source.video.suffix.lower()
+
+
+# An absolute POSIX path in a message: not after a letter, a dot, a colon or a slash (so URLs stay).
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/:'\"()]+/)*[^\s/:'\"(),;]+")
+
+
+def course_relative(message: str, roots: list[Path]) -> str:
+    """A failure message fit for a public page: paths relative to the course, never the builder's
+    home folder (the home page is published and indexed). A path outside every root keeps only its
+    last two parts, which still name the pair folder and the file."""
+    for root in sorted({str(r).rstrip("/") for r in roots} - {""}, key=len, reverse=True):
+        message = message.replace(root + "/", "")
+    return _ABSOLUTE_PATH.sub(lambda m: "/".join(Path(m[0]).parts[-2:]), message)
 
 
 def write_index(course_title: str, results: list[PairResult], failures: list[str]) -> str:

@@ -90,8 +90,35 @@ def publish_page(path: Path, generated: str, pending_dir: Path, relative: str) -
     return PageOutcome(path, write_atomic(path, compose(generated, notes)), False)
 
 
+def pending_page(page: str, content_dir: Path, pending_dir: Path, cwd: Path) -> tuple[str, Path] | None:
+    """Which page a user means by PAGE, and its parked new version: (path in content/, pending file).
+
+    Users paste what the `kept:` message printed (`content/x/report.md`), tab-complete from another
+    folder, or give an absolute path; each must name a page inside content/ whose new version is
+    parked inside pending/. Anything else is None, so the caller can never unlink the page itself."""
+    given = Path(page)
+    content = content_dir.resolve()
+    relative = None
+    for candidate in ([given] if given.is_absolute() else [cwd / given, content / given]):
+        try:
+            relative = candidate.resolve().relative_to(content)
+            break
+        except ValueError:
+            continue
+    if relative is None and not given.is_absolute():
+        relative = Path(given.as_posix().removeprefix(f"{content_dir.name}/"))
+    if relative is None or relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        return None
+    pending = (pending_dir / relative).resolve()
+    if not pending.is_relative_to(pending_dir.resolve()) or not pending.is_file():
+        return None
+    return relative.as_posix(), pending
+
+
 def accept_pending(path: Path, pending: Path) -> None:
     """Take the parked new version, carrying over the notes the student has written since."""
+    if path.resolve() == pending.resolve():
+        raise ValueError(f"{path}: is the page itself, not a parked new version")
     _, current_notes = split_page(path.read_text(encoding="utf-8", errors="replace")) if path.exists() else (None, None)
     new_ours, _ = split_page(pending.read_text(encoding="utf-8"))
     if new_ours is None:
