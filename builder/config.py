@@ -118,10 +118,13 @@ def load_pair_config(path: Path) -> PairConfig:
     except UnicodeDecodeError as err:
         raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from err
     except _DuplicateKey as err:
-        raise ConfigError(f"{path}: key '{err.key}' is given twice (lines {err.first_line} and {err.second_line}); "
+        raise ConfigError(f"{path}: key '{_short(err.key)}' is given twice (lines {err.first_line} and {err.second_line}); "
                           f"keep one") from err
     except yaml.YAMLError as err:
         raise ConfigError(f"{path}: not valid YAML ({_yaml_problem(err)})") from err
+    except ValueError as err:  # PyYAML's own int() and date(): 5,000 digits, a 13th month
+        reason = str(err).split(";")[0][:120]
+        raise ConfigError(f"{path}: a value cannot be read ({reason}); put text in quotes") from err
     if data is None:
         return PairConfig()
     if not isinstance(data, dict):
@@ -131,7 +134,7 @@ def load_pair_config(path: Path) -> PairConfig:
     values = {}
     for key, value in data.items():
         if key not in allowed:
-            raise ConfigError(f"{path}: unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
+            raise ConfigError(f"{path}: unknown key '{_short(key)}' (allowed: {', '.join(sorted(allowed))})")
         values[key] = _check_bounds(path, key, _check_type(path, key, value, hints[key]))
     if values.get("video_url"):
         _check_video_url(path, values["video_url"])
@@ -180,6 +183,12 @@ def _check_bounds(path: Path, key: str, value):
         if not FIRST_YEAR <= value <= last_year:
             raise ConfigError(f"{path}: 'year' must be a year from {FIRST_YEAR} to {last_year}, not {value}")
     return value
+
+
+def _short(key) -> str:
+    """A key as a message shows it: a pasted paragraph used as a key stays one readable line."""
+    text = " ".join(str(key).split())
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _type_name(tp) -> str:

@@ -79,6 +79,9 @@ def test_bad_talk_gets_one_line_naming_the_file(tmp_path, make, expected):
     ("authors: [" + ", ".join(["A"] * 201) + "]\n", "'authors' lists 201 entries; at most 200"),
     ("tags: [" + ", ".join(f"t{i}" for i in range(51)) + "]\n", "'tags' lists 51 entries; at most 50"),
     ("tags: [" + "t" * 101 + "]\n", "'tags' entry 1 is 101 characters long"),
+    ("year: " + "9" * 5000 + "\n", "a value cannot be read (Exceeds the limit (4300 digits)"),
+    ("year: 2017-13-01\n", "a value cannot be read (month must be in 1..12); put text in quotes"),
+    ("x" * 1000 + ": 1\n", "unknown key '" + "x" * 57 + "...'"),
 ])
 def test_invalid_pair_yml_names_the_file_and_key(tmp_path, text, expected):
     path = tmp_path / "pair.yml"
