@@ -82,7 +82,7 @@ def test_bad_talk_gets_one_line_naming_the_file(tmp_path, make, expected):
     ("year: " + "9" * 5000 + "\n", "a value cannot be read (Exceeds the limit (4300 digits)"),
     ("year: 2017-13-01\n", "a value cannot be read (month must be in 1..12); put text in quotes"),
     ("x" * 1000 + ": 1\n", "unknown key '" + "x" * 57 + "...'"),
-])
+], ids=lambda value: value[:40])
 def test_invalid_pair_yml_names_the_file_and_key(tmp_path, text, expected):
     path = tmp_path / "pair.yml"
     path.write_text(text, encoding="utf-8")
