@@ -125,6 +125,8 @@ def make_server(site_dir: Path, host: str = "127.0.0.1", port: int = 0,
     """A server for `site_dir` (port 0: any free port; read it from `server.server_address`).
     A port in use or out of range and a host this machine cannot serve on are a CoursewikiError
     with one line naming the option to change."""
+    if host.startswith("[") and host.endswith("]"):  # an IPv6 address written as in a URL
+        host = host[1:-1]
     if not 0 <= port <= 65535:
         raise CoursewikiError(f"port {port} is out of range; give --port a number from 1 to 65535")
     try:

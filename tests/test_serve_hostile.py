@@ -6,12 +6,12 @@ from __future__ import annotations
 import errno
 import http.client
 import socket
-import sys
 
 import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
+from builder.errors import CoursewikiError
 from builder.mkdocs_plugin import with_ranges
 from builder.serve import byte_range, serve_in_thread
 
@@ -145,3 +145,17 @@ def test_serve_on_a_port_in_use_is_one_line(built_site):
 ])
 def test_serve_on_a_port_or_host_it_cannot_use_is_one_line(built_site, options, message):
     assert _serve(built_site, *options).startswith(message)
+
+
+@pytest.mark.skipif(not socket.has_ipv6, reason="no IPv6")
+def test_serve_takes_an_ipv6_host_with_or_without_brackets(tmp_path):
+    from builder.serve import make_server, server_url
+    for host in ("::1", "[::1]"):
+        try:
+            server = make_server(tmp_path, host)
+        except CoursewikiError as err:  # IPv6 compiled in but no ::1 configured
+            pytest.skip(str(err))
+        try:
+            assert server_url(server) == f"http://[::1]:{server.server_address[1]}/"
+        finally:
+            server.server_close()
