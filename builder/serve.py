@@ -59,7 +59,7 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self):
         self._remaining = None
-        try:  # `%00`, `%ff` or an encoded surrogate in the path would make the base class raise
+        try:  # `%00` or an encoded surrogate in the path would make the base class's open() raise
             local = self.translate_path(self.path)
             os.fsencode(local)
         except ValueError:
@@ -82,7 +82,11 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
             self.end_headers()
             return None
         start, end = span
-        handle = open(path, "rb")
+        try:
+            handle = open(path, "rb")
+        except OSError:
+            self.send_error(404, "File not found")
+            return None
         handle.seek(start)
         self._remaining = end - start + 1
         self.send_response(206)

@@ -38,7 +38,7 @@ def site(tmp_path):
     (tmp_path / "assets" / "private-notes.txt").write_text("not a page")
     (tmp_path / "dpo").mkdir()
     (tmp_path / "dpo" / "index.html").write_text("<h1>dpo</h1>")
-    server, base = serve_in_thread(tmp_path)
+    server, _ = serve_in_thread(tmp_path)
     yield server.server_address[1]
     server.shutdown()
     server.server_close()
