@@ -192,12 +192,15 @@ def accept(root, verbose, quiet, pages, take_all, content, cache_dir):
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(root, port, host):
-    from .serve import make_server
+    from .serve import make_server, server_url
     site = Path(root) / "site"
     if not (site / "index.html").is_file():
         _fail(CoursewikiError(f"{site}: no built site; run `coursewiki build && mkdocs build` first"), 0)
-    server = make_server(site, host, port, verbose=True)
-    click.echo(f"serving {site} at http://{host}:{server.server_address[1]}/ (Ctrl+C stops)")
+    try:
+        server = make_server(site, host, port, verbose=True)
+    except CoursewikiError as err:
+        _fail(err, 0)
+    click.echo(f"serving {site} at {server_url(server)} (Ctrl+C stops)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -1,6 +1,7 @@
 """Course and pair settings, validated at the edge with messages that name the file and key."""
 from __future__ import annotations
 
+import datetime
 import types
 import typing
 from dataclasses import dataclass, fields
@@ -78,16 +79,52 @@ def read_site_name(mkdocs_yml: Path) -> str | None:
     return str(name) if name else None
 
 
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: str, first_line: int, second_line: int):
+        super().__init__(key)
+        self.key, self.first_line, self.second_line = key, first_line, second_line
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys without a word; a pair.yml that says `title:` twice
+    is a mistake its author should hear about, not a silent choice."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                line = key_node.start_mark.line + 1
+                if key_node.value in seen:
+                    raise _DuplicateKey(key_node.value, seen[key_node.value], line)
+                seen[key_node.value] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+# Bounds on what a pair.yml may say: every field ends up on pages, in the search index and in nav,
+# so a pasted megabyte would become a site of hundreds of megabytes. Generous for real papers.
+MAX_CHARS = {"title": 500, "abstract": 10_000, "venue": 300, "arxiv_id": 40, "doi": 200,
+             "field_of_study": 200, "language": 20, "video_url": 2_000, "whisper_model": 1_000}
+MAX_ITEM_CHARS = {"authors": 300, "affiliations": 500, "keywords": 100, "tags": 100}
+MAX_ITEMS = {"authors": 200, "affiliations": 200, "keywords": 50, "tags": 50}
+FIRST_YEAR = 1000
+
+
 def load_pair_config(path: Path) -> PairConfig:
     """Read `pair.yml`; a missing file means no overrides."""
     if not path.is_file():
         return PairConfig()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except UnicodeDecodeError as err:
         raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from err
+    except _DuplicateKey as err:
+        raise ConfigError(f"{path}: key '{_short(err.key)}' is given twice (lines {err.first_line} and {err.second_line}); "
+                          f"keep one") from err
     except yaml.YAMLError as err:
         raise ConfigError(f"{path}: not valid YAML ({_yaml_problem(err)})") from err
+    except ValueError as err:  # PyYAML's own int() and date(): 5,000 digits, a 13th month
+        reason = str(err).split(";")[0][:120]
+        raise ConfigError(f"{path}: a value cannot be read ({reason}); put text in quotes") from err
     if data is None:
         return PairConfig()
     if not isinstance(data, dict):
@@ -97,8 +134,8 @@ def load_pair_config(path: Path) -> PairConfig:
     values = {}
     for key, value in data.items():
         if key not in allowed:
-            raise ConfigError(f"{path}: unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
-        values[key] = _check_type(path, key, value, hints[key])
+            raise ConfigError(f"{path}: unknown key '{_short(key)}' (allowed: {', '.join(sorted(allowed))})")
+        values[key] = _check_bounds(path, key, _check_type(path, key, value, hints[key]))
     if values.get("video_url"):
         _check_video_url(path, values["video_url"])
     return PairConfig(**values)
@@ -129,6 +166,29 @@ def _check_type(path: Path, key: str, value, hint):
             return str(value)
     wanted = " or ".join(_type_name(o) for o in options)
     raise ConfigError(f"{path}: '{key}' must be {wanted}, not {type(value).__name__}")
+
+
+def _check_bounds(path: Path, key: str, value):
+    if isinstance(value, str) and len(value) > MAX_CHARS.get(key, len(value)):
+        raise ConfigError(f"{path}: '{key}' is {len(value):,} characters long; at most {MAX_CHARS[key]:,} are allowed")
+    if isinstance(value, list):
+        if len(value) > MAX_ITEMS.get(key, len(value)):
+            raise ConfigError(f"{path}: '{key}' lists {len(value):,} entries; at most {MAX_ITEMS[key]} are allowed")
+        for number, item in enumerate(value, 1):
+            if len(item) > MAX_ITEM_CHARS.get(key, len(item)):
+                raise ConfigError(f"{path}: '{key}' entry {number} is {len(item):,} characters long; at most "
+                                  f"{MAX_ITEM_CHARS[key]} are allowed")
+    if key == "year" and value is not None:
+        last_year = datetime.date.today().year + 1
+        if not FIRST_YEAR <= value <= last_year:
+            raise ConfigError(f"{path}: 'year' must be a year from {FIRST_YEAR} to {last_year}, not {value}")
+    return value
+
+
+def _short(key) -> str:
+    """A key as a message shows it: a pasted paragraph used as a key stays one readable line."""
+    text = " ".join(str(key).split())
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _type_name(tp) -> str:

@@ -2,9 +2,22 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
-import tempfile
 from pathlib import Path
+
+
+def _open_temp(target: Path) -> tuple[int, Path]:
+    """A new temp file next to `target` with the mode a plain `open()` gives a new file (0o666 less
+    the umask). `mkstemp` makes every file 0600, so a published page would be readable by its
+    owner only."""
+    for _ in range(100):
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{target.parent}: no free temporary file name")
 
 
 def write_atomic(path: Path, data: bytes | str) -> bool:
@@ -13,13 +26,13 @@ def write_atomic(path: Path, data: bytes | str) -> bool:
     if path.is_file() and path.stat().st_size == len(payload) and path.read_bytes() == payload:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = _open_temp(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return True
 
@@ -31,13 +44,15 @@ def copy_atomic(source: Path, target: Path) -> bool:
         if src.st_size == dst.st_size and int(src.st_mtime) == int(dst.st_mtime):
             return False
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = _open_temp(target)
     os.close(fd)
     try:
-        shutil.copy2(source, tmp)
+        shutil.copyfile(source, tmp)  # not copy2: the mode is the one _open_temp chose, not the source's
+        times = source.stat()
+        os.utime(tmp, ns=(times.st_atime_ns, times.st_mtime_ns))  # the size-and-mtime check above reads it
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return True
 

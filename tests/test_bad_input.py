@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 
 import pytest
 from click.testing import CliRunner
@@ -33,6 +34,7 @@ def writes(content: bytes):
 @pytest.mark.parametrize("make, expected", [
     (writes(b""), "is empty (0 bytes)"),
     (writes(b"<!DOCTYPE html><html><body>Download</body></html>"), "is an HTML page, not a PDF"),
+    (writes(b"PK\x03\x04 a zip, or a Word file, saved as paper.pdf"), "is not a PDF (it has no %PDF header)"),
     (writes(b"%PDF-1.7\n" + bytes(range(256)) * 8), "is damaged and cannot be opened"),
     (bad_inputs.encrypted_pdf, "is encrypted with a password"),
     (bad_inputs.scanned_pdf, "has no text layer (a scanned PDF?)"),
@@ -44,6 +46,7 @@ def test_bad_pdf_gets_one_line_naming_the_file(tmp_path, make, expected):
         ingest_paper(path)
     message = str(caught.value)
     assert message.startswith(str(path)) and expected in message and "\n" not in message
+    assert message.count("not a PDF") <= 1
 
 
 @pytest.mark.parametrize("make, expected", [
@@ -66,13 +69,37 @@ def test_bad_talk_gets_one_line_naming_the_file(tmp_path, make, expected):
     ("titel: Typo\n", "unknown key 'titel'"),
     ("year: next spring\n", "'year' must be a whole number"),
     ("- a\n- b\n", "expected key: value lines"),
-])
+    ("title: A\nyear: 2017\ntitle: B\n", "key 'title' is given twice (lines 1 and 3); keep one"),
+    ("year: -5\n", f"'year' must be a year from 1000 to {date.today().year + 1}, not -5"),
+    (f"year: {date.today().year + 2}\n", "'year' must be a year from 1000"),
+    ("title: " + "x" * 1_000_000 + "\n", "'title' is 1,000,000 characters long; at most 500 are allowed"),
+    ("abstract: " + "y" * 10_001 + "\n", "'abstract' is 10,001 characters long; at most 10,000"),
+    ("venue: " + "v" * 5_000 + "\n", "'venue' is 5,000 characters long"),
+    ("authors: [Ann, " + "B" * 400 + "]\n", "'authors' entry 2 is 400 characters long; at most 300"),
+    ("authors: [" + ", ".join(["A"] * 201) + "]\n", "'authors' lists 201 entries; at most 200"),
+    ("tags: [" + ", ".join(f"t{i}" for i in range(51)) + "]\n", "'tags' lists 51 entries; at most 50"),
+    ("tags: [" + "t" * 101 + "]\n", "'tags' entry 1 is 101 characters long"),
+    ("year: " + "9" * 5000 + "\n", "a value cannot be read (Exceeds the limit (4300 digits)"),
+    ("year: 2017-13-01\n", "a value cannot be read (month must be in 1..12); put text in quotes"),
+    ("x" * 1000 + ": 1\n", "unknown key '" + "x" * 57 + "...'"),
+], ids=lambda value: value[:40])
 def test_invalid_pair_yml_names_the_file_and_key(tmp_path, text, expected):
     path = tmp_path / "pair.yml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_pair_config(path)
-    assert str(caught.value).startswith(str(path)) and expected in str(caught.value)
+    message = str(caught.value)
+    assert message.startswith(str(path)) and expected in message and "\n" not in message and len(message) < 300
+
+
+def test_pair_yml_at_the_bounds_is_read_as_written(tmp_path):
+    path = tmp_path / "pair.yml"
+    path.write_text("title: " + "x" * 500 + "\nyear: 1000\nauthors: [" + ", ".join(["A"] * 200) + "]\n"
+                    f"tags: [{', '.join(f't{i}' for i in range(50))}]\nabstract: " + "y" * 10_000 + "\n",
+                    encoding="utf-8")
+    config = load_pair_config(path)
+    assert len(config.title) == 500 and config.year == 1000 and len(config.authors) == 200
+    assert len(config.tags) == 50 and len(config.abstract) == 10_000
 
 
 def test_bad_pairs_are_reported_and_the_good_pair_still_builds(tmp_path, shared_cache):

@@ -125,13 +125,13 @@ def test_an_unwritable_pair_folder_fails_that_pair_only(tmp_path, shared_cache, 
     root = _course_with_good_pair(tmp_path)
     make_pair(root / "sources", "locked", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
     import builder.fsio as fsio
-    real_mkstemp = fsio.tempfile.mkstemp
+    real_open_temp = fsio._open_temp
 
-    def refuse_locked(*args, dir=None, **kwargs):
-        if dir is not None and "locked" in str(dir):
-            raise PermissionError(errno.EACCES, "Permission denied", str(dir))
-        return real_mkstemp(*args, dir=dir, **kwargs)
-    monkeypatch.setattr(fsio.tempfile, "mkstemp", refuse_locked)
+    def refuse_locked(target):
+        if "locked" in str(target.parent):
+            raise PermissionError(errno.EACCES, "Permission denied", str(target.parent))
+        return real_open_temp(target)
+    monkeypatch.setattr(fsio, "_open_temp", refuse_locked)
     result = _build(root, shared_cache)
     assert result.exit_code == 1
     [error] = _errors(result)

@@ -87,8 +87,10 @@ def open_pdf(path: Path) -> pymupdf.Document:
     if not head:
         raise PairError(path, "is empty (0 bytes)", "replace it with the paper's PDF")
     if b"%PDF" not in head:
-        kind = "an HTML page" if re.search(rb"<(!doctype|html)", head, re.I) else "not a PDF"
-        raise PairError(path, f"is {kind}, not a PDF", "download the PDF itself, not the page that links to it")
+        if re.search(rb"<(!doctype|html)", head, re.I):
+            raise PairError(path, "is an HTML page, not a PDF", "download the PDF itself, not the page that links to it")
+        raise PairError(path, "is not a PDF (it has no %PDF header)",
+                        "download the PDF itself, or convert the paper to PDF")
     try:
         doc = pymupdf.open(path)
     except (pymupdf.FileDataError, RuntimeError, ValueError) as err:
