@@ -206,10 +206,12 @@ def chat(base_url: str, model: str, messages: list[dict[str, str]], *, max_token
                 raise LLMError(f"{again} (tried twice)") from None
     except LLMError as err:
         raise LLMError(one_line(f"{where}: {err}", 400, hide)) from None
-    return _reply(raw, where)
+    return _reply(raw, where, hide)
 
 
-def _reply(raw: bytes, where: str) -> ChatReply:
+def _reply(raw: bytes, where: str, hide: list[str]) -> ChatReply:
+    """The chat completion in `raw`; a key the server echoes into the text is redacted, since
+    the text may be published (as a listed dropped sentence)."""
     try:
         answer = json.loads(raw.decode("utf-8"))
         choice = answer["choices"][0]
@@ -220,6 +222,8 @@ def _reply(raw: bytes, where: str) -> ChatReply:
         raise LLMError(f"{where}: the answer has no choices[0].message.content") from None
     if not isinstance(content, str):
         raise LLMError(f"{where}: choices[0].message.content is not text")
+    for secret in hide:
+        content = content.replace(secret, HIDDEN)
     return ChatReply(content, isinstance(choice, dict) and choice.get("finish_reason") == "length")
 
 
