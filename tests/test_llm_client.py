@@ -330,6 +330,7 @@ def test_cited_ids_become_the_anchors_of_the_passages_they_name():
 def test_a_malformed_llm_url_is_one_line_before_anything_is_built(tmp_path, url, problem):
     from click.testing import CliRunner
     from builder.cli import main
+    (tmp_path / "sources").mkdir()
     result = CliRunner().invoke(main, ["build", "--root", str(tmp_path), "--writer", "llm", "--llm-url", url,
                                        "--llm-model", "m"])
     assert result.exit_code == 2
@@ -340,6 +341,7 @@ def test_a_malformed_llm_url_is_one_line_before_anything_is_built(tmp_path, url,
 def test_credentials_in_the_llm_url_are_refused_without_printing_them(tmp_path):
     from click.testing import CliRunner
     from builder.cli import main
+    (tmp_path / "sources").mkdir()
     result = CliRunner().invoke(main, ["build", "--root", str(tmp_path), "--writer", "llm", "--llm-model", "m",
                                        "--llm-url", "https://alice:hunter2@api.example.org/v1"])
     assert result.exit_code == 2
@@ -358,13 +360,29 @@ def test_the_key_is_never_printed_even_when_the_endpoint_echoes_it(tmp_path, sha
     for variable in ("COURSEWIKI_LLM_KEY", "OPENAI_API_KEY"):
         result = CliRunner().invoke(main, ["build", "--root", str(root), "--cache", str(shared_cache), "-v",
                                            "--writer", "llm", "--llm-url", f"{fake_server}/echo/v1",
-                                           "--llm-model", "m", "--llm-timeout", "5"],
+                                           "--llm-model", "m"],
                                     env={"COURSEWIKI_LLM_KEY": None, "OPENAI_API_KEY": None, variable: KEY})
         assert result.exit_code == 0, result.output
         assert _Handler.seen[-1]["auth"] == f"Bearer {KEY}"
         assert "Bearer [key hidden]" in result.output
         assert KEY not in result.output
         assert KEY not in "".join(p.read_text(encoding="utf-8") for p in (root / "content").rglob("*.md"))
+
+
+def test_llm_timeout_bounds_a_trickling_endpoint_in_a_build(tmp_path, shared_cache, trickle_server):
+    from click.testing import CliRunner
+    from builder.cli import main
+    from conftest import PAPERS, SPEECH, course_root, make_pair
+    root = course_root(tmp_path / "course")
+    make_pair(root / "sources", "tdnn", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "--cache", str(shared_cache), "--writer", "llm",
+                                       "--llm-url", f"{trickle_server}/trickle-body/v1", "--llm-model", "m",
+                                       "--llm-timeout", "1"])
+    assert time.monotonic() - started < 7, "one deadline for the build, not one per section or per read"
+    assert result.exit_code == 0, result.output
+    assert (f"warning: tdnn: LLM endpoint {trickle_server}/trickle-body/v1/chat/completions: no complete answer "
+            "within 1 s (--llm-timeout); wrote the extractive report instead") in result.output
 
 
 def _build_two_pairs(tmp_path, shared_cache, url: str):
