@@ -94,7 +94,7 @@ def url_problem(url: str) -> str | None:
     except ValueError as err:
         reason = str(err)
         if "IPv6" in reason:
-            return f"is not a URL: its IPv6 address needs both brackets, as in http://[::1]:8080/v1"
+            return "is not a URL: its IPv6 address needs both brackets, as in http://[::1]:8080/v1"
         if "out of range" in reason:
             return "has a port out of range (1-65535)"
         return f"is not a URL ({one_line(reason, 80)}); {advice}"
@@ -129,7 +129,7 @@ def api_key() -> str | None:
     return None
 
 
-def secrets() -> list[str]:
+def key_values() -> list[str]:
     """Every value of the key variables (either may be sent), longest first."""
     values = {os.environ.get(name, "").strip() for name in KEY_VARIABLES}
     values |= {os.environ.get(name, "") for name in KEY_VARIABLES}
@@ -180,7 +180,7 @@ def chat(base_url: str, model: str, messages: list[dict[str, str]], *, max_token
     """The assistant's reply to `messages`, within `timeout_s` seconds all told; one retry when
     the connection fails or the server answers 5xx, if the deadline leaves time for it."""
     url = completions_url(base_url)
-    hide = secrets()
+    hide = key_values()
     where = f"LLM endpoint {shown_url(url)}"
     problem = url_problem(base_url)
     if problem:
@@ -189,6 +189,9 @@ def chat(base_url: str, model: str, messages: list[dict[str, str]], *, max_token
                        "temperature": temperature, "stream": False}).encode("utf-8")
     headers = {"Content-Type": "application/json", "Accept": "application/json", "Accept-Encoding": "identity"}
     key = api_key()
+    if key and not (key.isascii() and key.isprintable()):
+        raise LLMError(f"{where}: the API key in {' or '.join(KEY_VARIABLES)} has characters an HTTP header "
+                       f"cannot carry (copy it again)")
     if key:
         headers["Authorization"] = f"Bearer {key}"
     deadline = time.monotonic() + timeout_s
@@ -362,7 +365,7 @@ def _http_problem(response: httpx.Response, raw: bytes) -> str:
     except ValueError:
         if "html" not in response.headers.get("content-type", "").lower() and not text.lstrip().startswith("<"):
             message = text
-    detail = one_line(str(message), MAX_DETAIL_CHARS, secrets()) if message else ""
+    detail = one_line(str(message), MAX_DETAIL_CHARS, key_values()) if message else ""
     detail = f": {detail}" if detail else ""
     if code == 404:
         return f"HTTP 404 (the URL should end in /v1, and the model must exist){detail}"
