@@ -75,7 +75,7 @@ def _common(command):
 @click.option("--llm-model", help="Model name the endpoint knows, e.g. qwen2.5:7b-instruct.")
 @click.option("--llm-timeout", type=click.FloatRange(0, 3600, min_open=True), default=120, show_default=True,
               help="Seconds one request to the LLM endpoint may take in all (one retry included); after the "
-                   "first failure the rest of the build writes extractive reports.")
+                   "first failure the build asks it nothing more (extractive reports).")
 @click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of an LLM-written report.")
 @click.option("--min-supported", type=click.FloatRange(0, 1), default=0.9, show_default=True,
