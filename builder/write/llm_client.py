@@ -139,14 +139,15 @@ def key_values() -> list[str]:
 def one_line(text: str, limit: int = MAX_DETAIL_CHARS, hide: list[str] | tuple[str, ...] = ()) -> str:
     """`text` safe to print on a terminal: escape sequences and control characters removed, one
     line (a newline cannot forge an `error:` line), at most `limit` characters, `hide` redacted."""
-    def redact(value: str) -> str:
+    def redact(value: str, again: bool = False) -> str:
         for secret in hide:
-            value = value.replace(secret, HIDDEN)
+            if not (again and secret in HIDDEN):   # a key "key" must not eat the "[key hidden]"s
+                value = value.replace(secret, HIDDEN)
         return value
     text = redact(str(text))
-    text = _ESCAPE.sub("", text)
+    text = _ESCAPE.sub("", text)  # a key split by escape sequences is whole again, and redacted below
     text = "".join(" " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch)[0] != "C")
-    text = redact(re.sub(r"\s+", " ", text).strip())
+    text = redact(re.sub(r"\s+", " ", text).strip(), again=True)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

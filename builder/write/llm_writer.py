@@ -4,8 +4,8 @@ Each section is one request: the model gets numbered evidence passages ([P3]: a 
 with its page, [T2]: a talk segment with its time) and must end every sentence with the ids it
 used. Ids become PDF-page and talk-time anchors. A sentence that cites nothing, cites an id it was
 not given, or is not supported by what it cites (numbers, words, embedding similarity; see
-`support.py`) is dropped and listed at the end of the report. Answers are cached by the hash of
-endpoint, model and prompt, so a rebuild sends nothing.
+`support.py`) is dropped and listed at the end of the report (the first few; the rest are
+counted). Answers are cached by the hash of endpoint, model and prompt, so a rebuild sends nothing.
 """
 from __future__ import annotations
 
