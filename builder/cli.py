@@ -73,18 +73,21 @@ def _common(command):
                                 "or http://127.0.0.1:11434/v1 (Ollama). The API key, if one is needed, is read from "
                                 "COURSEWIKI_LLM_KEY or OPENAI_API_KEY.")
 @click.option("--llm-model", help="Model name the endpoint knows, e.g. qwen2.5:7b-instruct.")
+@click.option("--llm-timeout", type=click.FloatRange(0, 3600, min_open=True), default=120, show_default=True,
+              help="Seconds one request to the LLM endpoint may take in all (one retry included); after the "
+                   "first failure the build asks it nothing more (extractive reports).")
 @click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of an LLM-written report.")
 @click.option("--min-supported", type=click.FloatRange(0, 1), default=0.9, show_default=True,
               help="Smallest fraction of a report's cited sentences that must be supported by their evidence.")
 def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, device, compute_type, embedding_model,
-          writer, llm_url, llm_model, language, min_supported):
+          writer, llm_url, llm_model, llm_timeout, language, min_supported):
     verbosity = 0 if quiet else 1 + verbose
     try:
         settings = _settings(root, sources_dir=sources, content_dir=content, cache_dir=cache_dir,
                              whisper_model=whisper_model, device=device, compute_type=compute_type,
                              embedding_model=embedding_model, writer=writer, min_supported=min_supported,
-                             llm=_llm_settings(writer, llm_url, llm_model, language))
+                             llm=_llm_settings(writer, llm_url, llm_model, language, llm_timeout))
         summary = build_course(settings, TerminalReporter(verbosity))
     except CoursewikiError as err:
         _fail(err, verbose)
@@ -214,12 +217,19 @@ def _support_problem(validation) -> str:
             f"({validation.supported_fraction:.0%}, below {validation.min_supported:.0%})")
 
 
-def _llm_settings(writer: str, url: str | None, model: str | None, language: str) -> LLMSettings | None:
+def _llm_settings(writer: str, url: str | None, model: str | None, language: str,
+                  timeout_s: float = 120.0) -> LLMSettings | None:
+    """Checked before anything is built, so a malformed --llm-url is one line and no half-built content/."""
+    if url is not None:
+        from .write.llm_client import shown_value, url_problem
+        problem = url_problem(url)
+        if problem:
+            raise ConfigError(f"invalid value for '--llm-url': {shown_value(url)} {problem}")
     if writer != "llm":
         return None
     if not url or not model:
         raise ConfigError("--writer llm needs --llm-url (an OpenAI-compatible /v1 URL) and --llm-model")
-    return LLMSettings(url=url, model=model, language=language)
+    return LLMSettings(url=url, model=model, language=language, timeout_s=timeout_s)
 
 
 def _fail(err: Exception, verbose: int) -> None:

@@ -26,7 +26,7 @@ class LLMSettings:
     language: str = "en"                  # "en" or "zh": the language the report is written in
     max_tokens: int = 600                 # per report section
     evidence_chars: int = 6000            # numbered evidence per request; fit it to the model's context
-    timeout_s: float = 300.0
+    timeout_s: float = 120.0              # per request, all told (retry included): a hung endpoint costs this once
 
 
 @dataclass

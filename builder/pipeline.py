@@ -116,6 +116,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     pairs, summary.failed = discover_pairs(settings.sources_dir)
     glossary_digest = digest_text(to_jsonable(glossary))
     results: list[PairResult] = []
+    llm = _llm_endpoint(settings)
     for pair in pairs:
         try:
             results.append(_build_pair(pair, settings, cache, matcher, embedder, glossary_digest, reporter))
@@ -130,7 +131,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     _link_related(results, glossary_by_id)
     for result in results:
         try:
-            _, check = _write_pair(result, settings, glossary_by_id, summary, support, cache, reporter)
+            _, check = _write_pair(result, settings, glossary_by_id, summary, support, cache, reporter, llm)
             summary.validations[result.source.slug] = check
             summary.built.append(result.source.slug)
         except OSError as err:
@@ -297,7 +298,7 @@ def video_name(pair: PairSource) -> str:
 
 
 def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str, GlossaryTerm],
-                summary: BuildSummary, support: SupportChecker, cache: Cache, reporter: Reporter):
+                summary: BuildSummary, support: SupportChecker, cache: Cache, reporter: Reporter, llm=None):
     folder = settings.content_dir / result.source.slug
     written: list[Path] = []
     video = video_name(result.source)
@@ -318,7 +319,7 @@ def _write_pair(result: PairResult, settings: CourseSettings, glossary: dict[str
         files[folder / name] = png
     evidence = build_evidence(result.paper.passages, read_page_texts(result.source.pdf),
                               cues_of_segments(result.transcript.segments))
-    report = _report(result, glossary, video, settings, support, evidence, cache, reporter)
+    report = _report(result, glossary, video, settings, support, evidence, cache, reporter, llm)
     check = validate_markdown(report, result.paper.page_count, result.transcript.duration_s, set(glossary),
                               support=support, evidence=evidence, subject=result.source.slug,
                               min_supported=settings.min_supported)
@@ -370,16 +371,28 @@ def remove_stale_pairs(content_dir: Path, keep: set[str]) -> list[Path]:
     return removed
 
 
+def _llm_endpoint(settings: CourseSettings):
+    """The build's LLM endpoint (it remembers its first failure), or None for the extractive writer."""
+    if settings.writer != "llm" or settings.llm is None:
+        return None
+    from .write.llm_client import Endpoint
+    return Endpoint(settings.llm.url, settings.llm.model, settings.llm.timeout_s)
+
+
 def _report(result: PairResult, glossary: dict[str, GlossaryTerm], video: str, settings: CourseSettings,
-            support: SupportChecker, evidence: Evidence, cache: Cache, reporter: Reporter) -> str:
+            support: SupportChecker, evidence: Evidence, cache: Cache, reporter: Reporter, llm=None) -> str:
     """The extractive report, or the LLM's when asked for; an LLM that cannot be reached or
-    answers nonsense costs a warning and the extractive report, never the pair."""
+    answers nonsense costs one warning per build and the extractive report, never the pair."""
     if settings.writer == "llm":
+        from .write.llm_client import LLMSkipped
         from .write.llm_writer import write_llm_report
         try:
-            return write_llm_report(result, glossary, video, settings.llm, support, evidence, cache)
+            return write_llm_report(result, glossary, video, settings.llm, support, evidence, cache, llm)
+        except LLMSkipped:
+            pass  # the first failure was the build's one warning
         except CoursewikiError as err:
-            reporter.warn(f"{result.source.slug}: {err}; wrote the extractive report instead")
+            reporter.warn(f"{result.source.slug}: {err}; wrote the extractive report instead "
+                          f"(the rest of this build asks the endpoint nothing)")
     return write_report(result, glossary, video)
 
 

@@ -4,8 +4,8 @@ Each section is one request: the model gets numbered evidence passages ([P3]: a 
 with its page, [T2]: a talk segment with its time) and must end every sentence with the ids it
 used. Ids become PDF-page and talk-time anchors. A sentence that cites nothing, cites an id it was
 not given, or is not supported by what it cites (numbers, words, embedding similarity; see
-`support.py`) is dropped and listed at the end of the report. Answers are cached by the hash of
-endpoint, model and prompt, so a rebuild sends nothing.
+`support.py`) is dropped and listed at the end of the report (the first few; the rest are
+counted). Answers are cached by the hash of endpoint, model and prompt, so a rebuild sends nothing.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..cache import Cache, digest_text
 from ..config import LLMSettings
 from ..models import GlossaryTerm, PairResult, Passage, Segment
-from .llm_client import chat
+from .llm_client import Endpoint
 from .markdown import escape_md, format_time, glossary_link, page_link, time_link
 from .report import _basic_information, choose_summary, key_terms
 from .support import Evidence, SupportChecker
@@ -23,6 +23,8 @@ from .validate import cited_claims
 
 PROMPT_VERSION = "llm-report-v1"
 MAX_PASSAGE_CHARS = 400
+MAX_DROPPED_LISTED = 5      # dropped sentences named in the report; the rest are counted
+MAX_DROPPED_CHARS = 300     # of each one named
 _CITATION = re.compile(r"[\[【(]\s*((?:[PT]\s*\d+)(?:\s*[,;，、]\s*(?:[PT]\s*)?\d+)*)\s*[\]】)]")
 _ID = re.compile(r"([PT])?\s*(\d+)")
 _MARK = "\x00"
@@ -141,8 +143,13 @@ def parse_sentences(text: str) -> list[Sentence]:
 
 
 def write_llm_report(result: PairResult, glossary: dict[str, GlossaryTerm], video_name: str,
-                     llm: LLMSettings, support: SupportChecker, evidence: Evidence, cache: Cache) -> str:
-    """The report with sections 2-5 by the model; raises LLMError when the endpoint fails."""
+                     llm: LLMSettings, support: SupportChecker, evidence: Evidence, cache: Cache,
+                     endpoint: Endpoint | None = None) -> str:
+    """The report with sections 2-5 by the model; raises LLMError when the endpoint fails.
+
+    `endpoint` is the build's: it remembers a failure so later pairs ask nothing (cached
+    answers are still used)."""
+    endpoint = endpoint or Endpoint(llm.url, llm.model, llm.timeout_s)
     if llm.language not in SECTIONS:
         raise ValueError(f"unsupported report language {llm.language!r}")
     names = SECTIONS[llm.language]
@@ -173,7 +180,7 @@ def write_llm_report(result: PairResult, glossary: dict[str, GlossaryTerm], vide
         talk_chars = int(llm.evidence_chars * talk_share)
         numbered = number_evidence(passages, talk, llm.evidence_chars - talk_chars, talk_chars)
         messages = build_messages(task, title, numbered, llm.language)
-        answer = _ask(cache, llm, messages, f"{result.source.slug}/{task}")
+        answer = _ask(cache, llm, endpoint, messages, f"{result.source.slug}/{task}")
         sentences = parse_sentences(answer.text)
         if answer.cut_off and sentences and not re.search(r"[.!?。！？]$", sentences[-1].text):
             cut = sentences.pop()
@@ -187,18 +194,30 @@ def write_llm_report(result: PairResult, glossary: dict[str, GlossaryTerm], vide
             names_line = ", ".join(glossary_link(t, glossary[t].label) for t in terms[:8])
             lines += [f"Course glossary: {names_line}.", ""]
     lines += _related(result)
-    lines += [f"## {names['dropped']}", "",
-              f"Written by the language model {escape_md(llm.model)} from numbered evidence passages. "
-              f"{len(dropped)} sentence(s) it wrote were dropped:" if dropped else
-              f"Written by the language model {escape_md(llm.model)} from numbered evidence passages; "
-              f"no sentence was dropped.", ""]
-    lines += [f"- ({escape_md(d.section)}) {escape_md(d.text)}: *{escape_md(d.reason)}*" for d in dropped]
+    lines += [f"## {names['dropped']}", ""] + validation_details(llm.model, dropped)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _ask(cache: Cache, llm: LLMSettings, messages: list[dict[str, str]], subject: str) -> LLMAnswer:
+def validation_details(model: str, dropped: list[Dropped]) -> list[str]:
+    """What was dropped and why: the first few sentences, then a count, so a model that writes
+    thousands of unsupported sentences cannot make the page (and the search index) huge."""
+    if not dropped:
+        return [f"Written by the language model {escape_md(model)} from numbered evidence passages; "
+                f"no sentence was dropped.", ""]
+    lines = [f"Written by the language model {escape_md(model)} from numbered evidence passages. "
+             f"{len(dropped)} sentence(s) it wrote were dropped:", ""]
+    for d in dropped[:MAX_DROPPED_LISTED]:
+        text = d.text if len(d.text) <= MAX_DROPPED_CHARS else d.text[: MAX_DROPPED_CHARS - 1].rstrip() + "…"
+        lines.append(f"- ({escape_md(d.section)}) {escape_md(text)}: *{escape_md(d.reason)}*")
+    if len(dropped) > MAX_DROPPED_LISTED:
+        lines.append(f"- and {len(dropped) - MAX_DROPPED_LISTED} more")
+    return lines
+
+
+def _ask(cache: Cache, llm: LLMSettings, endpoint: Endpoint, messages: list[dict[str, str]],
+         subject: str) -> LLMAnswer:
     def ask() -> LLMAnswer:
-        reply = chat(llm.url, llm.model, messages, max_tokens=llm.max_tokens, timeout_s=llm.timeout_s)
+        reply = endpoint.chat(messages, max_tokens=llm.max_tokens)
         return LLMAnswer(reply.text, reply.cut_off)
     key = digest_text(PROMPT_VERSION, llm.url.rstrip("/"), llm.model, messages, llm.max_tokens)
     return cache.record("llm", subject, key, LLMAnswer, ask)
