@@ -19,6 +19,11 @@ HEADING = re.compile(r"^(?P<num>(?:\d{1,2}|[A-H])(?:\.\d{1,2}){0,3}\.?)\s+(?P<ti
 UNNUMBERED = ("abstract", "references", "bibliography", "acknowledgements", "acknowledgments", "acknowledgment",
               "appendix", "appendices", "conclusion", "conclusions", "introduction", "related work",
               "broader impact", "broader impacts", "limitations", "supplementary material")
+# "IV. Experimental Results": IEEE-style top-level headings are set in body-size small capitals (read
+# as title case), not bold, so what marks them is the roman numeral and a title-case title alone in
+# its block; find_headings keeps them only as a run that starts at I.
+ROMAN_HEADING = re.compile(r"^(?P<num>X{0,2}(?:IX|IV|V?I{0,3})\.)\s+(?P<title>[A-Z][^.!?]{2,90})$")
+_MINOR_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "vs", "via", "with"}
 REFERENCES = re.compile(r"^(references|bibliography|literature cited)$", re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(\[]?[A-Z0-9])")
 ABBREVIATION = re.compile(
@@ -133,6 +138,7 @@ def find_headings(pages: list[PageLines], body_size: float, toc: list) -> dict[i
             unnumbered = {k: v for k, v in candidates.items() if not v[1] and k not in from_toc}
             candidates = {**from_toc, **unnumbered}
             candidates = dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0])))
+    candidates = _roman_run(dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0]))))
     candidates.update(_unnumbered_headings(pages, candidates, body_size))
     candidates = dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0])))
     headings: dict[int, Section] = {}
@@ -182,6 +188,9 @@ def _position(line: Line) -> tuple[int, float]:
 
 def _parse_heading(line: Line, body_size: float) -> tuple[str, str] | None:
     text = line.plain.strip()
+    roman = ROMAN_HEADING.match(text)
+    if roman and roman["num"] != "." and _title_case(roman["title"]) and line.size >= body_size - 0.5:
+        return roman["num"], roman["title"]
     if not (line.bold or line.size > body_size + 0.4) or len(text) > 100 or line.size < body_size - 0.5:
         return None
     if text.lower().rstrip(":") in UNNUMBERED:
@@ -190,6 +199,21 @@ def _parse_heading(line: Line, body_size: float) -> tuple[str, str] | None:
     if match and len(match["title"].split()) <= 14:
         return match["num"], match["title"]
     return None
+
+
+def _title_case(title: str) -> bool:
+    words = re.findall(r"[^\W\d_][\w'-]*", title)
+    return 0 < len(words) <= 14 and all(w[0].isupper() or w.lower() in _MINOR_WORDS for w in words)
+
+
+def _roman_run(candidates: dict) -> dict:
+    """Roman-numbered headings count only as the run I., II., III., ...; a lone "V. Then we" is text."""
+    numerals = ["I.", "II.", "III.", "IV.", "V.", "VI.", "VII.", "VIII.", "IX.", "X.", "XI.", "XII.", "XIII.",
+                "XIV.", "XV.", "XVI.", "XVII.", "XVIII.", "XIX.", "XX."]
+    roman = [k for k, v in candidates.items() if v[1] in numerals]
+    numbers = [candidates[k][1] for k in roman]
+    run = numbers[:1] == ["I."] and len(numbers) >= 2 and numbers == numerals[:len(numbers)]
+    return candidates if run else {k: v for k, v in candidates.items() if k not in roman}
 
 
 def _headings_from_toc(pages: list[PageLines], toc: list) -> dict[int, tuple[Line, str, str, int]]:
