@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from .config import CourseSettings, LLMSettings
-from .errors import ConfigError, CoursewikiError
-from .pipeline import Reporter, build_course, check_course
+from .errors import ConfigError, CoursewikiError, disk_error
+from .check.course import check_course
+from .pipeline import Reporter, build_course
 from .sources import SOURCES_HELP
 from .write.student_notes import accept_pending
 
@@ -89,7 +90,7 @@ def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, devi
     except CoursewikiError as err:
         _fail(err, verbose)
     except OSError as err:  # a disk or folder problem outside any one pair
-        _fail(CoursewikiError(f"{err.filename or root}: cannot write ({err.strerror or err})"), verbose)
+        _fail(CoursewikiError(disk_error(err, root)), verbose)
     for failure in summary.failed:
         if verbose and failure.slug in summary.tracebacks:
             click.echo(summary.tracebacks[failure.slug].rstrip(), err=True)

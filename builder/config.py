@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ConfigError, PairError
-from .models import PairConfig
+from .models.sources import PairConfig
 
 DEFAULT_CACHE = ".coursewiki-cache"
 

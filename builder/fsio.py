@@ -2,9 +2,18 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
+
+TEMP_TAG = ".coursewiki-"
+# `.<name>.coursewiki-<mkstemp's 8 random characters>.tmp`: only names of this form are ours to clean up
+OUR_TEMP = re.compile(r"^\..+\.coursewiki-[a-z0-9_]{8}\.tmp$")
+
+
+def _temp_in(folder: Path, name: str) -> tuple[int, str]:
+    return tempfile.mkstemp(dir=folder, prefix=f".{name}{TEMP_TAG}", suffix=".tmp")
 
 
 def write_atomic(path: Path, data: bytes | str) -> bool:
@@ -13,7 +22,7 @@ def write_atomic(path: Path, data: bytes | str) -> bool:
     if path.is_file() and path.stat().st_size == len(payload) and path.read_bytes() == payload:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = _temp_in(path.parent, path.name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -31,7 +40,7 @@ def copy_atomic(source: Path, target: Path) -> bool:
         if src.st_size == dst.st_size and int(src.st_mtime) == int(dst.st_mtime):
             return False
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = _temp_in(target.parent, target.name)
     os.close(fd)
     try:
         shutil.copy2(source, tmp)
@@ -44,11 +53,11 @@ def copy_atomic(source: Path, target: Path) -> bool:
 
 def remove_leftover_temps(folder: Path) -> int:
     """Delete temp files a killed build left behind (its renames never happened). Only our own
-    names: a dot, the target's name, a random part, `.tmp`."""
+    names (`.<name>.coursewiki-<random>.tmp`): a `.notes.tmp` a person made is theirs."""
     removed = 0
     if folder.is_dir():
-        for path in folder.rglob(".*.tmp"):
-            if path.is_file() and not path.is_symlink():
+        for path in folder.rglob(f".*{TEMP_TAG}*.tmp"):
+            if OUR_TEMP.match(path.name) and path.is_file() and not path.is_symlink():
                 path.unlink(missing_ok=True)
                 removed += 1
     return removed

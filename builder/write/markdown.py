@@ -6,7 +6,7 @@ import html
 import re
 from urllib.parse import quote
 
-PDF_NAME = "paper.pdf"
+from ..layout import PDF_NAME  # noqa: E402,F401 (layout owns every output name)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:<>$&\"'@])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 

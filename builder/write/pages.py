@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..layout import talk_name
 from ..models import GlossaryTerm, PairResult, Segment, Transcript, Word
 from ..video_link import VideoLink, parse_video_url
 from .crossrefs import glossary_places_line, related_terms_line, section_label
@@ -116,7 +117,7 @@ def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult],
 
 
 def _video_name(result: PairResult) -> str:
-    return "talk" + result.source.video.suffix.lower()
+    return talk_name(result.source.video)
 
 
 def write_index(course_title: str, results: list[PairResult], failures: list[str]) -> str:
