@@ -9,12 +9,12 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from ..config import DEFAULT_MIN_SUPPORTED
 from .support import Claim, Evidence, SupportChecker, Verdict
 
 PAGE_ANCHOR = re.compile(r"\]\((?P<prefix>[^)\s]*?)paper\.pdf#page=(?P<page>\d+)\)")
 TIME_ANCHOR = re.compile(r"\]\((?P<prefix>[^)\s]*?)(?P<video>talk\.[a-z0-9]+)#t=(?P<t>\d+(?:\.\d+)?)\)")
 GLOSSARY_ANCHOR = re.compile(r"\]\((?:\.\./)?glossary\.md#(?P<id>[^)\s]+)\)")
-DEFAULT_MIN_SUPPORTED = 0.9
 
 _LINK = re.compile(r"\[(?P<label>(?:\\.|[^\]\\])*)\]\((?P<url>[^)\s]*)\)")
 _PAGE_URL = re.compile(r"(?:^|/)paper\.pdf#page=(\d+)$")
