@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
 
 from ..config import DEFAULT_MIN_SUPPORTED
 from .support import Claim, Evidence, SupportChecker, Verdict
 
-PAGE_ANCHOR = re.compile(r"\]\((?P<prefix>[^)\s]*?)paper\.pdf#page=(?P<page>\d+)\)")
-TIME_ANCHOR = re.compile(r"\]\((?P<prefix>[^)\s]*?)(?P<video>talk\.[a-z0-9]+)#t=(?P<t>\d+(?:\.\d+)?)\)")
-GLOSSARY_ANCHOR = re.compile(r"\]\((?:\.\./)?glossary\.md#(?P<id>[^)\s]+)\)")
+_PAGE_HREF = re.compile(r"^(?P<prefix>[^\s]*?)paper\.pdf#page=(?P<page>\d+)$")
+_TIME_HREF = re.compile(r"^(?P<prefix>[^\s]*?)(?P<video>talk\.[a-z0-9]+)#t=(?P<t>\d+(?:\.\d+)?)$")
+_GLOSSARY_HREF = re.compile(r"^(?:\.\./)?glossary\.md#(?P<id>\S+)$")
+_ADMONITION = ("!!!", "???")
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
 
 _LINK = re.compile(r"\[(?P<label>(?:\\.|[^\]\\])*)\]\((?P<url>[^)\s]*)\)")
 _PAGE_URL = re.compile(r"(?:^|/)paper\.pdf#page=(\d+)$")
@@ -61,20 +67,20 @@ def validate_markdown(markdown: str, page_count: int, duration_s: float | None, 
                       subject: str = "", min_supported: float = DEFAULT_MIN_SUPPORTED) -> Validation:
     """Anchors must resolve; with `support` and `evidence`, cited sentences must be supported too."""
     result = Validation(min_supported=min_supported)
-    for line_no, line in enumerate(markdown.splitlines(), start=1):
-        for match in PAGE_ANCHOR.finditer(line):
+    for line_no, href in page_links(markdown):
+        if match := _PAGE_HREF.match(href):
             result.page_anchors += 1
             page = int(match["page"])
             if not 1 <= page <= page_count:
                 result.problems.append(f"line {line_no}: page {page} does not exist (the PDF has {page_count})")
-        for match in TIME_ANCHOR.finditer(line):
+        elif match := _TIME_HREF.match(href):
             result.time_anchors += 1
             seconds = float(match["t"])
             if duration_s is None:
                 result.problems.append(f"line {line_no}: links to {match['video']} but the pair has no talk")
             elif not 0 <= seconds <= duration_s:
                 result.problems.append(f"line {line_no}: time {seconds:g}s is past the talk's end ({duration_s:.0f}s)")
-        for match in GLOSSARY_ANCHOR.finditer(line):
+        elif match := _GLOSSARY_HREF.match(href):
             result.glossary_links += 1
             if match["id"] not in glossary_ids:
                 result.problems.append(f"line {line_no}: glossary has no term '{match['id']}'")
@@ -82,6 +88,28 @@ def validate_markdown(markdown: str, page_count: int, duration_s: float | None, 
         verdicts = support.check(cited_claims(markdown), evidence, subject or "page")
         record_support(result, verdicts)
     return result
+
+
+def page_links(markdown: str, first_line: int = 1) -> list[tuple[int, str]]:
+    """(line number, target) of every Markdown link on a page, read from markdown-it's tokens, so
+    a bracket in escaped source text is never taken for a link. The body of an admonition
+    (`??? note`, `!!! tip`: Material's boxes, indented) is read as Markdown too, as MkDocs does."""
+    found: list[tuple[int, str]] = []
+    opener = ""
+    for token in _MARKDOWN.parse(markdown):
+        if token.type == "inline":
+            line = token.map[0]
+            for child in token.children or []:
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1
+                elif child.type == "link_open":
+                    found.append((first_line + line, unquote(str(child.attrs.get("href", "")))))
+            opener = token.content
+        elif token.type == "code_block" and opener.startswith(_ADMONITION):
+            found += page_links(textwrap.dedent(token.content), first_line + token.map[0])
+        elif token.type not in ("paragraph_open", "paragraph_close"):
+            opener = ""
+    return found
 
 
 def record_support(result: Validation, verdicts: list[Verdict]) -> None:
