@@ -119,11 +119,11 @@ def _as_failure(summary: BuildSummary, slug: str, where: Path, work: Callable[[]
     try:
         return work()
     except CoursewikiError as err:
-        message = str(err)
+        message, trace = str(err), traceback.format_exc()
     except OSError as err:  # the cache, a page or a scratch file could not be written: disk full, permissions
-        message = disk_error(err, where, building)
+        message, trace = disk_error(err, where, building), traceback.format_exc()
     summary.failed.append(PairFailure(slug, message))
-    summary.tracebacks[slug] = traceback.format_exc()
+    summary.tracebacks[slug] = trace
     return None
 
 

@@ -8,14 +8,13 @@ import pytest
 
 from builder.analyse.definitions import paper_vocabulary
 from builder.analyse.glossary import TermMatcher, load_glossary
-from builder.ingest.paper import ingest_paper
 from builder.models import Chapter, ChapterAlignment, PairAnalysis, PairConfig, PairResult, PairSource, Segment, \
     TalkPoint, Transcript
 from builder.write.pages import write_glossary, write_talk
 from builder.write.report import write_report
 from builder.write.validate import validate_markdown
 
-from conftest import PAPERS
+from conftest import PAPERS, parsed_paper
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +22,7 @@ def tdnn_pair():
     """The TDNN paper with a two-chapter talk whose second chapter (at 95 s) explains §3.1."""
     glossary = load_glossary()
     matcher = TermMatcher(glossary)
-    paper = ingest_paper(PAPERS / "tdnn.pdf")
+    paper = parsed_paper("tdnn.pdf")
     passages, definitions, own = paper_vocabulary(paper, matcher)
     subsampling = next(p for p in passages if p.section.startswith("3.1"))
     segments = [Segment(0.0, 90.0, "Today I talk about time delay neural networks for speech recognition.", []),
