@@ -12,7 +12,7 @@ from builder.analyse.embed import Embedder
 from builder.analyse.glossary import TermMatcher, load_glossary
 from builder.cache import Cache
 
-from conftest import PAPERS, parsed_paper
+from conftest import parsed_paper
 from synthetic_talk import sections_read_aloud
 
 

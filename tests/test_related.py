@@ -10,7 +10,7 @@ from builder.analyse.definitions import paper_vocabulary
 from builder.analyse.glossary import TermMatcher, load_glossary
 from builder.analyse.related import related_pairs, related_terms
 
-from conftest import PAPERS, parsed_paper
+from conftest import parsed_paper
 
 SLUGS = ("dpo", "instructgpt", "tdnn", "rope")
 

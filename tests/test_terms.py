@@ -12,7 +12,7 @@ from builder.analyse.definitions import _abbreviation, find_definitions, paper_v
 from builder.analyse.glossary import TermMatcher, load_glossary
 from builder.models import Passage
 
-from conftest import PAPERS, REPO, parsed_paper
+from conftest import REPO, parsed_paper
 
 EXPECTED = yaml.safe_load((REPO / "tests" / "expected" / "papers.yml").read_text(encoding="utf-8"))
 REQUIRED = ["Transformer", "self-attention", "multi-head attention", "positional encoding", "layer normalization",
