@@ -138,4 +138,4 @@ def test_pair_yml_overrides_win_and_are_cited_as_such(tmp_path, shared_cache):
     build_course(CourseSettings.for_root(root, cache_dir=shared_cache))
     report = read(root, "tdnn/report.md")
     assert "| Title | A Better Title | pair.yml |" in report
-    assert "10\\.21437/Interspeech\\.2015\\-647" in report
+    assert "10.21437/Interspeech.2015-647" in report
