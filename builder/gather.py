@@ -76,6 +76,8 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
                               compute_type=settings.compute_type, language=pair.config.language)
     talk_key = TALK.key(cache.file_digest(pair.video), to_jsonable(whisper))
     reporter.step(slug, f"transcribing {pair.video.name}")
+    if not cache.has(TALK.name, talk_key):
+        course.embedder.preload()  # the embedding model loads while the talk is transcribed
     transcript = cache.record(
         TALK.name, slug, talk_key, Transcript,
         lambda: transcribe(pair.video, whisper, lambda done, total: reporter.audio_progress(slug, done, total)))
