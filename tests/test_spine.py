@@ -34,7 +34,7 @@ def test_report_shows_the_papers_real_title_and_authors(real_course):
     assert "Vijayaditya Peddinti, Daniel Povey, Sanjeev Khudanpur" in report
     assert "INTERSPEECH 2015" in report
     dpo = read(root, "dpo/report.md")
-    assert "Direct Preference Optimization\\: Your Language Model is Secretly a Reward Model" in dpo
+    assert "Direct Preference Optimization: Your Language Model is Secretly a Reward Model" in dpo
     assert "Rafael Rafailov" in dpo and "Chelsea Finn" in dpo
 
 

@@ -37,8 +37,8 @@ def escape_md(text: str) -> str:
     for char in text:
         if char in "<>&":
             out.append(html.escape(char))
-        elif char in _MD_ALWAYS:
-            out.append("\\" + char)
+        elif char in _MD_ALWAYS or (char == "(" and out and out[-1] == "\\]"):
+            out.append("\\" + char)  # "\]\(": not even the text of a link target is left
         else:
             out.append(char)
     return "".join(out)
