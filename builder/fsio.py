@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 from pathlib import Path
+
+TEMP_TAG = ".coursewiki-"
+# `.<name>.coursewiki-<8 random hex digits>.tmp`: only names of this form are ours to clean up
+OUR_TEMP = re.compile(r"^\..+\.coursewiki-[0-9a-f]{8}\.tmp$")
 
 
 def _open_temp(target: Path) -> tuple[int, Path]:
@@ -12,7 +17,7 @@ def _open_temp(target: Path) -> tuple[int, Path]:
     the umask). `mkstemp` makes every file 0600, so a published page would be readable by its
     owner only."""
     for _ in range(100):
-        tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        tmp = target.parent / f".{target.name}{TEMP_TAG}{secrets.token_hex(4)}.tmp"
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
         except FileExistsError:
@@ -59,11 +64,11 @@ def copy_atomic(source: Path, target: Path) -> bool:
 
 def remove_leftover_temps(folder: Path) -> int:
     """Delete temp files a killed build left behind (its renames never happened). Only our own
-    names: a dot, the target's name, a random part, `.tmp`."""
+    names (`.<name>.coursewiki-<random>.tmp`): a `.notes.tmp` a person made is theirs."""
     removed = 0
     if folder.is_dir():
-        for path in folder.rglob(".*.tmp"):
-            if path.is_file() and not path.is_symlink():
+        for path in folder.rglob(f".*{TEMP_TAG}*.tmp"):
+            if OUR_TEMP.match(path.name) and path.is_file() and not path.is_symlink():
                 path.unlink(missing_ok=True)
                 removed += 1
     return removed

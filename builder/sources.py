@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .config import load_pair_config
 from .errors import ConfigError, CoursewikiError, PairError
-from .models import PairFailure, PairSource
+from .models.sources import PairFailure, PairSource
 
 TALK_SUFFIXES = (".mp4", ".mkv", ".webm", ".mov", ".avi", ".m4v", ".mp3", ".wav", ".m4a", ".flac", ".ogg", ".opus")
 

@@ -3,6 +3,7 @@
 Builds share one cache folder, so only the first build of a pair transcribes and embeds."""
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -16,6 +17,14 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
 PAPERS = SHARED / "papers"
 SPEECH = SHARED / "speech"
+
+
+@functools.lru_cache(maxsize=None)
+def parsed_paper(file_name: str):
+    """A real paper from ../shared/data/papers, parsed once per test session (records are frozen,
+    so tests can share it)."""
+    from builder.ingest.paper import ingest_paper
+    return ingest_paper(PAPERS / file_name)
 
 
 def make_pair(sources: Path, slug: str, pdf: Path, talk: Path, pair_yml: str | None = None) -> Path:

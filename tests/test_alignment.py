@@ -11,9 +11,8 @@ from builder.analyse.chapters import build_chapters
 from builder.analyse.embed import Embedder
 from builder.analyse.glossary import TermMatcher, load_glossary
 from builder.cache import Cache
-from builder.ingest.paper import ingest_paper
 
-from conftest import PAPERS
+from conftest import parsed_paper
 from synthetic_talk import sections_read_aloud
 
 
@@ -24,7 +23,7 @@ def scored(shared_cache):
     matcher = TermMatcher(load_glossary())
     results = []
     for name in ("attention.pdf", "dpo.pdf"):
-        paper = ingest_paper(PAPERS / name)
+        paper = parsed_paper(name)
         passage_vectors = embedder.encode([p.text for p in paper.passages], name)
         for seed in (0, 1):
             segments, truth, duration = sections_read_aloud(paper, seed)

@@ -314,8 +314,8 @@ def test_cited_ids_become_the_anchors_of_the_passages_they_name():
     assert numbered.lines == ["[P1] (page 2) Alpha.", "[P2] (page 5) Beta.", "[T1] (talk 01:01) Gamma."]
     lines, dropped = _render(parse_sentences("Alpha and beta [P2][P1]. Gamma <b>x</b> [T1]. Delta [P7]."),
                              numbered, "talk.mp4", AcceptAll(), None, "s", "2. Core summary")
-    assert lines == ["Alpha and beta\\. [p.&nbsp;5](paper.pdf#page=5) [p.&nbsp;2](paper.pdf#page=2) "
-                     "Gamma &lt;b&gt;x&lt;/b&gt;\\. [01:01](talk.mp4#t=61)"]
+    assert lines == ["Alpha and beta. [p.&nbsp;5](paper.pdf#page=5) [p.&nbsp;2](paper.pdf#page=2) "
+                     "Gamma &lt;b&gt;x&lt;/b&gt;. [01:01](talk.mp4#t=61)"]
     assert [(d.text, d.reason) for d in dropped] == [("Delta.", "cites P7, which it was not given")]
 
 

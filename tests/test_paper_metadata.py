@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder.ingest.paper import ingest_paper, split_sentences
-from conftest import PAPERS
+from builder.ingest.paper import split_sentences
+from conftest import PAPERS, parsed_paper
 
 EXPECTED = yaml.safe_load((Path(__file__).parent / "expected" / "papers.yml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)
 def paper(name: str):
-    return ingest_paper(PAPERS / EXPECTED[name]["file"])
+    return parsed_paper(EXPECTED[name]["file"])
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -9,9 +9,8 @@ import pytest
 from builder.analyse.definitions import paper_vocabulary
 from builder.analyse.glossary import TermMatcher, load_glossary
 from builder.analyse.related import related_pairs, related_terms
-from builder.ingest.paper import ingest_paper
 
-from conftest import PAPERS
+from conftest import parsed_paper
 
 SLUGS = ("dpo", "instructgpt", "tdnn", "rope")
 
@@ -22,7 +21,7 @@ def used():
     matcher = TermMatcher(load_glossary())
     out = {}
     for slug in SLUGS:
-        passages, _, _ = paper_vocabulary(ingest_paper(PAPERS / f"{slug}.pdf"), matcher)
+        passages, _, _ = paper_vocabulary(parsed_paper(f"{slug}.pdf"), matcher)
         rows = [set(matcher.find(p.text)) for p in passages]
         out[slug] = (Counter(t for row in rows for t in row), [r for r in rows if r])
     return out

@@ -12,7 +12,7 @@ from builder.analyse.glossary import load_glossary
 from builder.write.markdown import escape_md
 from builder.write.report import LengthTarget, centrality, choose_summary, report_length, tidy
 from builder.write.validate import validate_markdown
-from conftest import PAPERS, SPEECH, course_root, make_pair
+from conftest import PAPERS, SPEECH, course_root, make_pair, parsed_paper
 
 NAMES = sorted(p.stem for p in PAPERS.glob("*.pdf"))
 PARTS = ["## 1. Basic information", "## 2. Core summary", "## 3. Key techniques", "## 4. Video supplementary points",
@@ -28,9 +28,8 @@ def reports(tmp_path_factory, shared_cache):
     settings = CourseSettings.for_root(root, cache_dir=shared_cache)
     summary = build_course(settings)
     assert sorted(summary.built) == NAMES, summary.failed
-    from builder.ingest.paper import ingest_paper
     return {name: ((root / "content" / name / "report.md").read_text(encoding="utf-8"),
-                   ingest_paper(PAPERS / f"{name}.pdf")) for name in NAMES}
+                   parsed_paper(f"{name}.pdf")) for name in NAMES}
 
 
 @pytest.mark.parametrize("name", NAMES)

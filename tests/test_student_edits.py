@@ -146,3 +146,40 @@ def test_accept_refuses_paths_outside_the_content_folder(tmp_path):
         result = CliRunner().invoke(main, ["accept", "--root", str(root), given])
         assert result.exit_code == 1, result.output
         assert outside.is_file()
+
+
+def test_a_removed_pair_keeps_student_files_whose_names_look_generated(tmp_path, shared_cache):
+    """Only files the manifest says the build wrote go, and only while unchanged: a student's
+    `talk.pptx`, `talk.txt`, `assets/photo-1.jpg` and a replaced keyframe stay."""
+    root, settings = _course(tmp_path, shared_cache)
+    build_course(settings)
+    folder = root / "content" / "tdnn"
+    theirs = {folder / "talk.pptx": b"slides", folder / "talk.txt": b"my transcript",
+              folder / "assets" / "photo-1.jpg": b"\xff\xd8 a photo of the board"}
+    for path, data in theirs.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    replaced = folder / "talk.vtt"
+    replaced.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nmy corrected subtitles\n", encoding="utf-8")
+    import shutil
+    shutil.rmtree(root / "sources" / "tdnn")
+    summary = build_course(settings)
+    for path, data in theirs.items():
+        assert path.read_bytes() == data
+    assert replaced.is_file() and replaced not in summary.removed
+    assert not (folder / "paper.pdf").exists() and not (folder / "report.md").exists()
+    assert folder / "paper.pdf" in summary.removed
+
+
+def test_a_build_removes_only_its_own_leftover_temp_files(tmp_path, shared_cache):
+    root, settings = _course(tmp_path, shared_cache)
+    build_course(settings)
+    folder = root / "content" / "tdnn"
+    mine = [folder / ".draft.tmp", folder / ".report.md.x1y2z3.tmp", root / "content" / ".notes.md.tmp"]
+    for path in mine:
+        path.write_text("a student's scratch file", encoding="utf-8")
+    leftover = folder / ".report.md.coursewiki-ab12cd34.tmp"  # what a killed build leaves
+    leftover.write_text("half a page", encoding="utf-8")
+    build_course(settings)
+    assert all(path.read_text(encoding="utf-8") == "a student's scratch file" for path in mine)
+    assert not leftover.exists()

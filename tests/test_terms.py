@@ -10,10 +10,9 @@ import yaml
 
 from builder.analyse.definitions import _abbreviation, find_definitions, paper_vocabulary, run_in_heading
 from builder.analyse.glossary import TermMatcher, load_glossary
-from builder.ingest.paper import ingest_paper
 from builder.models import Passage
 
-from conftest import PAPERS, REPO
+from conftest import REPO, parsed_paper
 
 EXPECTED = yaml.safe_load((REPO / "tests" / "expected" / "papers.yml").read_text(encoding="utf-8"))
 REQUIRED = ["Transformer", "self-attention", "multi-head attention", "positional encoding", "layer normalization",
@@ -33,7 +32,7 @@ def vocabularies(matcher):
     """slug -> (where each course term is defined, the paper's own terms), for all eight papers."""
     out = {}
     for slug, expected in EXPECTED.items():
-        _, places, own = paper_vocabulary(ingest_paper(PAPERS / expected["file"]), matcher)
+        _, places, own = paper_vocabulary(parsed_paper(expected["file"]), matcher)
         out[slug] = ({d.term_id: d for d in places}, own)
     return out
 

@@ -8,7 +8,9 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from ..models import Chapter, ChapterAlignment, Passage, Segment, Supplement
+from ..models.analysis import Chapter, ChapterAlignment, Supplement
+from ..models.paper import Passage
+from ..models.talk import Segment
 
 # A talk sentence whose closest paper sentence scores below this is something the talk adds
 # (benchmarks/supplement_threshold.py: best balanced accuracy, see BENCHMARKS.md).

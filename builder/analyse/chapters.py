@@ -7,7 +7,8 @@ from collections import Counter
 
 import numpy as np
 
-from ..models import Chapter, Segment, TalkPoint
+from ..models.analysis import Chapter, TalkPoint
+from ..models.talk import Segment
 from .glossary import TermMatcher
 
 MAX_CHAPTERS = 12

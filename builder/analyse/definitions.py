@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..models import Paper, Passage, Section, TermDefinition
+from ..models.analysis import TermDefinition
+from ..models.paper import Paper, Passage, Section
 from .glossary import TermMatcher
 
 # Sections whose sentences never define the paper's vocabulary.

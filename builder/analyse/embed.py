@@ -5,6 +5,7 @@ The model loads lazily, so a build whose embeddings are all cached never imports
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +26,31 @@ class Embedder:
         self.cache = cache
         self.model_name = model
         self._model = None
+        self._loading: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def preload(self) -> None:
+        """Start loading the model in the background (importing torch and sentence-transformers
+        takes seconds), for a build that is about to transcribe and will embed afterwards."""
+        if self._model is None and self._loading is None:
+            self._loading = threading.Thread(target=self._load_quietly, name="load-embedding-model", daemon=True)
+            self._loading.start()
+
+    def _load_quietly(self) -> None:
+        try:
+            self._load()
+        except Exception:  # noqa: BLE001 (the first real use loads again and reports the error in one line)
+            pass
 
     @property
     def label(self) -> str:
         return self.model_name or DEFAULT_LABEL
 
     def _load(self):
+        with self._lock:
+            return self._load_locked()
+
+    def _load_locked(self):
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -12,7 +12,10 @@ from pathlib import Path
 import yaml
 
 from ..errors import ConfigError
-from ..models import GlossaryTerm, Passage, Segment, TermUse
+from ..models.analysis import TermUse
+from ..models.glossary import GlossaryTerm
+from ..models.paper import Passage
+from ..models.talk import Segment
 
 GLOSSARY_FILE = "glossary.yml"
 

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 
-from ..models import GlossaryTerm, RelatedLink
+from ..models.glossary import GlossaryTerm
+from ..models.site import PairResult, RelatedLink
 
 MAX_LINKS = 5
 MIN_SIMILARITY = 0.35
@@ -82,3 +84,26 @@ def related_terms(glossary: list[GlossaryTerm], sentences: dict[str, list[set[st
         ranked = sorted(candidates.items(), key=lambda kv: kv[1][0])[:MAX_RELATED_TERMS]
         out[term.id] = [(other, "; ".join(reasons)) for other, (_, reasons) in ranked]
     return out
+
+
+def with_related_links(results: list[PairResult], glossary: dict[str, GlossaryTerm]) -> list[PairResult]:
+    """Each built pair with its related reports (new records; the course's pairs are needed first)."""
+    titles = {r.source.slug: r.paper.meta.value("title") or r.source.slug for r in results}
+    vectors = {r.source.slug: r.analysis.paper_vector for r in results}
+    terms = {r.source.slug: Counter(u.term_id for u in r.analysis.term_uses if u.page_no is not None) for r in results}
+    links = related_pairs(titles, vectors, terms, glossary)
+    return [replace(r, related=links.get(r.source.slug, [])) for r in results]
+
+
+def course_related_terms(glossary: list[GlossaryTerm], results: list[PairResult], embedder) -> dict:
+    """Related glossary terms with reasons, from the built papers' sentences and our definitions."""
+    sentences = {}
+    for result in results:
+        by_text: dict[str, set[str]] = {}
+        for use in result.analysis.term_uses:
+            if use.page_no is not None:
+                by_text.setdefault(use.text, set()).add(use.term_id)
+        sentences[result.source.slug] = list(by_text.values())
+    titles = {r.source.slug: r.paper.meta.value("title") or r.source.slug for r in results}
+    vectors = embedder.encode([t.definition for t in glossary], "glossary")
+    return related_terms(glossary, sentences, titles, vectors)

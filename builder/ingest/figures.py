@@ -9,15 +9,16 @@ without rules is left out rather than guessed at. PyMuPDF's own
 """
 from __future__ import annotations
 
+import base64
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pymupdf
 
-from ..models import Figure
+from ..layout import figure_image
+from ..models.paper import Figure, FigureSet
 from .paper_meta import join_lines
-from .pdf_layout import Line, PageLines, read_pages
+from .pdf_layout import Line, PageLines, PdfFile
 
 CAPTION = re.compile(r"^(?P<kind>Figure|Fig\.|Table)\s*(?P<n>\d+)\s*[:.|]\s*(?P<text>.*)$")
 TABLE_RULE_GAP = 40.0  # pt between a table caption and the first or last rule of its table
@@ -27,14 +28,8 @@ RENDER_DPI = 110
 MAX_FIGURES = 60
 
 
-@dataclass
-class FigureSet:
-    figures: list[Figure]
-    png_base64: list[str]
-
-
-def extract_figures(doc: pymupdf.Document) -> list[tuple[Figure, bytes]]:
-    pages = read_pages(doc)
+def extract_figures(pdf: PdfFile) -> list[tuple[Figure, bytes]]:
+    doc, pages = pdf.doc, pdf.pages
     found: list[tuple[Figure, bytes]] = []
     seen: set[str] = set()
     for page_lines in pages:
@@ -70,7 +65,7 @@ def extract_figures(doc: pymupdf.Document) -> list[tuple[Figure, bytes]]:
             seen.add(label)
             png = page.get_pixmap(clip=region, dpi=RENDER_DPI).tobytes("png")
             found.append((Figure(label=label, caption=text, page_no=page_lines.page_no,
-                                 image=f"assets/{kind.lower()}-{match['n']}.png"), png))
+                                 image=figure_image(kind, match['n'])), png))
             if len(found) >= MAX_FIGURES:
                 return found
     return found
@@ -211,6 +206,11 @@ def _with_labels(region: pymupdf.Rect, lines: list[Line], caption: Line, top: fl
 
 
 def figures_of(path: Path) -> list[tuple[Figure, bytes]]:
-    from .paper import open_pdf
-    with open_pdf(path) as doc:
-        return extract_figures(doc)
+    with PdfFile(path) as pdf:
+        return extract_figures(pdf)
+
+
+def read_figures(pdf: PdfFile) -> FigureSet:
+    """The figures stage: each figure and table as a PNG, base64 so the cache stores it as JSON."""
+    found = extract_figures(pdf)
+    return FigureSet([f for f, _ in found], [base64.b64encode(png).decode("ascii") for _, png in found])

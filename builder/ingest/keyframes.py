@@ -7,11 +7,14 @@ decoded, which makes an hour of video a few seconds of work.
 """
 from __future__ import annotations
 
+import base64
 import io
 from pathlib import Path
 
 import av
 import numpy as np
+
+from ..models.frames import Keyframes, SlideImage
 
 THUMB_WIDTH = 480
 SCAN_SIZE = (64, 36)
@@ -24,6 +27,14 @@ MIN_SLIDE_GAP_S = 8.0
 MAX_SLIDES = 100
 SAMPLE_STEP_S = 1.0
 MAX_KEYFRAME_GAP_S = 10.0
+
+
+def grab_keyframes(video: Path, times_s: list[float]) -> Keyframes:
+    """The keyframes stage: a picture at each chapter's time, and every slide change."""
+    jpegs = grab_frames(video, times_s)
+    slides = [SlideImage(t, base64.b64encode(j).decode("ascii")) for t, j in slide_changes(video)]
+    return Keyframes([base64.b64encode(j).decode("ascii") if j else None for j in jpegs], slides,
+                     has_picture=any(jpegs) or bool(slides))
 
 
 def grab_frames(video: Path, times_s: list[float]) -> list[bytes | None]:

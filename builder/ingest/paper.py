@@ -5,15 +5,16 @@ The PDF is untrusted input; anything wrong with it becomes a PairError naming th
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pymupdf
 
 from ..errors import PairError
-from ..models import Paper, Passage, Section
+from ..models.paper import Paper, Passage, Section
 from .paper_meta import append_line, body_font_size, extract_meta, join_lines
 from .figures import CAPTION, table_regions
-from .pdf_layout import Line, PageLines, read_pages
+from .pdf_layout import Line, PageLines, PdfFile, open_pdf  # noqa: F401 (open_pdf: the old home)
 
 HEADING = re.compile(r"^(?P<num>(?:\d{1,2}|[A-H])(?:\.\d{1,2}){0,3}\.?)\s+(?P<title>[A-Z].{0,90}[^.\s])$")
 UNNUMBERED = ("abstract", "references", "bibliography", "acknowledgements", "acknowledgments", "acknowledgment",
@@ -30,7 +31,6 @@ ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|et al|etc|cf|vs|Fig|Figs|Eq|Eqs|Sec|Secs|Tab|No|Dr|Mr|Ms|Prof|approx|resp|w\.r\.t|i\.i\.d|"
     r"Ref|Refs|Thm|Prop|Lem|Def|Alg|Appx|App|Ch|pp|vol|al)\.|\b[A-Z]\.)$")
 MIN_TEXT_CHARS = 200
-MAX_PAGES = 600
 
 
 class _Stream:
@@ -65,53 +65,27 @@ def _page_at(pages: list[tuple[int, int]], offset: int) -> int:
 
 
 def ingest_paper(path: Path) -> Paper:
-    doc = open_pdf(path)
-    with doc:
-        pages = read_pages(doc)
-        toc = doc.get_toc(simple=True)
-        in_tables = table_cell_lines(doc, pages)
+    with PdfFile(path) as pdf:
+        return read_paper(pdf)
+
+
+def read_paper(pdf: PdfFile) -> Paper:
+    """The paper stage: everything but the figures (their own stage, keyed by their own code)."""
+    page_texts = pdf.page_texts
+    pages = pdf.pages
+    toc = pdf.doc.get_toc(simple=True)
+    in_tables = table_cell_lines(pdf.doc, pages)
     text_chars = sum(len(l.text) for p in pages for l in p.lines)
     if text_chars < MIN_TEXT_CHARS:
-        raise PairError(path, "has no text layer (a scanned PDF?)",
+        raise PairError(pdf.path, "has no text layer (a scanned PDF?)",
                         "run OCR on it first, e.g. `ocrmypdf in.pdf out.pdf`, and use the result")
     body_size = body_font_size(pages)
     meta = extract_meta(pages, body_size)
     headings = find_headings(pages, body_size, toc)
     sections, passages, references = _walk(pages, headings, body_size, in_tables)
     missing = [name for name in ("title", "authors", "venue", "year", "abstract") if getattr(meta, name) is None]
-    return Paper(file_name=path.name, page_count=len(pages), meta=meta, sections=sections,
-                 passages=passages, references=references, figures=[], missing_fields=missing)
-
-
-def open_pdf(path: Path) -> pymupdf.Document:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1024)
-    except OSError as err:
-        raise PairError(path, f"cannot be read ({err.strerror})") from err
-    if not head:
-        raise PairError(path, "is empty (0 bytes)", "replace it with the paper's PDF")
-    if b"%PDF" not in head:
-        if re.search(rb"<(!doctype|html)", head, re.I):
-            raise PairError(path, "is an HTML page, not a PDF", "download the PDF itself, not the page that links to it")
-        raise PairError(path, "is not a PDF (it has no %PDF header)",
-                        "download the PDF itself, or convert the paper to PDF")
-    try:
-        doc = pymupdf.open(path)
-    except (pymupdf.FileDataError, RuntimeError, ValueError) as err:
-        raise PairError(path, "is damaged and cannot be opened", "download the PDF again") from err
-    if doc.needs_pass:
-        doc.close()
-        raise PairError(path, "is encrypted with a password", "save an unprotected copy of the PDF")
-    if doc.page_count == 0:
-        doc.close()
-        raise PairError(path, "has no pages", "download the PDF again")
-    if doc.page_count > MAX_PAGES:
-        count = doc.page_count
-        doc.close()
-        raise PairError(path, f"has {count} pages; coursewiki reads papers of at most {MAX_PAGES}",
-                        "split out the paper itself")
-    return doc
+    return Paper(file_name=pdf.path.name, page_count=len(pages), meta=meta, sections=sections,
+                 passages=passages, references=references, figures=[], missing_fields=missing, page_texts=page_texts)
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -263,13 +237,14 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
     current: Section | None = None
     in_references = False
     started = False
+    page_ends: dict[int, int] = {}  # id(section) -> its last page, set once the walk has passed it
     for page in pages:
         for line in page.lines:
             section = headings.get(id(line))
             if section is not None:
                 started = True
                 if current is not None:
-                    current.page_end = max(current.page_start, line.page_no)
+                    page_ends[id(current)] = max(current.page_start, line.page_no)
                 current = section
                 if section.title.lower() != "abstract":  # a passage source, not part of the section tree
                     sections.append(section)
@@ -279,7 +254,7 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
             if page.page_no == 1 and not started:
                 continue  # title block; metadata has it
             if current is not None:
-                current.page_end = line.page_no
+                page_ends[id(current)] = line.page_no
             if in_references:
                 reference_lines.append(line)
                 continue
@@ -295,6 +270,7 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
             if _is_prose(sentence):
                 passages.append(Passage(id=f"s{len(passages) + 1}", text=sentence,
                                         page_no=_page_at(pages_at, offset), section=stream.section))
+    sections = [replace(s, page_end=page_ends.get(id(s), s.page_end)) for s in sections]
     return sections, passages, parse_references(reference_lines)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..models import Field, PaperMeta
+from ..models.paper import Field, PaperMeta
 from .pdf_layout import Line, PageLines
 
 ARXIV_STAMP = re.compile(
@@ -50,24 +50,24 @@ SECTION_START = re.compile(r"^(?:1\.?|I\.)\s+[A-Z]")
 
 def extract_meta(pages: list[PageLines], body_size: float) -> PaperMeta:
     first = pages[0]
-    meta = PaperMeta()
+    meta: dict[str, Field] = {}
     front, abstract_at = _front_matter(first)
     title_lines = _title_lines(front)
     if title_lines:
-        meta.title = Field(" ".join(l.plain for l in title_lines), 1, "largest type on page 1")
+        meta["title"] = Field(" ".join(l.plain for l in title_lines), 1, "largest type on page 1")
     rest = [l for l in front if l not in title_lines and (not title_lines or l.y0 > title_lines[0].y0)]
     authors, affiliations = _authors_and_affiliations(rest)
     if authors:
-        meta.authors = Field(authors, 1, "name lines between title and abstract")
+        meta["authors"] = Field(authors, 1, "name lines between title and abstract")
     if affiliations:
-        meta.affiliations = Field(affiliations, 1, "institution lines between title and abstract")
+        meta["affiliations"] = Field(affiliations, 1, "institution lines between title and abstract")
     abstract = _abstract(first, pages[1] if len(pages) > 1 else None, abstract_at, body_size)
     if abstract:
-        meta.abstract = Field(abstract, 1, "text under the Abstract heading")
+        meta["abstract"] = Field(abstract, 1, "text under the Abstract heading")
     _stamp_fields(meta, pages)
     _venue_fields(meta, pages)
     _doi_and_keywords(meta, pages)
-    return meta
+    return PaperMeta(**meta)
 
 
 def _front_matter(page: PageLines) -> tuple[list[Line], int | None]:
@@ -180,51 +180,51 @@ def append_line(text: str, part: str) -> str:
     return f"{text} {part}" if text else part
 
 
-def _stamp_fields(meta: PaperMeta, pages: list[PageLines]) -> None:
+def _stamp_fields(meta: dict[str, Field], pages: list[PageLines]) -> None:
     for page in pages[:2]:
         for line in page.margin_lines + page.lines[:3]:
             match = ARXIV_STAMP.search(re.sub(r"\s+", " ", line.text))
             if not match:
                 continue
             rule = "arXiv side stamp" if line.vertical else "arXiv identifier line"
-            meta.arxiv_id = Field(match["id"], page.page_no, rule)
+            meta["arxiv_id"] = Field(match["id"], page.page_no, rule)
             if match["version"]:
-                meta.arxiv_version = Field(match["version"], page.page_no, rule)
+                meta["arxiv_version"] = Field(match["version"], page.page_no, rule)
             if match["cat"]:
-                meta.arxiv_category = Field(match["cat"], page.page_no, rule)
+                meta["arxiv_category"] = Field(match["cat"], page.page_no, rule)
                 if match["cat"] in ARXIV_FIELDS:
-                    meta.field_of_study = Field(ARXIV_FIELDS[match["cat"]], page.page_no, "arXiv category")
+                    meta["field_of_study"] = Field(ARXIV_FIELDS[match["cat"]], page.page_no, "arXiv category")
             if match["year"]:
-                meta.year = Field(int(match["year"]), page.page_no, "arXiv stamp date")
+                meta["year"] = Field(int(match["year"]), page.page_no, "arXiv stamp date")
             return
 
 
-def _venue_fields(meta: PaperMeta, pages: list[PageLines]) -> None:
+def _venue_fields(meta: dict[str, Field], pages: list[PageLines]) -> None:
     for page in pages[:2]:
         for line in page.lines + page.margin_lines:
             text = re.sub(r"\s+", " ", line.plain)
             for rule, pattern in VENUE_RULES:
                 match = pattern.search(text)
                 if match:
-                    meta.venue = Field(match["venue"], page.page_no, rule)
-                    meta.year = Field(int(match["year"]), page.page_no, rule)
-                    if meta.field_of_study is None:
+                    meta["venue"] = Field(match["venue"], page.page_no, rule)
+                    meta["year"] = Field(int(match["year"]), page.page_no, rule)
+                    if meta.get("field_of_study") is None:
                         field = VENUE_FIELDS.get(match["venue"].split()[0])
                         if field:
-                            meta.field_of_study = Field(field, page.page_no, "venue")
+                            meta["field_of_study"] = Field(field, page.page_no, "venue")
                     return
 
 
-def _doi_and_keywords(meta: PaperMeta, pages: list[PageLines]) -> None:
+def _doi_and_keywords(meta: dict[str, Field], pages: list[PageLines]) -> None:
     first = pages[0]
     for line in first.lines + first.margin_lines:
         match = DOI.search(line.plain)
-        if match and meta.doi is None:
-            meta.doi = Field(match[1], 1, "DOI pattern on page 1")
+        if match and meta.get("doi") is None:
+            meta["doi"] = Field(match[1], 1, "DOI pattern on page 1")
         kw = re.match(r"^(?:keywords|index terms)\s*[:—–-]\s*(.+)$", line.plain, re.I)
-        if kw and meta.keywords is None:
+        if kw and meta.get("keywords") is None:
             words = [w.strip(" .") for w in re.split(r"[,;·]", kw[1]) if w.strip(" .")]
-            meta.keywords = Field(words, 1, "Keywords line")
+            meta["keywords"] = Field(words, 1, "Keywords line")
 
 
 def body_font_size(pages: list[PageLines]) -> float:

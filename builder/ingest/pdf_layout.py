@@ -6,14 +6,19 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 
 import pymupdf
+
+from ..errors import PairError
 
 # Spacing accents that LaTeX PDFs emit as separate glyphs before the letter ("Cl´ement").
 _SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "ˆ": "\u0302", "˜": "\u0303",
                     "¸": "\u0327", "ˇ": "\u030c", "˚": "\u030a", "¯": "\u0304"}
 _ACCENT_BEFORE = re.compile("([" + "".join(_SPACING_ACCENTS) + r"])\s?([A-Za-zıȷ])")
 _BOLD_FLAG = 16
+MAX_PAGES = 600
 
 
 @dataclass
@@ -45,6 +50,73 @@ def fix_glyphs(text: str) -> str:
     text = _ACCENT_BEFORE.sub(lambda m: m.group(2).replace("ı", "i") + _SPACING_ACCENTS[m.group(1)], text)
     text = unicodedata.normalize("NFKC", text)
     return text.replace("\u00ad", "")
+
+
+def open_pdf(path: Path) -> pymupdf.Document:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError as err:
+        raise PairError(path, f"cannot be read ({err.strerror})") from err
+    if not head:
+        raise PairError(path, "is empty (0 bytes)", "replace it with the paper's PDF")
+    if b"%PDF" not in head:
+        if re.search(rb"<(!doctype|html)", head, re.I):
+            raise PairError(path, "is an HTML page, not a PDF", "download the PDF itself, not the page that links to it")
+        raise PairError(path, "is not a PDF (it has no %PDF header)",
+                        "download the PDF itself, or convert the paper to PDF")
+    try:
+        doc = pymupdf.open(path)
+    except (pymupdf.FileDataError, RuntimeError, ValueError) as err:
+        raise PairError(path, "is damaged and cannot be opened", "download the PDF again") from err
+    if doc.needs_pass:
+        doc.close()
+        raise PairError(path, "is encrypted with a password", "save an unprotected copy of the PDF")
+    if doc.page_count == 0:
+        doc.close()
+        raise PairError(path, "has no pages", "download the PDF again")
+    if doc.page_count > MAX_PAGES:
+        count = doc.page_count
+        doc.close()
+        raise PairError(path, f"has {count} pages; coursewiki reads papers of at most {MAX_PAGES}",
+                        "split out the paper itself")
+    return doc
+
+
+class PdfFile:
+    """One pair's PDF, opened once (on first use) for every stage that reads it: the paper, its
+    figures and the page texts the checks cite. Each part is read at most once."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    @cached_property
+    def doc(self) -> pymupdf.Document:
+        return open_pdf(self.path)
+
+    @cached_property
+    def page_texts(self) -> list[str]:
+        """Read before `pages`, which removes readers' annotations from the open document."""
+        return page_texts(self.doc)
+
+    @cached_property
+    def pages(self) -> list[PageLines]:
+        self.page_texts  # noqa: B018 (the raw texts first, as printed)
+        return read_pages(self.doc)
+
+    def __enter__(self) -> "PdfFile":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if "doc" in self.__dict__:
+            self.doc.close()
+
+
+def page_texts(doc: pymupdf.Document) -> list[str]:
+    """Each page's text with hyphenation undone, ligatures expanded and whitespace collapsed: the
+    evidence a `paper.pdf#page=N` anchor points at."""
+    flags = (pymupdf.TEXTFLAGS_TEXT | pymupdf.TEXT_DEHYPHENATE) & ~pymupdf.TEXT_PRESERVE_LIGATURES
+    return [re.sub(r"\s+", " ", fix_glyphs(page.get_text("text", flags=flags))).strip() for page in doc]
 
 
 def read_pages(doc: pymupdf.Document) -> list[PageLines]:

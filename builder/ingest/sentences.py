@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..models import Segment, Word
+from ..models.talk import Segment, Word
 
 PAUSE_S = 1.5
 MAX_SENTENCE_S = 20.0

@@ -15,7 +15,7 @@ import av
 import numpy as np
 
 from ..errors import PairError
-from ..models import Transcript
+from ..models.talk import Transcript
 from .language import Heard, foreign_spans, language_warnings
 from .sentences import TimedWord, sentences
 

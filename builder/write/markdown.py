@@ -6,24 +6,39 @@ import html
 import re
 from urllib.parse import quote
 
-PDF_NAME = "paper.pdf"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:<>$&\"'@])")
+from ..layout import PDF_NAME  # noqa: E402,F401 (layout owns every output name)
+# Escaped wherever they stand: emphasis, code, links and images, attribute lists, table cells,
+# arithmatex math, a trailing `#` that a heading would eat, and backslashes themselves.
+_MD_ALWAYS = frozenset("\\`*_{}[]|$#")
+# Escaped only at the start of the text, the one place they begin a block: a list (`- `, `+ `,
+# `1. `), a rule or setext underline (`---`, `===`), an admonition (`!!!`, `???`), a fence (`~~~`).
+_LINE_START = re.compile(r"^(?:[-+=!?~]|\d+(?=[.)](?:\s|$)))")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
 
 def escape_md(text: str) -> str:
     """Untrusted text -> Markdown that renders exactly that text (needs pymdownx.escapeall).
 
-    Each punctuation mark that could start Markdown or HTML is backslash-escaped; `<`, `>`
-    and `&` become entities as well, so even a renderer without escapeall shows no markup."""
+    Only what would change the rendering is escaped, so the Markdown students open to write their
+    notes, or read on GitHub, stays readable (`e.g. 3.5-point` stays as it is). `<`, `>` and `&`
+    become entities, so even a renderer without escapeall shows no markup."""
     text = _CONTROL.sub(" ", str(text))
     text = re.sub(r"\s+", " ", text).strip()
     out = []
+    start = _LINE_START.match(text)
+    if start:
+        lead = start.group(0)
+        if lead.isdigit():  # "1986. A year": the number stays, its period would start a list
+            out.append(lead + "\\" + text[len(lead)])
+            text = text[len(lead) + 1:]
+        else:
+            out.append("\\" + lead)
+            text = text[1:]
     for char in text:
         if char in "<>&":
             out.append(html.escape(char))
-        elif _MD_SPECIAL.match(char):
-            out.append("\\" + char)
+        elif char in _MD_ALWAYS or (char == "(" and out and out[-1] == "\\]"):
+            out.append("\\" + char)  # "\]\(": not even the text of a link target is left
         else:
             out.append(char)
     return "".join(out)

@@ -5,6 +5,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from ..layout import talk_name
 from ..models import GlossaryTerm, PairResult, Segment, Transcript, Word
 from ..video_link import VideoLink, parse_video_url
 from .crossrefs import glossary_places_line, related_terms_line, section_label
@@ -118,7 +119,7 @@ def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult],
 
 
 def _video_name(result: PairResult) -> str:
-    return "talk" + result.source.video.suffix.lower()
+    return talk_name(result.source.video)
 
 
 # An absolute POSIX path in a message: not after a letter, a dot, a colon or a slash (so URLs stay).

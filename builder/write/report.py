@@ -176,6 +176,9 @@ def report_length(markdown: str, unit: str = "words") -> int:
     text = re.sub(r"\{[^}]*\}|!\[|&nbsp;|\\|[*#|>`\[\]]", " ", text)
     if unit == "characters":
         return len(re.findall(r"[\u4e00-\u9fff\u3400-\u4dbf]", text)) + len(re.findall(r"[A-Za-z0-9]+", text))
+    # a hyphen or apostrophe inside a word starts a new one ("self-contained", "model's": two), as
+    # when every hyphen was escaped, so reports keep the length (and the detail) they were tuned to
+    text = re.sub(r"(?<=[^\s-])(?=[-'])", " ", text)
     return len(re.findall(r"[\w'’-]+", text))
 
 

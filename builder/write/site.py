@@ -18,8 +18,7 @@ from .markdown import escape_attr, escape_md
 
 # Relative to content/ (the MkDocs docs_dir). mkdocs.yml excludes includes/ from the pages and
 # appends the abbreviations to every page through pymdownx.snippets.
-ABBREVIATIONS = "includes/abbreviations.md"
-TAGS_PAGE = "tags.md"
+from ..layout import ABBREVIATIONS, TAGS_PAGE  # noqa: E402,F401 (layout owns every output name)
 MATHJAX_DIR = "assets/mathjax"
 FORMULAS_FILE = "formulas.yml"
 _slugify = slugify(case="lower")

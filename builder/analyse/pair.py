@@ -1,0 +1,27 @@
+"""The analysis stage: one paper and its talk -> chapters, alignment, supplements, term uses."""
+from __future__ import annotations
+
+from ..models.analysis import PairAnalysis
+from ..models.paper import Paper
+from ..models.talk import Transcript
+from .align import align_chapters, find_supplements
+from .chapters import build_chapters
+from .definitions import paper_vocabulary
+from .embed import Embedder
+from .glossary import TermMatcher
+
+
+def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, embedder: Embedder,
+                 slug: str) -> PairAnalysis:
+    passage_vectors = embedder.encode([p.text for p in paper.passages], f"{slug}/paper")
+    segment_vectors = embedder.encode([s.text for s in transcript.segments], f"{slug}/talk")
+    chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher)
+    alignments = align_chapters(chapters, transcript.segments, segment_vectors, paper.passages, passage_vectors)
+    supplements = find_supplements(chapters, transcript.segments, segment_vectors, passage_vectors)
+    passages, definitions, own_terms = paper_vocabulary(paper, matcher)
+    uses = matcher.in_passages(passages) + matcher.in_segments(transcript.segments)
+    front = [i for i, p in enumerate(paper.passages) if p.section.lower().endswith(("abstract", "introduction"))]
+    basis = passage_vectors[front] if front else passage_vectors
+    paper_vector = [round(float(x), 6) for x in basis.mean(axis=0)] if len(basis) else []
+    return PairAnalysis(term_uses=uses, chapters=chapters, alignments=alignments, supplements=supplements,
+                        paper_vector=paper_vector, definitions=definitions, paper_terms=own_terms)

@@ -1,0 +1,43 @@
+"""Keyframes and slide changes placed into the chapters they illustrate (new records, never edits)."""
+from __future__ import annotations
+
+import base64
+from dataclasses import replace
+
+from ..layout import chapter_image, slide_image
+from ..models.analysis import Chapter, PairAnalysis, SlideShot
+from ..models.frames import Keyframes
+
+
+def keyframe_time(start_s: float, end_s: float) -> float:
+    """Two seconds into a chapter (the speaker has moved on from the last slide), or its middle."""
+    return min(start_s + 2.0, (start_s + end_s) / 2)
+
+
+def keyframe_times(chapters: list[Chapter]) -> list[float]:
+    return [keyframe_time(c.start_s, c.end_s) for c in chapters]
+
+
+def with_pictures(analysis: PairAnalysis, frames: Keyframes) -> tuple[PairAnalysis, list[bytes | None],
+                                                                      dict[str, bytes]]:
+    """The analysis with each chapter's keyframe and slides named, the keyframe JPEGs (one per
+    chapter) and the slide JPEGs by name. A slide that shows when the chapter's own keyframe is
+    taken (within 2.5 s) would be the same picture twice and is left out."""
+    chapters: list[Chapter] = []
+    slide_jpegs: dict[str, bytes] = {}
+    last = len(analysis.chapters) - 1
+    for position, (chapter, jpeg) in enumerate(zip(analysis.chapters, frames.jpeg_base64)):
+        keyframe = chapter_image(chapter.index) if jpeg else None
+        own = keyframe_time(chapter.start_s, chapter.end_s) if keyframe else None
+        shots = []
+        for slide in frames.slides:
+            inside = chapter.start_s <= slide.start_s < chapter.end_s or (
+                position == last and slide.start_s >= chapter.end_s)
+            if inside and (own is None or abs(slide.start_s - own) >= 2.5):
+                name = slide_image(slide.start_s)
+                shots.append(SlideShot(slide.start_s, name))
+                slide_jpegs[name] = base64.b64decode(slide.jpeg_base64)
+        chapters.append(replace(chapter, keyframe=keyframe, slides=shots))
+    chapters += analysis.chapters[len(chapters):]
+    jpegs = [base64.b64decode(j) if j else None for j in frames.jpeg_base64]
+    return replace(analysis, chapters=chapters), jpegs, slide_jpegs

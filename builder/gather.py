@@ -1,0 +1,142 @@
+"""One pair's stages, each through the cache: paper, figures, talk, analysis, keyframes.
+
+Each stage is a function from frozen records to a frozen record (`builder/stages.py` keys them);
+this module only feeds each stage its inputs and assembles the PairResult the writers read.
+The PDF is opened once for every stage that reads it, and only when one must run.
+"""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .analyse.embed import Embedder
+from .analyse.glossary import TermMatcher
+from .analyse.pair import analyse_pair
+from .analyse.pictures import keyframe_times, with_pictures
+from .cache import Cache, digest_text
+from .config import CourseSettings
+from .errors import PairError
+from .ingest.figures import read_figures
+from .ingest.keyframes import grab_keyframes
+from .ingest.overrides import with_overrides
+from .ingest.paper import read_paper
+from .ingest.pdf_layout import PdfFile
+from .ingest.talk import WhisperSettings, transcribe
+from .models import FigureSet, GlossaryTerm, Keyframes, PairAnalysis, PairResult, PairSource, Paper, Transcript
+from .records import to_jsonable
+from .sources import read_pair
+from .stages import ANALYSIS, FIGURES, KEYFRAMES, PAPER, TALK, record_digest
+
+
+class Reporter:
+    """What the build tells the user; the CLI supplies one that prints."""
+    def step(self, slug: str, message: str) -> None: ...
+    def audio_progress(self, slug: str, done_s: float, total_s: float) -> None: ...
+    def warn(self, message: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Course:
+    """What every pair's stages share: settings, cache, glossary, the embedding model."""
+    settings: CourseSettings
+    cache: Cache
+    glossary: list[GlossaryTerm]
+    matcher: TermMatcher
+    embedder: Embedder
+    reporter: Reporter
+
+    @property
+    def glossary_digest(self) -> str:
+        return digest_text(to_jsonable(self.glossary))
+
+
+def cached_paper(cache: Cache, slug: str, pdf: Path | PdfFile) -> tuple[str, Paper]:
+    """The paper stage's record, shared by `build` and `check` through the cache."""
+    opened = pdf if isinstance(pdf, PdfFile) else PdfFile(pdf)
+    key = PAPER.key(cache.file_digest(opened.path))
+    try:
+        return key, cache.record(PAPER.name, slug, key, Paper, lambda: read_paper(opened))
+    finally:
+        if opened is not pdf:
+            opened.__exit__()
+
+
+def gather_pair(pair: PairSource, course: Course) -> PairResult:
+    cache, reporter, slug = course.cache, course.reporter, pair.slug
+    inputs = input_digests(pair, cache)
+    reporter.step(slug, f"reading {pair.pdf.name}")
+    with PdfFile(pair.pdf) as pdf:
+        _, read = cached_paper(cache, slug, pdf)
+        figures_key = FIGURES.key(cache.file_digest(pair.pdf))
+        figure_set = cache.record(FIGURES.name, slug, figures_key, FigureSet, lambda: read_figures(pdf))
+    paper = replace(with_overrides(read, pair.config), figures=figure_set.figures)
+    settings = course.settings
+    whisper = WhisperSettings(model=pair.config.whisper_model or settings.whisper_model, device=settings.device,
+                              compute_type=settings.compute_type, language=pair.config.language)
+    talk_key = TALK.key(cache.file_digest(pair.video), to_jsonable(whisper))
+    reporter.step(slug, f"transcribing {pair.video.name}")
+    if not cache.has(TALK.name, talk_key):
+        course.embedder.preload()  # the embedding model loads while the talk is transcribed
+    transcript = cache.record(
+        TALK.name, slug, talk_key, Transcript,
+        lambda: transcribe(pair.video, whisper, lambda done, total: reporter.audio_progress(slug, done, total)))
+    for warning in transcript.warnings:
+        reporter.warn(f"{pair.video}: {warning}")
+    reporter.step(slug, "analysing")
+    analysis_key = ANALYSIS.key(record_digest(paper), record_digest(transcript), course.glossary_digest,
+                                course.embedder.label)
+    analysis = cache.record(ANALYSIS.name, slug, analysis_key, PairAnalysis,
+                            lambda: analyse_pair(paper, transcript, course.matcher, course.embedder, slug))
+    times = keyframe_times(analysis.chapters)
+    frames_key = KEYFRAMES.key(cache.file_digest(pair.video), times)
+    frames = cache.record(KEYFRAMES.name, slug, frames_key, Keyframes, lambda: grab_keyframes(pair.video, times))
+    analysis, keyframe_jpegs, slide_jpegs = with_pictures(analysis, frames)
+    images = {f.image: base64.b64decode(png) for f, png in zip(figure_set.figures, figure_set.png_base64)}
+    return PairResult(source=pair, paper=paper, transcript=transcript, analysis=analysis,
+                      keyframe_jpegs=keyframe_jpegs, figure_images=images, slide_jpegs=slide_jpegs,
+                      talk_has_picture=frames.has_picture, input_digests=inputs)
+
+
+def input_digests(pair: PairSource, cache: Cache) -> dict[str, tuple[str, int, int]]:
+    """The pair's input files with their hashes and stat, read at the start of the pair's build
+    (the same hashes the stage keys use, so this costs nothing extra)."""
+    found = {}
+    for path in (pair.pdf, pair.video, pair.folder / "pair.yml"):
+        if path.is_file():
+            stat = path.stat()
+            found[str(path)] = (cache.file_digest(path), stat.st_size, stat.st_mtime_ns)
+        else:
+            found[str(path)] = ("", 0, 0)
+    return found
+
+
+def changed_input(result: PairResult) -> Path | None:
+    """The first input file that changed since its pair's build started, if any: hashed again
+    only when its size or time changed, so an untouched hour of video is not read twice."""
+    from .layout.manifest import file_digest
+    for name, (digest, size, mtime_ns) in result.input_digests.items():
+        path = Path(name)
+        if not path.is_file():
+            if digest:
+                return path
+            continue
+        stat = path.stat()
+        if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns) and file_digest(path) != digest:
+            return path
+    return None
+
+
+def regathered_if_changed(result: PairResult, course: Course) -> PairResult:
+    """The result again, built once more if an input changed while it was built (a talk still being
+    copied in, say); a pair whose inputs change again fails with one line naming the file."""
+    changed = changed_input(result)
+    if changed is None:
+        return result
+    course.reporter.warn(f"{changed}: changed during the build; building {result.source.slug} again")
+    again = replace(gather_pair(read_pair(result.source.folder, result.source.slug), course), related=result.related)
+    changed = changed_input(again)
+    if changed is not None:
+        raise PairError(changed, "changed again while it was being built",
+                        "build again once the file is complete")
+    return again

@@ -1,0 +1,31 @@
+"""A built pair as the page writers see it: every stage's result, and the related reports."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .analysis import PairAnalysis
+from .paper import Paper
+from .sources import PairSource
+from .talk import Transcript
+
+
+@dataclass(frozen=True)
+class RelatedLink:
+    slug: str
+    title: str
+    score: float
+    shared_terms: list[str]
+
+
+@dataclass(frozen=True)
+class PairResult:
+    source: PairSource
+    paper: Paper
+    transcript: Transcript
+    analysis: PairAnalysis
+    related: list[RelatedLink] = field(default_factory=list)
+    keyframe_jpegs: list[bytes | None] = field(default_factory=list)
+    slide_jpegs: dict[str, bytes] = field(default_factory=dict)
+    talk_has_picture: bool = True
+    figure_images: dict[str, bytes] = field(default_factory=dict)
+    input_digests: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path -> (sha256, size, mtime_ns)

@@ -1,0 +1,30 @@
+"""What the talk stage hears: timed sentences with their words."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Word:
+    start_s: float
+    end_s: float
+    text: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    start_s: float
+    end_s: float
+    text: str
+    words: list[Word]
+
+
+@dataclass(frozen=True)
+class Transcript:
+    file_name: str
+    duration_s: float
+    language: str
+    model: str
+    segments: list[Segment]
+    warnings: list[str] = field(default_factory=list)   # e.g. speech that may not be the model's language

@@ -1,0 +1,136 @@
+"""Writing a built pair and the course pages into content/, each file recorded in the manifest.
+
+Paths come from `builder/layout.py`; pages go through `publish_page`, which keeps the student's
+notes and never overwrites their edits. Each report is checked (anchors, support) against the
+same evidence `coursewiki check` uses: the PDF's page texts and the cues of the published
+subtitles.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import layout
+from .analyse.embed import Embedder
+from .analyse.related import course_related_terms
+from .cache import Cache
+from .check.support import SupportChecker, build_evidence, parse_vtt
+from .check.validate import Validation, validate_markdown, validation_line
+from .config import CourseSettings
+from .errors import CoursewikiError
+from .fsio import copy_atomic, write_atomic
+from .layout.manifest import Manifest, bytes_digest, file_digest
+from .models import GlossaryTerm, PairResult
+from .write.pages import subtitles, write_glossary, write_index, write_talk
+from .write.report import write_report
+from .write.site import abbreviations, front_matter, load_formulas, mathjax_files, write_tags_page
+from .write.student_notes import PageOutcome, publish_page
+
+
+@dataclass
+class Written:
+    """What writing did: files changed on disk, pages left alone because a student edited them."""
+    changed: list[Path] = field(default_factory=list)
+    left_alone: list[PageOutcome] = field(default_factory=list)
+    validation: Validation | None = None
+
+
+@dataclass(frozen=True)
+class Writer:
+    settings: CourseSettings
+    manifest: Manifest
+    cache: Cache
+    glossary: dict[str, GlossaryTerm]
+    support: SupportChecker
+    warn: object   # the reporter's warn(message)
+    llm: object = None   # the build's LLM Endpoint (it remembers its first failure), or None
+
+    def copy(self, source: Path, target: Path, digest: str, done: Written) -> None:
+        if copy_atomic(source, target):
+            done.changed.append(target)
+        self.manifest.wrote(target, digest)
+
+    def file(self, target: Path, data: bytes | str, done: Written) -> None:
+        if write_atomic(target, data):
+            done.changed.append(target)
+        self.manifest.wrote(target, bytes_digest(data))
+
+    def page(self, relative: str, text: str, done: Written) -> None:
+        outcome = publish_page(self.settings.content_dir / relative, text, self.settings.cache_dir / "pending",
+                               relative)
+        if outcome.written:
+            done.changed.append(outcome.path)
+        if outcome.left_alone:
+            done.left_alone.append(outcome)
+        self.manifest.wrote(outcome.path, "page")   # pages are judged by their own hash (student_notes)
+
+    def pair(self, result: PairResult) -> Written:
+        done = Written()
+        slug, source = result.source.slug, result.source
+        folder = self.settings.content_dir / slug
+        video = layout.talk_name(source.video)
+        digests = {Path(name): digest for name, (digest, _, _) in result.input_digests.items()}
+        self.copy(source.pdf, folder / layout.PDF_NAME, digests.get(source.pdf) or self.cache.file_digest(source.pdf),
+                  done)
+        self.copy(source.video, folder / video, digests.get(source.video) or self.cache.file_digest(source.video), done)
+        vtt = subtitles(result.transcript, "vtt")
+        files: dict[str, str | bytes] = {layout.SUBTITLES: vtt, layout.SUBTITLES_SRT: subtitles(result.transcript, "srt")}
+        for chapter, jpeg in zip(result.analysis.chapters, result.keyframe_jpegs):
+            if jpeg and chapter.keyframe:
+                files[chapter.keyframe] = jpeg
+        files.update(result.slide_jpegs)
+        files.update(result.figure_images)
+        evidence = build_evidence(result.paper.passages, result.paper.page_texts, parse_vtt(vtt))
+        report = self._report(result, video, evidence)
+        done.validation = validate_markdown(report, result.paper.page_count, result.transcript.duration_s,
+                                            set(self.glossary), support=self.support, evidence=evidence,
+                                            subject=slug, min_supported=self.settings.min_supported)
+        for name, data in files.items():
+            self.file(folder / name, data, done)
+        title, _, rest = report.partition("\n")
+        self.page(f"{slug}/{layout.REPORT}", front_matter(source.config.tags)
+                  + f"{title}\n\n{validation_line(done.validation)}\n{rest}", done)
+        self.page(f"{slug}/{layout.TALK_PAGE}", write_talk(result, video, layout.SUBTITLES, self.glossary,
+                                                           embed=not result.talk_has_picture), done)
+        return done
+
+    def _report(self, result: PairResult, video: str, evidence) -> str:
+        """The extractive report, or the LLM's when asked for; an LLM that cannot be reached or
+        answers nonsense costs one warning per build and the extractive report, never the pair."""
+        if self.settings.writer == "llm":
+            from .write.llm_client import LLMSkipped
+            from .write.llm_writer import write_llm_report
+            try:
+                return write_llm_report(result, self.glossary, video, self.settings.llm, self.support, evidence,
+                                        self.cache, self.llm)
+            except LLMSkipped:
+                pass  # the first failure was the build's one warning
+            except CoursewikiError as err:
+                self.warn(f"{result.source.slug}: {err}; wrote the extractive report instead "
+                          f"(the rest of this build asks the endpoint nothing)")
+        return write_report(result, self.glossary, video)
+
+    def site(self, built: list[PairResult], failures: list[str], glossary: list[GlossaryTerm],
+             embedder: Embedder) -> Written:
+        done = Written()
+        pages = {
+            layout.INDEX: write_index(self.settings.course_title, built, failures),
+            layout.GLOSSARY: write_glossary(glossary, built, load_formulas(),
+                                            course_related_terms(glossary, built, embedder)),
+            layout.TAGS_PAGE: write_tags_page(),
+        }
+        for name, text in pages.items():
+            self.page(name, text, done)
+        # appended to every page by pymdownx.snippets, so it must stay bare: no notes section
+        self.file(self.settings.content_dir / layout.ABBREVIATIONS, abbreviations(glossary), done)
+        for name, source in mathjax_files().items():
+            self.copy(source, self.settings.content_dir / name, file_digest(source), done)
+        return done
+
+
+def llm_endpoint(settings: CourseSettings):
+    """The build's LLM endpoint (it remembers its first failure), or None for the extractive writer."""
+    if settings.writer != "llm" or settings.llm is None:
+        return None
+    from .write.llm_client import Endpoint
+    return Endpoint(settings.llm.url, settings.llm.model, settings.llm.timeout_s)

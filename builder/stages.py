@@ -1,0 +1,111 @@
+"""The cached stages and their keys: inputs' hashes + the settings a stage reads + its code version.
+
+A stage's version is the hash of the source of the module that holds it and of every `builder`
+module it imports, transitively (imports inside functions count: they run too). So changing
+`analyse_pair` or the caption code it reaches re-runs the stage, while a record or a page writer
+the stage never imports leaves its key alone, and a talk is not transcribed again for an edit to
+the report writer. Package `__init__` files count only when imported by name, so they must hold
+re-exports only (see `builder/models/__init__.py`).
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .cache import digest_text
+from .records import to_jsonable
+
+PACKAGE = "builder"
+PACKAGE_ROOT = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str        # the cache folder and the log's stage name
+    module: str      # where the stage's function lives, e.g. "builder.analyse.pair"
+
+    def key(self, *inputs: Any, root: Path = PACKAGE_ROOT) -> str:
+        """The cache key: this stage's code version and everything it reads (hashes, settings)."""
+        return digest_text(self.name, code_version(self.module, root), *inputs)
+
+
+PAPER = Stage("paper", "builder.ingest.paper")            # read_paper: PDF -> Paper (no figures)
+FIGURES = Stage("figures", "builder.ingest.figures")      # read_figures: PDF -> FigureSet
+TALK = Stage("talk", "builder.ingest.talk")               # transcribe: talk file -> Transcript
+ANALYSIS = Stage("analysis", "builder.analyse.pair")      # analyse_pair: (Paper, Transcript) -> PairAnalysis
+KEYFRAMES = Stage("keyframes", "builder.ingest.keyframes")  # grab_keyframes: talk file, times -> Keyframes
+STAGES = (PAPER, FIGURES, TALK, ANALYSIS, KEYFRAMES)
+
+
+def record_digest(record: Any) -> str:
+    """The hash of a record as a later stage receives it (pair.yml overrides included)."""
+    return digest_text(to_jsonable(record))
+
+
+def code_version(module: str, root: Path = PACKAGE_ROOT) -> str:
+    """Memoised for the installed package (its source does not change under a running build)."""
+    root = Path(root).resolve()
+    return _installed_version(module) if root == PACKAGE_ROOT.resolve() else _code_version(module, root)
+
+
+@functools.lru_cache(maxsize=None)
+def _installed_version(module: str) -> str:
+    return _code_version(module, PACKAGE_ROOT.resolve())
+
+
+def _code_version(module: str, root: Path) -> str:
+    sha = hashlib.sha256()
+    for name in sorted(imported_modules(module, root)):
+        sha.update(f"{name}\0".encode())
+        sha.update(_module_file(name, root).read_bytes())
+    return sha.hexdigest()
+
+
+def imported_modules(module: str, root: Path = PACKAGE_ROOT) -> set[str]:
+    """`module` and every module of the package it imports, directly or through others."""
+    seen: set[str] = set()
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo += _direct_imports(name, root)
+    return seen
+
+
+def _module_file(name: str, root: Path) -> Path:
+    parts = name.split(".")[1:]
+    path = root.joinpath(*parts)
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def _exists(name: str, root: Path) -> bool:
+    parts = name.split(".")[1:]
+    path = root.joinpath(*parts)
+    return (path / "__init__.py").is_file() or path.with_suffix(".py").is_file()
+
+
+def _direct_imports(name: str, root: Path) -> list[str]:
+    path = _module_file(name, root)
+    is_package = path.name == "__init__.py"
+    package = name if is_package else name.rpartition(".")[0]
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            submodules = [f"{target}.{alias.name}" for alias in node.names]
+            named = [s for s in submodules if _exists(s, root)]
+            found += named if len(named) == len(submodules) else named + [target]
+    return [f for f in found if (f == PACKAGE or f.startswith(PACKAGE + ".")) and _exists(f, root)]
