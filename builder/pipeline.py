@@ -19,6 +19,7 @@ from .analyse.definitions import paper_vocabulary
 from .analyse.embed import Embedder
 from .analyse.glossary import TermMatcher, load_glossary
 from .analyse.related import related_pairs, related_terms
+from .analyse.vocabulary import talk_vocabulary
 from .cache import Cache, StageRun, digest_text
 from .config import CourseSettings
 from .errors import CoursewikiError, PairError
@@ -50,7 +51,7 @@ def code_digest(*names: str) -> str:
 
 STAGE_VERSIONS = {
     "paper": code_digest("ingest/paper.py", "ingest/paper_meta.py", "ingest/pdf_layout.py", "ingest/figures.py"),
-    "talk": code_digest("ingest/talk.py", "ingest/sentences.py", "ingest/language.py"),
+    "talk": code_digest("ingest/talk.py", "ingest/sentences.py", "ingest/language.py", "ingest/repeats.py"),
     "analysis": code_digest("analyse"),
     "keyframes": code_digest("ingest/keyframes.py"),
     "figures": code_digest("ingest/figures.py", "ingest/pdf_layout.py"),
@@ -175,8 +176,10 @@ def _build_pair(pair: PairSource, settings: CourseSettings, cache: Cache, matche
     figures_key = digest_text("figures", STAGE_VERSIONS["figures"], cache.file_digest(pair.pdf))
     figure_set = cache.record("figures", pair.slug, figures_key, FigureSet, lambda: _figure_set(pair.pdf))
     paper.figures = figure_set.figures
+    vocabulary = talk_vocabulary(paper, matcher)   # paper-aware transcription; part of the talk's cache key
     whisper = WhisperSettings(model=pair.config.whisper_model or settings.whisper_model, device=settings.device,
-                              compute_type=settings.compute_type, language=pair.config.language)
+                              compute_type=settings.compute_type, language=pair.config.language,
+                              vocabulary=vocabulary.terms)
     talk_key = digest_text("talk", STAGE_VERSIONS["talk"], cache.file_digest(pair.video), to_jsonable(whisper))
     reporter.step(pair.slug, f"transcribing {pair.video.name}")
     transcript = cache.record(

@@ -1,0 +1,117 @@
+"""Whisper's hallucinations, found and removed before a transcript is written.
+
+On music, applause, noise or a long silence whisper loops: it repeats a phrase inside one window
+("the the the ...", "we will we will we will"), emits the same line window after window ("Thank
+you." x 12), or, when primed with a prompt, reads the prompt back. A student's notes should say
+each thing once, so: runs of a repeated word sequence collapse to one copy, a line equal to one of
+the few lines before it is dropped, a line that still compresses like a loop (whisper's own
+compression-ratio test, 2.4) is dropped, and so is a line that is mostly a stretch of the prompt.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+
+from ..models import Segment
+from .sentences import TimedWord
+
+MAX_NGRAM = 12
+MIN_REPEATS = 3            # a word sequence said 3 times in a row is a loop; twice can be emphasis
+MIN_REPEATS_SINGLE = 4     # "no, no, no" is speech; four of one word in a row is not
+RECENT_LINES = 4           # a line equal to one of the last few is a repeat (A B A B loops too)
+MAX_COMPRESSION = 2.4      # whisper's compression_ratio_threshold
+PROMPT_RUN = 4             # this many words in a row from the prompt, making up most of a line: an echo
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    segments: list[Segment]
+    dropped_lines: int
+    collapsed_words: int
+
+
+def words_of(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def collapse_loops(words: list[TimedWord]) -> tuple[list[TimedWord], int]:
+    """`words` with every run of one word sequence repeated back to back kept once."""
+    keys = [" ".join(words_of(w.raw)) for w in words]
+    out: list[int] = []
+    i = 0
+    removed = 0
+    while i < len(words):
+        skipped = False
+        for n in range(1, MAX_NGRAM + 1):
+            if i + n * 2 > len(words):
+                break
+            gram = keys[i:i + n]
+            if not any(gram):
+                continue
+            repeats = 1
+            while keys[i + repeats * n:i + (repeats + 1) * n] == gram:
+                repeats += 1
+            if repeats >= (MIN_REPEATS_SINGLE if n == 1 else MIN_REPEATS):
+                out.extend(range(i, i + n))
+                removed += (repeats - 1) * n
+                i += repeats * n
+                skipped = True
+                break
+        if not skipped:
+            out.append(i)
+            i += 1
+    return [words[k] for k in out], removed
+
+
+def compression_ratio(text: str) -> float:
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0
+
+
+def is_repeat(line: str, recent: list[str]) -> bool:
+    key = " ".join(words_of(line))
+    return bool(key) and key in recent
+
+
+def echoes_prompt(line: str, prompt_words: list[str]) -> bool:
+    """Most of `line` is a stretch of the prompt read back, at least PROMPT_RUN words long."""
+    words = words_of(line)
+    if len(words) < PROMPT_RUN or not prompt_words:
+        return False
+    prompt = " " + " ".join(prompt_words) + " "
+    covered = [False] * len(words)
+    for start in range(len(words)):
+        end = start + PROMPT_RUN
+        if end <= len(words) and f" {' '.join(words[start:end])} " in prompt:
+            while end < len(words) and f" {' '.join(words[start:end + 1])} " in prompt:
+                end += 1
+            for k in range(start, end):
+                covered[k] = True
+    return sum(covered) >= 0.6 * len(words)
+
+
+def drop_repeated_lines(segments: list[Segment], prompt: str = "") -> tuple[list[Segment], int]:
+    prompt_words = words_of(prompt)
+    kept: list[Segment] = []
+    recent: list[str] = []
+    dropped = 0
+    for segment in segments:
+        looping = len(segment.text) > 40 and compression_ratio(segment.text) > MAX_COMPRESSION
+        if is_repeat(segment.text, recent) or looping or echoes_prompt(segment.text, prompt_words):
+            dropped += 1
+            continue
+        kept.append(segment)
+        recent = (recent + [" ".join(words_of(segment.text))])[-RECENT_LINES:]
+    return kept, dropped
+
+
+def repeated_lines(segments: list[Segment]) -> int:
+    """Lines equal to one of the few before them: what a clean transcript has none of."""
+    recent: list[str] = []
+    count = 0
+    for segment in segments:
+        if is_repeat(segment.text, recent):
+            count += 1
+        recent = (recent + [" ".join(words_of(segment.text))])[-RECENT_LINES:]
+    return count
