@@ -89,6 +89,8 @@ def _name_counts(text: str, authors: set[str]) -> Counter:
         if re.fullmatch(r"[A-Z][a-z]+", name):
             if name.lower() in lower_words or _starts_sentence(text, match.start()):
                 continue
+        if re.fullmatch(r"[A-Z]{4,}", name) and name.lower() in lower_words:
+            continue  # a word in capitals (a prompt template's "TITLE", "FIRST"), not an acronym
         counts[name] += 1
     return counts
 
