@@ -65,7 +65,8 @@ def talk_vocabulary(paper: Paper, matcher: TermMatcher) -> Vocabulary:
         if _uses(text, definition.abbr) >= 2:
             add(definition.name)
             add(definition.abbr)
-    for name, count in counts.most_common():
+    counts.update(_glossary_counts(body, matcher))
+    for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         if count >= 2:
             add(name)
     for section in paper.sections:
@@ -92,6 +93,19 @@ def _name_counts(text: str, authors: set[str]) -> Counter:
         if re.fullmatch(r"[A-Z]{4,}", name) and name.lower() in lower_words:
             continue  # a word in capitals (a prompt template's "TITLE", "FIRST"), not an acronym
         counts[name] += 1
+    return counts
+
+
+def _glossary_counts(passages, matcher: TermMatcher) -> Counter:
+    """Course glossary terms the paper uses, each under the form the paper prints most."""
+    forms: dict[str, Counter] = {}
+    for passage in passages:
+        for term_id, start, end in matcher.spans(passage.text):
+            forms.setdefault(term_id, Counter())[passage.text[start:end]] += 1
+    counts: Counter = Counter()
+    for printed in forms.values():
+        form, _ = printed.most_common(1)[0]
+        counts[form if not form.islower() else form] += sum(printed.values())
     return counts
 
 
