@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..models import Paper
-from .definitions import NOT_A_NAME, SKIP_SECTIONS, find_definitions, with_abstract
+from .definitions import NOT_A_NAME, SKIP_SECTIONS, _in_appendix, find_definitions, with_abstract
 from .glossary import TermMatcher
 
 # A name as papers print it: "AlpacaEval", "IMDb", "GPT-4", "PPO", "Bradley-Terry", "Llama 2", "TL;DR".
@@ -46,7 +46,8 @@ def talk_vocabulary(paper: Paper, matcher: TermMatcher) -> Vocabulary:
     abstract = paper.meta.abstract
     passages = with_abstract(paper.passages, abstract.value if abstract and abstract.rule != "pair.yml" else None,
                              abstract.page_no if abstract else None)
-    body = [p for p in passages if not SKIP_SECTIONS.search(p.section)]
+    # the appendix is left out: a name only its prompt templates or proofs print is not said in a talk
+    body = [p for p in passages if not SKIP_SECTIONS.search(p.section) and not _in_appendix(p.section)]
     text = "\n".join(p.text for p in body)
     title = str(paper.meta.value("title") or "").strip()
     authors = _author_words(paper)
@@ -66,11 +67,12 @@ def talk_vocabulary(paper: Paper, matcher: TermMatcher) -> Vocabulary:
             add(definition.name)
             add(definition.abbr)
     counts.update(_glossary_counts(body, matcher))
-    for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+    for name, count in sorted(_merge_spellings(counts).items(), key=lambda item: (-item[1], item[0])):
         if count >= 2:
             add(name)
     for section in paper.sections:
-        if not SKIP_SECTIONS.search(section.title) and len(section.title.split()) <= 6:
+        if not SKIP_SECTIONS.search(section.title) and not _in_appendix(section.heading) \
+                and len(section.title.split()) <= 6:
             add(section.title)
     return Vocabulary(tuple(ranked[:MAX_TERMS]), title)
 
@@ -105,8 +107,16 @@ def _glossary_counts(passages, matcher: TermMatcher) -> Counter:
     counts: Counter = Counter()
     for printed in forms.values():
         form, _ = printed.most_common(1)[0]
-        counts[form if not form.islower() else form] += sum(printed.values())
+        counts[form] += sum(printed.values())
     return counts
+
+
+def _merge_spellings(counts: Counter) -> Counter:
+    """"IMDb" and "IMDB" are one name, counted together under the spelling printed most."""
+    spellings: dict[str, Counter] = {}
+    for name, count in counts.items():
+        spellings.setdefault(_key(name), Counter())[name] += count
+    return Counter({forms.most_common(1)[0][0]: sum(forms.values()) for forms in spellings.values()})
 
 
 def _starts_sentence(text: str, start: int) -> bool:
