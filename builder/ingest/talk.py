@@ -46,6 +46,7 @@ class WhisperSettings:
     batch_size: int = 8               # 30-s windows decoded together; 0: the sequential pipeline
     vocabulary: tuple[str, ...] = ()  # the paper's terms, most useful first (analyse/vocabulary.py)
     vocabulary_as: str = "hotwords"   # how whisper is given them: "hotwords", "prompt", "both" or "none"
+    vocabulary_tokens: int = PROMPT_TOKENS   # at most this many prompt tokens of them, best ranked first
 
     @property
     def model_label(self) -> str:
@@ -148,8 +149,11 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
     language = settings.language if multilingual else "en"
     options = dict(language=language, beam_size=settings.beam_size, word_timestamps=True,
                    vad_filter=settings.vad, condition_on_previous_text=False)
+    # hotwords and an initial prompt together share one budget: the prompt and the words decoded
+    # after it must fit whisper's 448 tokens, or CTranslate2 refuses the window
+    budget = min(settings.vocabulary_tokens, PROMPT_TOKENS // 2 if settings.vocabulary_as == "both" else PROMPT_TOKENS)
     prompt = vocabulary_prompt(settings.vocabulary, lambda text: len(
-        model.hf_tokenizer.encode(" " + text, add_special_tokens=False).ids) <= PROMPT_TOKENS)
+        model.hf_tokenizer.encode(" " + text, add_special_tokens=False).ids) <= budget)
     if prompt and settings.vocabulary_as in ("hotwords", "both"):
         options["hotwords"] = prompt
     if prompt and settings.vocabulary_as in ("prompt", "both"):
