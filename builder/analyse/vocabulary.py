@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Sequence
 
 from ..models import Paper
 from .definitions import NOT_A_NAME, SKIP_SECTIONS, _in_appendix, find_definitions, with_abstract
@@ -21,6 +22,7 @@ from .glossary import TermMatcher
 NAME = re.compile(
     r"(?<![\w-])(?:"
     r"[A-Z][a-z]+[A-Z][\w]*(?:-[\w]+)*(?:\s\d+(?:\.\d+)?(?![\w.]))?"       # AlpacaEval 2, ComfyUI, RoBERTa
+    r"|[A-Z]{2,}[a-z](?![\w-])"                                              # IMDb, LLMs (plural: LLM)
     r"|[A-Z][A-Z0-9]+(?:[;:][A-Z]{2,})?(?:-[\w.]*\w)*"                      # PPO, GPT-4, TL;DR, T5-XXL
     r"|[A-Z][a-z]+(?:-[A-Z][a-z]+)+"                                        # Bradley-Terry
     r"|[A-Z][a-z]{2,}\s\d+(?:\.\d+)?(?![\w.])"                              # Llama 2, Pythia 2.8
@@ -41,8 +43,9 @@ class Vocabulary:
     title: str = ""
 
 
-def talk_vocabulary(paper: Paper, matcher: TermMatcher) -> Vocabulary:
-    """The ranked vocabulary of `paper`, for `WhisperSettings.vocabulary`."""
+def talk_vocabulary(paper: Paper, matcher: TermMatcher, slide_texts: Sequence[str] = ()) -> Vocabulary:
+    """The ranked vocabulary of `paper`, for `WhisperSettings.vocabulary`. With the talk's slide
+    texts (OCR), the names they show come right after the title: the talk is about those."""
     abstract = paper.meta.abstract
     passages = with_abstract(paper.passages, abstract.value if abstract and abstract.rule != "pair.yml" else None,
                              abstract.page_no if abstract else None)
@@ -60,6 +63,9 @@ def talk_vocabulary(paper: Paper, matcher: TermMatcher) -> Vocabulary:
 
     if title:
         add(title)
+    shown = "\n".join(slide_texts)
+    for name, _ in _merge_spellings(_name_counts(shown, authors)).most_common():
+        add(name)
     definitions = [d for d in find_definitions(body, paper.sections, matcher) if d.abbr]
     counts = _name_counts(text, authors)
     for definition in sorted(definitions, key=lambda d: -_uses(text, d.abbr)):
@@ -84,6 +90,8 @@ def _name_counts(text: str, authors: set[str]) -> Counter:
     counts: Counter = Counter()
     for match in NAME.finditer(text):
         name = match.group(0)
+        if re.fullmatch(r"[A-Z]{2,}s", name):
+            name = name[:-1]
         head = re.split(r"[\s\-]", name)[0]
         if head.lower() in COMMON_CAPITALISED or NOT_A_NAME.match(name) or ROMAN.match(name):
             continue

@@ -74,31 +74,35 @@ def is_repeat(line: str, recent: list[str]) -> bool:
     return bool(key) and key in recent
 
 
-def echoes_prompt(line: str, prompt_words: list[str]) -> bool:
-    """Most of `line` is a stretch of the prompt read back, at least PROMPT_RUN words long."""
+def echoes_prompt(line: str, prompt: str) -> bool:
+    """Most of `line` is the prompt read back: stretches of at least PROMPT_RUN words that run on
+    from one prompt term into the next ("DPO, PPO, Bradley-Terry"). A speaker saying one term,
+    even a long one such as the paper's title, is not an echo."""
     words = words_of(line)
-    if len(words) < PROMPT_RUN or not prompt_words:
+    sequence = [(word, k) for k, term in enumerate(prompt.split(", ")) for word in words_of(term)]
+    if len(words) < PROMPT_RUN or not sequence:
         return False
-    prompt = " " + " ".join(prompt_words) + " "
     covered = [False] * len(words)
     for start in range(len(words)):
-        end = start + PROMPT_RUN
-        if end <= len(words) and f" {' '.join(words[start:end])} " in prompt:
-            while end < len(words) and f" {' '.join(words[start:end + 1])} " in prompt:
-                end += 1
-            for k in range(start, end):
-                covered[k] = True
+        for origin in range(len(sequence)):
+            length = 0
+            while (start + length < len(words) and origin + length < len(sequence)
+                   and words[start + length] == sequence[origin + length][0]):
+                length += 1
+            terms = {k for _, k in sequence[origin:origin + length]}
+            if length >= PROMPT_RUN and len(terms) >= 2:
+                for k in range(start, start + length):
+                    covered[k] = True
     return sum(covered) >= 0.6 * len(words)
 
 
 def drop_repeated_lines(segments: list[Segment], prompt: str = "") -> tuple[list[Segment], int]:
-    prompt_words = words_of(prompt)
     kept: list[Segment] = []
     recent: list[str] = []
     dropped = 0
     for segment in segments:
         looping = len(segment.text) > 40 and compression_ratio(segment.text) > MAX_COMPRESSION
-        if is_repeat(segment.text, recent) or looping or echoes_prompt(segment.text, prompt_words):
+        if is_repeat(segment.text, recent) or looping or echoes_prompt(segment.text, prompt):
             dropped += 1
             continue
         kept.append(segment)
