@@ -63,19 +63,24 @@ def talk_vocabulary(paper: Paper, matcher: TermMatcher, slide_texts: Sequence[st
 
     if title:
         add(title)
+        head = title.split(":")[0].strip()
+        if head != title and len(head.split()) <= 3:
+            add(head)   # "QLoRA: Efficient Finetuning of Quantized LLMs": the name is before the colon
     shown = "\n".join(slide_texts)
     for name, _ in _merge_spellings(_name_counts(shown, authors)).most_common():
         add(name)
-    definitions = [d for d in find_definitions(body, paper.sections, matcher) if d.abbr]
-    counts = _name_counts(text, authors)
-    for definition in sorted(definitions, key=lambda d: -_uses(text, d.abbr)):
-        if _uses(text, definition.abbr) >= 2:
-            add(definition.name)
-            add(definition.abbr)
-    counts.update(_glossary_counts(body, matcher))
+    # one ranking by how often the paper prints each name; an abbreviation brings its long form
+    counts = _merge_spellings(_name_counts(text, authors) + _glossary_counts(body, matcher))
+    long_forms: dict[str, list[str]] = {}
+    for definition in find_definitions(body, paper.sections, matcher):
+        if definition.abbr and _uses(text, definition.abbr) >= 2:
+            long_forms.setdefault(_key(definition.abbr), []).append(definition.name)
+            counts[definition.abbr] = max(counts.get(definition.abbr, 0), _uses(text, definition.abbr))
     for name, count in sorted(_merge_spellings(counts).items(), key=lambda item: (-item[1], item[0])):
         if count >= 2:
             add(name)
+            for long_form in long_forms.get(_key(name), []):
+                add(long_form)
     for section in paper.sections:
         if not SKIP_SECTIONS.search(section.title) and not _in_appendix(section.heading) \
                 and len(section.title.split()) <= 6:
@@ -95,8 +100,11 @@ def _name_counts(text: str, authors: set[str]) -> Counter:
         head = re.split(r"[\s\-]", name)[0]
         if head.lower() in COMMON_CAPITALISED or NOT_A_NAME.match(name) or ROMAN.match(name):
             continue
-        if head.lower() in authors or re.match(r"\s*(?:et al|and [A-Z][a-z]+,? \(?\d{4})", text[match.end():]):
+        after = text[match.end():match.end() + 40]
+        if head.lower() in authors or re.match(r"\s*(?:et al|and [A-Z][a-z]+,? \(?\d{4})", after):
             continue  # a citation: "Christiano et al.", "(Ziegler et al., 2019)"
+        if re.fullmatch(r"[A-Z][a-z]+", name) and re.match(r"[^.;()]{0,30}?,?\s*\(?(?:19|20)\d\d[a-z]?\b", after):
+            continue  # a cited surname: "(Sang and De Meulder, 2003)"
         if re.fullmatch(r"[A-Z][a-z]+", name):
             if name.lower() in lower_words or _starts_sentence(text, match.start()):
                 continue
