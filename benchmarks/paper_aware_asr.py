@@ -89,6 +89,7 @@ def main() -> None:
     parser.add_argument("--talks", nargs="*", default=["dpo"], help="scripted talks in ../shared/data/talks")
     parser.add_argument("--render-dir", type=Path, default=Path("/work/talks-render"))
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--configs", nargs="*", type=int, help="only these rows of CONFIGS (0-based)")
     args = parser.parse_args()
     matcher = TermMatcher(load_glossary())
     cases = []   # (label, audio, reference, terms, vocabulary, reference covers only a prefix)
@@ -108,7 +109,7 @@ def main() -> None:
     cases.append(("hotwords.mp3 (ComfyUI)", load_audio(SPEECH / "hotwords.mp3"), "", ["ComfyUI"], ("ComfyUI",), False))
     recognise(cases[-1][1], WhisperSettings(), threads=args.threads)   # load the model outside the timings
     print(f"{'pipeline':<11}{'vocabulary':<14}{'case':<26}{'WER':>7}{'terms':>8}{'repeats':>8}{'dropped':>8}{'RTF':>7}")
-    for pipeline, batch, mode, budget in CONFIGS:
+    for pipeline, batch, mode, budget in [c for i, c in enumerate(CONFIGS) if not args.configs or i in args.configs]:
         given = f"{mode} {budget}" if budget else mode
         heard_all, terms_all, errors_all = 0, 0, WordErrors(0, 0, 0, 0)
         for label, audio, reference, terms, vocabulary, prefix in cases:
