@@ -3,9 +3,10 @@
 Every file of ../shared/data/speech/real/ (speeches, a short lecture, a radio log, Mandarin; none
 about our papers) plus jfk.flac and hotwords.mp3 is
 1. transcribed with the build's settings (tiny.en, batched, the vocabulary of tdnn.pdf as
-   hotwords), printing whisper's segments, the sentences made of them, repeated lines and
-   looping windows (compression ratio > 2.4) before cleaning, lines dropped by cleaning, repeated
-   lines after, and the real-time factor (audio seconds per wall-clock second);
+   hotwords), then with no vocabulary, printing whisper's segments ("pieces"), the sentences made
+   of them ("lines"), looping windows (compression ratio > 2.4) and repeated lines before
+   cleaning, words cut from loops and lines dropped by cleaning, repeated lines after, and the
+   real-time factor (audio seconds per wall-clock second);
 2. built as a pair with tdnn.pdf by builder.pipeline.build_course, all in one course, printing
    failures, the chapter titles and the repeated lines left in each talk page's transcript.
 
@@ -61,25 +62,33 @@ def main() -> None:
     args = parser.parse_args()
     files = recordings(args.files)
     vocabulary = talk_vocabulary(ingest_paper(PAPER), TermMatcher(load_glossary())).terms
-    settings = WhisperSettings(vocabulary=vocabulary)
-    recognise(load_audio(SPEECH / "hotwords.mp3"), settings, threads=args.threads)   # load the model first
-    print(f"transcription: tiny.en int8, batched 8, {args.threads} threads, tdnn.pdf vocabulary as hotwords")
-    print(f"{'file':<34}{'audio':>7}{'pieces':>7}{'lines':>6}{'loops':>6}{'rep.':>5}{'dropped':>8}{'rep. after':>11}"
-          f"{'RTF':>7}")
+    recognise(load_audio(SPEECH / "hotwords.mp3"), WhisperSettings(), threads=args.threads)   # load the model first
+    for label, settings in (("tdnn.pdf vocabulary as hotwords (the build's setting)", WhisperSettings(vocabulary=vocabulary)),
+                            ("no vocabulary", WhisperSettings(vocabulary_as="none"))):
+        print(f"\ntranscription: tiny.en int8, batched 8, {args.threads} threads, {label}")
+        transcription_table(files, settings, args.threads)
+    build_table(files)
+
+
+def transcription_table(files: list[Path], settings: WhisperSettings, threads: int) -> None:
+    print(f"{'file':<34}{'audio':>7}{'pieces':>7}{'lines':>6}{'loops':>6}{'rep.':>5}{'words cut':>10}{'dropped':>8}"
+          f"{'rep. after':>11}{'RTF':>7}")
     for path in files:
         audio = load_audio(path)
         duration_s = len(audio) / SAMPLE_RATE
         start = time.perf_counter()
-        result = recognise(audio, settings, threads=args.threads)
+        result = recognise(audio, settings, threads=threads)
         wall = time.perf_counter() - start
         words = timed_words(result.pieces, duration_s)
         raw = sentences(words)
-        collapsed, _ = collapse_loops(words)
+        collapsed, removed = collapse_loops(words)
         clean, dropped = drop_repeated_lines(sentences(collapsed), result.prompt)
         loops = sum(1 for p in result.pieces if p.compression_ratio > MAX_COMPRESSION)
         print(f"{path.name:<34}{duration_s:>6.0f}s{len(result.pieces):>7}{len(raw):>6}{loops:>6}{repeated_lines(raw):>5}"
-              f"{dropped:>8}{repeated_lines(clean):>11}{duration_s / wall:>6.1f}x", flush=True)
+              f"{removed:>10}{dropped:>8}{repeated_lines(clean):>11}{duration_s / wall:>6.1f}x", flush=True)
 
+
+def build_table(files: list[Path]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
