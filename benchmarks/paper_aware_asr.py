@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from builder.analyse.glossary import TermMatcher, load_glossary  # noqa: E402
 from builder.analyse.vocabulary import talk_vocabulary  # noqa: E402
 from builder.ingest.paper import ingest_paper  # noqa: E402
-from builder.ingest.repeats import collapse_loops, drop_repeated_lines, repeated_lines  # noqa: E402
+from builder.ingest.repeats import clean, repeated_lines  # noqa: E402
 from builder.ingest.sentences import sentences  # noqa: E402
 from builder.ingest.talk import SAMPLE_RATE, WhisperSettings, load_audio, recognise, timed_words  # noqa: E402
 from builder.ingest.wer import WordErrors, normalise, word_errors  # noqa: E402
@@ -78,10 +78,8 @@ def heard(term: str, text: str) -> bool:
 def transcript_text(result, duration_s: float) -> tuple[str, int, int]:
     """(clean text, repeated lines before cleaning, lines dropped by cleaning)."""
     words = timed_words(result.pieces, duration_s)
-    raw = sentences(words)
-    collapsed, _ = collapse_loops(words)
-    clean, dropped = drop_repeated_lines(sentences(collapsed), result.prompt)
-    return " ".join(s.text for s in clean), repeated_lines(raw), dropped
+    cleaned = clean(words, result.prompt)
+    return " ".join(s.text for s in cleaned.segments), repeated_lines(sentences(words)), cleaned.dropped_lines
 
 
 def main() -> None:

@@ -5,7 +5,8 @@ about our papers) plus jfk.flac and hotwords.mp3 is
 1. transcribed with the build's settings (tiny.en, batched, the vocabulary of tdnn.pdf as
    hotwords), then with no vocabulary, printing whisper's segments ("pieces"), the sentences made
    of them ("lines"), looping windows (compression ratio > 2.4) and repeated lines before
-   cleaning, words cut from loops and lines dropped by cleaning, repeated lines after, and the
+   cleaning, words cut as loop repeats ("loop w.") or as hotwords written into noise ("unheard"),
+   lines dropped by cleaning, repeated lines after, and the
    real-time factor (audio seconds per wall-clock second);
 2. built as a pair with tdnn.pdf by builder.pipeline.build_course, all in one course, printing
    failures, the chapter titles and the repeated lines left in each talk page's transcript.
@@ -32,7 +33,7 @@ from builder.analyse.glossary import TermMatcher, load_glossary  # noqa: E402
 from builder.analyse.vocabulary import talk_vocabulary  # noqa: E402
 from builder.config import CourseSettings  # noqa: E402
 from builder.ingest.paper import ingest_paper  # noqa: E402
-from builder.ingest.repeats import MAX_COMPRESSION, collapse_loops, drop_repeated_lines, repeated_lines  # noqa: E402
+from builder.ingest.repeats import MAX_COMPRESSION, clean, repeated_lines  # noqa: E402
 from builder.ingest.sentences import sentences  # noqa: E402
 from builder.ingest.talk import SAMPLE_RATE, WhisperSettings, load_audio, recognise, timed_words  # noqa: E402
 from builder.models import Segment  # noqa: E402
@@ -71,7 +72,8 @@ def main() -> None:
 
 
 def transcription_table(files: list[Path], settings: WhisperSettings, threads: int) -> None:
-    print(f"{'file':<34}{'audio':>7}{'pieces':>7}{'lines':>6}{'loops':>6}{'rep.':>5}{'words cut':>10}{'dropped':>8}"
+    print(f"{'file':<34}{'audio':>7}{'pieces':>7}{'lines':>6}{'loops':>6}{'rep.':>5}{'loop w.':>8}{'unheard':>9}"
+          f"{'dropped':>8}"
           f"{'rep. after':>11}{'RTF':>7}")
     for path in files:
         audio = load_audio(path)
@@ -81,11 +83,11 @@ def transcription_table(files: list[Path], settings: WhisperSettings, threads: i
         wall = time.perf_counter() - start
         words = timed_words(result.pieces, duration_s)
         raw = sentences(words)
-        collapsed, removed = collapse_loops(words)
-        clean, dropped = drop_repeated_lines(sentences(collapsed), result.prompt)
+        cleaned = clean(words, result.prompt)
         loops = sum(1 for p in result.pieces if p.compression_ratio > MAX_COMPRESSION)
         print(f"{path.name:<34}{duration_s:>6.0f}s{len(result.pieces):>7}{len(raw):>6}{loops:>6}{repeated_lines(raw):>5}"
-              f"{removed:>10}{dropped:>8}{repeated_lines(clean):>11}{duration_s / wall:>6.1f}x", flush=True)
+              f"{cleaned.collapsed_words:>8}{cleaned.unheard_words:>9}{cleaned.dropped_lines:>8}"
+              f"{repeated_lines(cleaned.segments):>11}{duration_s / wall:>6.1f}x", flush=True)
 
 
 def build_table(files: list[Path]) -> None:

@@ -7,7 +7,8 @@ import pytest
 from builder.analyse.glossary import TermMatcher, load_glossary
 from builder.analyse.vocabulary import talk_vocabulary
 from builder.ingest.paper import ingest_paper
-from builder.ingest.repeats import collapse_loops, drop_repeated_lines, echoes_prompt, repeated_lines
+from builder.ingest.repeats import (collapse_loops, drop_repeated_lines, drop_unheard_terms, echoes_prompt,
+                                    repeated_lines)
 from builder.ingest.sentences import TimedWord
 from builder.ingest.talk import PROMPT_TOKENS, WhisperSettings, transcribe, vocabulary_prompt
 from builder.models import Segment, Word
@@ -141,3 +142,15 @@ def test_a_line_that_compresses_like_a_loop_is_dropped():
     loop = "and then we " + "go to the next one and then we " * 5
     kept, dropped = drop_repeated_lines([segment(loop), segment("A normal sentence about the model.", 5)])
     assert [s.text for s in kept] == ["A normal sentence about the model."] and dropped == 1
+
+
+def test_hotwords_written_into_noise_are_taken_out_but_terms_said_stay():
+    prompt = "A time delay neural network architecture, TDNN, time delay neural network, stochastic gradient descent"
+    noise = timed("we are going to come up with just about a time delay neural network")
+    for word in noise[-4:]:
+        word.probability = 0.01
+    kept, removed = drop_unheard_terms(noise, prompt)
+    assert " ".join(w.raw.strip() for w in kept) == "we are going to come up with just about a" and removed == 4
+    said = timed("we train a time delay neural network with stochastic gradient descent")
+    said[1].probability = said[9].probability = 0.01   # single unlikely words of real terms
+    assert drop_unheard_terms(said, prompt) == (said, 0)

@@ -17,8 +17,8 @@ import numpy as np
 from ..errors import PairError
 from ..models import Transcript
 from .language import Heard, foreign_spans, language_warnings
-from .repeats import collapse_loops, drop_repeated_lines
-from .sentences import TimedWord, sentences
+from .repeats import clean
+from .sentences import TimedWord
 
 SAMPLE_RATE = 16000
 SILENCE_RMS = 1e-4
@@ -192,10 +192,9 @@ def vocabulary_prompt(terms: tuple[str, ...], fits: Callable[[str], bool]) -> st
 
 
 def clean_segments(result: Recognised, duration_s: float) -> list:
-    """Sentences of what was heard, with whisper's loops, repeated lines and prompt echoes removed."""
-    words, _ = collapse_loops(timed_words(result.pieces, duration_s))
-    segments, _ = drop_repeated_lines(sentences(words), result.prompt)
-    return segments
+    """Sentences of what was heard, with whisper's loops, repeated lines, prompt echoes and
+    hotwords written into noise removed."""
+    return clean(timed_words(result.pieces, duration_s), result.prompt).segments
 
 
 def transcribe(path: Path, settings: WhisperSettings, progress: ProgressFn | None = None) -> Transcript:
