@@ -2,9 +2,10 @@
 
 On music, applause, noise or a long silence whisper loops: it repeats a phrase inside one window
 ("the the the ...", "we will we will we will"), emits the same line window after window ("Thank
-you." x 12), or, when primed with a prompt, reads the prompt back. A student's notes should say
-each thing once, so: runs of a repeated word sequence collapse to one copy, a line equal to one of
-the few lines before it is dropped, a line that still compresses like a loop (whisper's own
+you." x 12), or, when primed with a prompt, reads the prompt back or writes its terms into noise.
+A student's notes should say each thing once, so: runs of a repeated word sequence collapse to one
+copy, a run of prompt-term words whisper itself barely believes is cut, a line equal to one of the
+few lines before it is dropped, a line that still compresses like a loop (whisper's own
 compression-ratio test, 2.4) is dropped, and so is a line that is mostly a stretch of the prompt.
 """
 from __future__ import annotations
@@ -82,11 +83,15 @@ def drop_unheard_terms(words: list[TimedWord], prompt: str) -> tuple[list[TimedW
     one prompt term, every one that unlikely, is taken out. A single low word is left: a term
     truly said ("Direct" in "Direct Preference Optimization", 0.016) scores as low on its own."""
     terms = [words_of(term) for term in prompt.split(", ") if term.strip()]
+    vocabulary = {word for term in terms for word in term}
     keys = [" ".join(words_of(w.raw)) for w in words]
     drop: set[int] = set()
     i = 0
     while i < len(words):
         best = 0
+        if keys[i] not in vocabulary or words[i].probability >= UNHEARD_P:
+            i += 1
+            continue
         for term in terms:
             for origin in range(len(term)):
                 length = 0
@@ -120,9 +125,12 @@ def echoes_prompt(line: str, prompt: str) -> bool:
     sequence = [(word, k) for k, term in enumerate(prompt.split(", ")) for word in words_of(term)]
     if len(words) < PROMPT_RUN or not sequence:
         return False
+    origins: dict[str, list[int]] = {}
+    for k, (word, _) in enumerate(sequence):
+        origins.setdefault(word, []).append(k)
     covered = [False] * len(words)
     for start in range(len(words)):
-        for origin in range(len(sequence)):
+        for origin in origins.get(words[start], ()):
             length = 0
             while (start + length < len(words) and origin + length < len(sequence)
                    and words[start + length] == sequence[origin + length][0]):
