@@ -14,6 +14,7 @@ from .analyse.embed import Embedder
 from .analyse.glossary import TermMatcher
 from .analyse.pair import analyse_pair
 from .analyse.pictures import keyframe_times, with_pictures
+from .analyse.vocabulary import talk_vocabulary
 from .cache import Cache, digest_text
 from .config import CourseSettings
 from .errors import PairError
@@ -72,8 +73,10 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
         figure_set = cache.record(FIGURES.name, slug, figures_key, FigureSet, lambda: read_figures(pdf))
     paper = replace(with_overrides(read, pair.config), figures=figure_set.figures)
     settings = course.settings
+    vocabulary = talk_vocabulary(paper, course.matcher)   # paper-aware transcription; part of the talk's key
     whisper = WhisperSettings(model=pair.config.whisper_model or settings.whisper_model, device=settings.device,
-                              compute_type=settings.compute_type, language=pair.config.language)
+                              compute_type=settings.compute_type, language=pair.config.language,
+                              vocabulary=vocabulary.terms)
     talk_key = TALK.key(cache.file_digest(pair.video), to_jsonable(whisper))
     reporter.step(slug, f"transcribing {pair.video.name}")
     if not cache.has(TALK.name, talk_key):

@@ -17,10 +17,13 @@ import numpy as np
 from ..errors import PairError
 from ..models.talk import Transcript
 from .language import Heard, foreign_spans, language_warnings
-from .sentences import TimedWord, sentences
+from .repeats import clean
+from .sentences import TimedWord
 
 SAMPLE_RATE = 16000
 SILENCE_RMS = 1e-4
+# Whisper's prompt holds half its 448-token context; hotwords and initial_prompt each get this much.
+PROMPT_TOKENS = 223
 # Decoded audio may fall this much short of the length the container declares before the file
 # counts as truncated (encoder priming and rounding lose a few hundred milliseconds).
 TRUNCATION_SLACK_S = 1.0
@@ -41,6 +44,9 @@ class WhisperSettings:
     beam_size: int = 1
     vad: bool = True
     batch_size: int = 8               # 30-s windows decoded together; 0: the sequential pipeline
+    vocabulary: tuple[str, ...] = ()  # the paper's terms, most useful first (analyse/vocabulary.py)
+    vocabulary_as: str = "hotwords"   # how whisper is given them: "hotwords", "prompt", "both" or "none"
+    vocabulary_tokens: int = PROMPT_TOKENS   # at most this many prompt tokens of them, best ranked first
 
     @property
     def model_label(self) -> str:
@@ -131,6 +137,7 @@ class Recognised:
     """faster-whisper's output before it becomes a Transcript: the benchmark reads it too."""
     pieces: list  # faster_whisper Segment records
     heard: Heard
+    prompt: str = ""  # the vocabulary as given to whisper (hotwords and/or initial prompt)
 
 
 def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn | None = None,
@@ -142,6 +149,15 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
     language = settings.language if multilingual else "en"
     options = dict(language=language, beam_size=settings.beam_size, word_timestamps=True,
                    vad_filter=settings.vad, condition_on_previous_text=False)
+    # hotwords and an initial prompt together share one budget: the prompt and the words decoded
+    # after it must fit whisper's 448 tokens, or CTranslate2 refuses the window
+    budget = min(settings.vocabulary_tokens, PROMPT_TOKENS // 2 if settings.vocabulary_as == "both" else PROMPT_TOKENS)
+    prompt = vocabulary_prompt(settings.vocabulary, lambda text: len(
+        model.hf_tokenizer.encode(" " + text, add_special_tokens=False).ids) <= budget)
+    if prompt and settings.vocabulary_as in ("hotwords", "both"):
+        options["hotwords"] = prompt
+    if prompt and settings.vocabulary_as in ("prompt", "both"):
+        options["initial_prompt"] = prompt
     duration_s = len(audio) / SAMPLE_RATE
     if settings.batch_size > 0 and (settings.vad or duration_s <= 30):
         from faster_whisper import BatchedInferencePipeline
@@ -162,7 +178,23 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
     foreign = [] if multilingual else foreign_spans(
         found, lambda word: len(model.hf_tokenizer.encode(word, add_special_tokens=False).ids))
     speech_s = sum(float(p.end - p.start) for p in found)
-    return Recognised(found, Heard(detected, float(probability), multilingual, speech_s, foreign))
+    return Recognised(found, Heard(detected, float(probability), multilingual, speech_s, foreign),
+                      prompt if settings.vocabulary_as != "none" else "")
+
+
+def vocabulary_prompt(terms: tuple[str, ...], fits: Callable[[str], bool]) -> str:
+    """The ranked terms as one comma list, as many as fit whisper's prompt, best first."""
+    chosen: list[str] = []
+    for term in terms:
+        if fits(", ".join(chosen + [term])):
+            chosen.append(term)
+    return ", ".join(chosen)
+
+
+def clean_segments(result: Recognised, duration_s: float) -> list:
+    """Sentences of what was heard, with whisper's loops, repeated lines, prompt echoes and
+    hotwords written into noise removed."""
+    return clean(timed_words(result.pieces, duration_s), result.prompt).segments
 
 
 def transcribe(path: Path, settings: WhisperSettings, progress: ProgressFn | None = None) -> Transcript:
@@ -171,7 +203,7 @@ def transcribe(path: Path, settings: WhisperSettings, progress: ProgressFn | Non
     if float(np.sqrt(np.mean(audio ** 2))) < SILENCE_RMS:
         raise PairError(path, "is silent: its audio track holds no sound", "check the talk's audio")
     result = recognise(audio, settings, progress)
-    segments = sentences(timed_words(result.pieces, duration_s))
+    segments = clean_segments(result, duration_s)
     if not segments:
         raise PairError(path, "has no recognisable speech", "check that the audio track holds the talk")
     language = settings.language if result.heard.multilingual_model and settings.language else result.heard.language

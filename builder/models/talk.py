@@ -9,7 +9,7 @@ class Word:
     start_s: float
     end_s: float
     text: str
-    probability: float
+    probability: float = 1.0   # whisper's confidence in the word: low on garbled speech (supplement filter)
 
 
 @dataclass(frozen=True)

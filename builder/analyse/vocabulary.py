@@ -1,0 +1,156 @@
+"""The paper's vocabulary, ranked, for paper-aware transcription of its talk.
+
+A small speech model mishears exactly the words a talk about a paper needs most: the names the
+paper prints ("Llama 2" heard as "added to", "AlpacaEval" as "L-packer"), its abbreviations and
+the long forms it spells out. Whisper can be primed with up to ~224 prompt tokens (`hotwords`,
+`initial_prompt`), so the terms are ranked: the paper's title (and the name before its colon),
+names on the talk's slides when known, then every name the paper's body prints, most printed
+first (an abbreviation followed by its long form), then its section titles. Only text the paper
+prints goes in; the appendix, the reference list and cited or authors' names stay out. Measured in
+benchmarks/paper_aware_asr.py (BENCHMARKS.md).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..models import Paper
+from .definitions import NOT_A_NAME, SKIP_SECTIONS, _in_appendix, find_definitions, with_abstract
+from .glossary import TermMatcher
+
+# A name as papers print it: "AlpacaEval", "IMDb", "GPT-4", "PPO", "Bradley-Terry", "Llama 2", "TL;DR".
+NAME = re.compile(
+    r"(?<![\w-])(?:"
+    r"[A-Z][a-z]+[A-Z][\w]*(?:-[\w]+)*(?:\s\d+(?:\.\d+)?(?![\w.]))?"       # AlpacaEval 2, ComfyUI, RoBERTa
+    r"|[A-Z]{2,}[a-z](?![\w-])"                                              # IMDb, LLMs (plural: LLM)
+    r"|[A-Z][A-Z0-9]+(?:[;:][A-Z]{2,})?(?:-[\w.]*\w)*"                      # PPO, GPT-4, TL;DR, T5-XXL
+    r"|[A-Z][a-z]+(?:-[A-Z][a-z]+)+"                                        # Bradley-Terry
+    r"|[A-Z][a-z]{2,}\s\d+(?:\.\d+)?(?![\w.])"                              # Llama 2, Pythia 2.8
+    r"|[A-Z][a-z]{3,}"                                                      # Anthropic, Reddit (checked below)
+    r")(?![\w-])")
+# Capitalised words that are English at the start of a clause or in a heading, never names.
+COMMON_CAPITALISED = {"figure", "table", "section", "appendix", "equation", "theorem", "lemma", "proposition",
+                      "corollary", "definition", "algorithm", "step", "part", "chapter", "page", "note", "example",
+                      "eq", "fig", "tab", "sec", "app", "et", "al", "proof", "remark", "assumption"}
+ROMAN = re.compile(r"^[IVXLC]+$")
+MAX_TERMS = 80
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Terms in rank order (most useful to the recogniser first), each as the paper spells it."""
+    terms: tuple[str, ...] = ()
+    title: str = ""
+
+
+def talk_vocabulary(paper: Paper, matcher: TermMatcher, slide_texts: Sequence[str] = ()) -> Vocabulary:
+    """The ranked vocabulary of `paper`, for `WhisperSettings.vocabulary`. With the talk's slide
+    texts (OCR), the names they show come right after the title: the talk is about those."""
+    abstract = paper.meta.abstract
+    passages = with_abstract(paper.passages, abstract.value if abstract and abstract.rule != "pair.yml" else None,
+                             abstract.page_no if abstract else None)
+    # the appendix is left out: a name only its prompt templates or proofs print is not said in a talk
+    body = [p for p in passages if not SKIP_SECTIONS.search(p.section) and not _in_appendix(p.section)]
+    text = "\n".join(p.text for p in body)
+    title = str(paper.meta.value("title") or "").strip()
+    authors = _author_words(paper)
+    ranked: list[str] = []
+
+    def add(term: str) -> None:
+        term = re.sub(r"\s+", " ", term).strip(" ,;:.")
+        if term and len(term) >= 2 and _key(term) not in {_key(t) for t in ranked}:
+            ranked.append(term)
+
+    if title:
+        add(title)
+        head = title.split(":")[0].strip()
+        if head != title and len(head.split()) <= 3:
+            add(head)   # "QLoRA: Efficient Finetuning of Quantized LLMs": the name is before the colon
+    shown = "\n".join(slide_texts)
+    for name, _ in _merge_spellings(_name_counts(shown, authors)).most_common():
+        add(name)
+    # one ranking by how often the paper prints each name; an abbreviation brings its long form
+    counts = _merge_spellings(_name_counts(text, authors) + _glossary_counts(body, matcher))
+    long_forms: dict[str, list[str]] = {}
+    for definition in find_definitions(body, paper.sections, matcher):
+        if definition.abbr and _uses(text, definition.abbr) >= 2:
+            long_forms.setdefault(_key(definition.abbr), []).append(definition.name)
+            counts[definition.abbr] = max(counts.get(definition.abbr, 0), _uses(text, definition.abbr))
+    for name, count in sorted(_merge_spellings(counts).items(), key=lambda item: (-item[1], item[0])):
+        if count >= 2:
+            add(name)
+            for long_form in long_forms.get(_key(name), []):
+                add(long_form)
+    for section in paper.sections:
+        if not SKIP_SECTIONS.search(section.title) and not _in_appendix(section.heading) \
+                and len(section.title.split()) <= 6:
+            add(section.title)
+    return Vocabulary(tuple(ranked[:MAX_TERMS]), title)
+
+
+def _name_counts(text: str, authors: set[str]) -> Counter:
+    """How often each printed name appears in the body. A capitalised plain word counts only when
+    it is never written in lower case and does not begin a sentence: "Anthropic", not "Finally"."""
+    lower_words = set(re.findall(r"\b[a-z][a-z]+\b", text))
+    counts: Counter = Counter()
+    for match in NAME.finditer(text):
+        name = match.group(0)
+        if re.fullmatch(r"[A-Z]{2,}s", name):
+            name = name[:-1]
+        head = re.split(r"[\s\-]", name)[0]
+        if head.lower() in COMMON_CAPITALISED or NOT_A_NAME.match(name) or ROMAN.match(name):
+            continue
+        after = text[match.end():match.end() + 40]
+        if head.lower() in authors or re.match(r"\s*(?:et al|and [A-Z][a-z]+,? \(?\d{4})", after):
+            continue  # a citation: "Christiano et al.", "(Ziegler et al., 2019)"
+        if re.fullmatch(r"[A-Z][a-z]+", name) and re.match(r"[^.;()]{0,30}?,?\s*\(?(?:19|20)\d\d[a-z]?\b", after):
+            continue  # a cited surname: "(Sang and De Meulder, 2003)"
+        if re.fullmatch(r"[A-Z][a-z]+", name):
+            if name.lower() in lower_words or _starts_sentence(text, match.start()):
+                continue
+        if re.fullmatch(r"[A-Z]{4,}", name) and name.lower() in lower_words:
+            continue  # a word in capitals (a prompt template's "TITLE", "FIRST"), not an acronym
+        counts[name] += 1
+    return counts
+
+
+def _glossary_counts(passages, matcher: TermMatcher) -> Counter:
+    """Course glossary terms the paper uses, each under the form the paper prints most."""
+    forms: dict[str, Counter] = {}
+    for passage in passages:
+        for term_id, start, end in matcher.spans(passage.text):
+            forms.setdefault(term_id, Counter())[passage.text[start:end]] += 1
+    counts: Counter = Counter()
+    for printed in forms.values():
+        form, _ = printed.most_common(1)[0]
+        counts[form] += sum(printed.values())
+    return counts
+
+
+def _merge_spellings(counts: Counter) -> Counter:
+    """"IMDb" and "IMDB" are one name, counted together under the spelling printed most."""
+    spellings: dict[str, Counter] = {}
+    for name, count in counts.items():
+        spellings.setdefault(_key(name), Counter())[name] += count
+    return Counter({forms.most_common(1)[0][0]: sum(forms.values()) for forms in spellings.values()})
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 3):start]
+    return start == 0 or bool(re.search(r"(?:[.!?:]\s+|\n|^\s*|[(\"“]\s*)$", before))
+
+
+def _author_words(paper: Paper) -> set[str]:
+    authors = paper.meta.value("authors") or []
+    return {w.lower() for name in authors for w in re.findall(r"[A-Za-z]{3,}", str(name))}
+
+
+def _uses(text: str, form: str | None) -> int:
+    return len(re.findall(rf"(?<![\w-]){re.escape(form)}s?(?![\w-])", text)) if form else 0
+
+
+def _key(term: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", term.lower())
+

@@ -1,0 +1,156 @@
+"""Paper-aware transcription: the paper's vocabulary ranked for whisper, what it makes whisper hear,
+the cache key it belongs to, word probabilities kept, and whisper's loops and echoes removed."""
+from __future__ import annotations
+
+import pytest
+
+from builder.analyse.glossary import TermMatcher, load_glossary
+from builder.analyse.vocabulary import talk_vocabulary
+from builder.ingest.paper import ingest_paper
+from builder.ingest.repeats import (collapse_loops, drop_repeated_lines, drop_unheard_terms, echoes_prompt,
+                                    repeated_lines)
+from builder.ingest.sentences import TimedWord
+from builder.ingest.talk import PROMPT_TOKENS, WhisperSettings, transcribe, vocabulary_prompt
+from builder.models import Segment, Word
+from builder.records import to_jsonable
+
+from conftest import PAPERS, SPEECH
+
+
+@pytest.fixture(scope="module")
+def dpo_vocabulary():
+    return talk_vocabulary(ingest_paper(PAPERS / "dpo.pdf"), TermMatcher(load_glossary()))
+
+
+def test_vocabulary_starts_with_the_title_then_the_names_printed_most(dpo_vocabulary):
+    terms = list(dpo_vocabulary.terms)
+    assert terms[0].startswith("Direct Preference Optimization:")
+    assert terms[1:3] == ["Direct Preference Optimization", "DPO"]   # the name before the title's colon
+    # an abbreviation brings its long form right after it
+    assert terms.index("reinforcement learning from human feedback") == terms.index("RLHF") + 1
+
+
+def test_vocabulary_holds_the_names_the_paper_prints(dpo_vocabulary):
+    assert {"PPO", "Bradley-Terry", "GPT-4", "KL"} <= set(dpo_vocabulary.terms[:30])
+    assert {"TL;DR", "Anthropic", "Reddit", "GPT-J"} <= set(dpo_vocabulary.terms)
+    assert {"IMDb", "IMDB"} & set(dpo_vocabulary.terms)   # one name, however the paper capitalises it
+
+
+def test_vocabulary_leaves_out_cross_references_citations_and_capitalised_english(dpo_vocabulary):
+    lowered = {t.lower() for t in dpo_vocabulary.terms}
+    assert not lowered & {"figure", "table", "section", "appendix", "equation", "first", "title", "however"}
+    assert not any(t.split()[0].lower() in ("figure", "table", "section") for t in dpo_vocabulary.terms)
+    assert "rafailov" not in lowered and "christiano" not in lowered   # author and cited names
+
+
+def test_names_on_the_slides_rank_right_after_the_title():
+    paper = ingest_paper(PAPERS / "dpo.pdf")
+    vocabulary = talk_vocabulary(paper, TermMatcher(load_glossary()), ["Results on AlpacaEval 2 and Llama 2"])
+    assert vocabulary.terms[1:4] == ("Direct Preference Optimization", "AlpacaEval 2", "Llama 2")
+
+
+def test_the_prompt_keeps_the_best_ranked_terms_that_fit_the_budget():
+    fits = lambda text: len(text) <= 20   # noqa: E731  a budget of 20 characters
+    assert vocabulary_prompt(("DPO", "Bradley-Terry", "a very long phrase here", "KL"), fits) == "DPO, Bradley-Terry"
+    assert vocabulary_prompt((), fits) == ""
+    assert PROMPT_TOKENS < 448 // 2   # whisper's prompt half of its context
+
+
+def test_the_vocabulary_is_part_of_the_talk_cache_key():
+    plain, primed = WhisperSettings(), WhisperSettings(vocabulary=("DPO", "PPO"))
+    assert to_jsonable(plain) != to_jsonable(primed)
+    assert to_jsonable(primed)["vocabulary"] == ["DPO", "PPO"]
+
+
+def test_a_hotword_makes_whisper_spell_the_product_name():
+    """hotwords.mp3 says "ComfyUI", which tiny.en hears as "comfy eye" unless primed."""
+    plain = transcribe(SPEECH / "hotwords.mp3", WhisperSettings(vocabulary=("ComfyUI",), vocabulary_as="none"))
+    primed = transcribe(SPEECH / "hotwords.mp3", WhisperSettings(vocabulary=("ComfyUI",)))
+    assert "comfyui" not in " ".join(s.text for s in plain.segments).lower()
+    assert "comfyui" in " ".join(s.text for s in primed.segments).lower()
+
+
+def test_an_unrelated_papers_vocabulary_leaves_real_speech_intact():
+    from builder.ingest.wer import word_errors
+    import json
+    reference = json.loads((SPEECH / "references.json").read_text(encoding="utf-8"))["jfk.flac"]["text"]
+    vocabulary = talk_vocabulary(ingest_paper(PAPERS / "tdnn.pdf"), TermMatcher(load_glossary())).terms
+    transcript = transcribe(SPEECH / "jfk.flac", WhisperSettings(vocabulary=vocabulary))
+    assert word_errors(reference, " ".join(s.text for s in transcript.segments)).rate <= 0.10
+    words = [w for s in transcript.segments for w in s.words]
+    assert all(0.0 < w.probability <= 1.0 for w in words)
+    assert len({w.probability for w in words}) > 1   # whisper's own per-word confidence, kept
+
+
+def test_a_word_said_without_a_probability_counts_as_confident():
+    assert Word(0.0, 0.5, "hello").probability == 1.0
+
+
+# --- whisper's loops and echoes --------------------------------------------------------------
+
+def timed(text: str, start_s: float = 0.0) -> list[TimedWord]:
+    return [TimedWord(start_s + i * 0.3, start_s + i * 0.3 + 0.25, " " + w, 0.9) for i, w in enumerate(text.split())]
+
+
+def segment(text: str, start_s: float = 0.0) -> Segment:
+    return Segment(start_s, start_s + 2, text, [Word(start_s, start_s + 2, w, 0.9) for w in text.split()])
+
+
+def test_a_phrase_looping_inside_a_window_is_kept_once():
+    words, removed = collapse_loops(timed("so we will we will we will we will go on"))
+    assert " ".join(w.raw.strip() for w in words) == "so we will go on"
+    assert removed == 6
+
+
+def test_emphasis_and_ordinary_repeats_are_left_alone():
+    for text in ("no, no, no, that is wrong", "thank you, thank you all", "ask what you can do for your country"):
+        words, removed = collapse_loops(timed(text))
+        assert removed == 0 and len(words) == len(text.split())
+
+
+def test_one_word_repeated_many_times_is_kept_once():
+    words, removed = collapse_loops(timed("the the the the the the results"))
+    assert [w.raw.strip() for w in words] == ["the", "results"] and removed == 5
+
+
+def test_a_line_repeated_window_after_window_is_dropped():
+    lines = [segment("Thank you.", t) for t in range(0, 20, 2)] + [segment("Now the results.", 30)]
+    assert repeated_lines(lines) == 9
+    kept, dropped = drop_repeated_lines(lines)
+    assert [s.text for s in kept] == ["Thank you.", "Now the results."] and dropped == 9
+    assert repeated_lines(kept) == 0
+
+
+def test_alternating_repeats_are_dropped_too():
+    lines = [segment(t, i) for i, t in enumerate(["Go on.", "Yes, go on.", "Go on.", "Yes, go on.", "Fine."])]
+    kept, _ = drop_repeated_lines(lines)
+    assert [s.text for s in kept] == ["Go on.", "Yes, go on.", "Fine."]
+
+
+def test_the_prompt_read_back_is_dropped_but_speech_using_its_terms_is_kept():
+    prompt = "Direct Preference Optimization, DPO, PPO, Bradley-Terry, GPT-4, Anthropic, IMDb"
+    assert echoes_prompt("DPO, PPO, Bradley-Terry, GPT-4, Anthropic.", prompt)
+    assert not echoes_prompt("Direct preference optimization.", prompt)   # one term said is speech
+    assert not echoes_prompt("Attention is all you need.", "Attention Is All You Need, Transformer, BLEU")
+    lines = [segment("DPO, PPO, Bradley-Terry, GPT-4, Anthropic."),
+             segment("We compare DPO with PPO on the IMDb task.", 3)]
+    kept, dropped = drop_repeated_lines(lines, prompt)
+    assert [s.text for s in kept] == ["We compare DPO with PPO on the IMDb task."] and dropped == 1
+
+
+def test_a_line_that_compresses_like_a_loop_is_dropped():
+    loop = "and then we " + "go to the next one and then we " * 5
+    kept, dropped = drop_repeated_lines([segment(loop), segment("A normal sentence about the model.", 5)])
+    assert [s.text for s in kept] == ["A normal sentence about the model."] and dropped == 1
+
+
+def test_hotwords_written_into_noise_are_taken_out_but_terms_said_stay():
+    prompt = "A time delay neural network architecture, TDNN, time delay neural network, stochastic gradient descent"
+    noise = timed("we are going to come up with just about a time delay neural network")
+    for word in noise[-4:]:
+        word.probability = 0.01
+    kept, removed = drop_unheard_terms(noise, prompt)
+    assert " ".join(w.raw.strip() for w in kept) == "we are going to come up with just about a" and removed == 4
+    said = timed("we train a time delay neural network with stochastic gradient descent")
+    said[1].probability = said[9].probability = 0.01   # single unlikely words of real terms
+    assert drop_unheard_terms(said, prompt) == (said, 0)

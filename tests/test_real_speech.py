@@ -1,0 +1,70 @@
+"""Real recordings (not about the paper) through the whole build: no error, no repeated lines in
+the transcript a student reads, readable chapter titles. Short clips only; the long recordings
+are in benchmarks/real_speech.py."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from builder.ingest.repeats import repeated_lines
+from builder.models import Segment
+
+from conftest import PAPERS, SHARED, SPEECH, course_root, make_pair
+
+CLIPS = {"jfk": SPEECH / "jfk.flac", "hotwords": SPEECH / "hotwords.mp3",
+         "lecture": SHARED / "speech" / "real" / "talk_political_economy.flac"}
+
+
+@pytest.fixture(scope="module")
+def real_speech_course(tmp_path_factory, shared_cache):
+    from builder.config import CourseSettings
+    from builder.pipeline import build_course
+    root = course_root(tmp_path_factory.mktemp("real-speech"))
+    for slug, clip in CLIPS.items():
+        make_pair(root / "sources", slug, PAPERS / "tdnn.pdf", clip)
+    settings = CourseSettings.for_root(root, cache_dir=shared_cache)
+    return root, build_course(settings)
+
+
+def transcript_lines(page: str) -> list[str]:
+    full = page.split('??? note "Full transcript"', 1)[1]
+    return [re.sub(r"^\s*\[[^\]]*\]\([^)]*\)\s*", "", line).strip() for line in full.splitlines()
+            if line.startswith("    [")]
+
+
+def talk_page(root, slug: str) -> str:
+    return (root / "content" / slug / "talk.md").read_text(encoding="utf-8")
+
+
+def test_real_recordings_build_with_a_real_paper_without_error(real_speech_course):
+    _, summary = real_speech_course
+    assert summary.failed == []
+    assert set(CLIPS) <= set(summary.built)
+
+
+def test_real_recordings_have_no_repeated_lines_in_their_transcript(real_speech_course):
+    root, _ = real_speech_course
+    for slug in CLIPS:
+        lines = transcript_lines(talk_page(root, slug))
+        assert lines, slug
+        assert repeated_lines([Segment(0.0, 0.0, line, []) for line in lines]) == 0, slug
+
+
+def test_the_lecture_transcript_keeps_most_of_what_was_said(real_speech_course):
+    """60 s of speech at ~150 words a minute: cleaning must not throw real sentences away."""
+    root, _ = real_speech_course
+    words = sum(len(line.split()) for line in transcript_lines(talk_page(root, "lecture")))
+    assert words >= 100
+
+
+def test_real_recordings_get_readable_chapter_titles(real_speech_course):
+    root, _ = real_speech_course
+    for slug in CLIPS:
+        titles = re.findall(r"^### \d+\. (.*)$", talk_page(root, slug), flags=re.M)
+        assert titles, slug
+        for title in titles:
+            words = re.findall(r"[\w'-]+", title.lower())
+            assert 1 <= len(words) <= 12 and len(title) <= 90, title
+            assert len(set(words)) == len(words), title   # no word said over and over
+            assert re.search(r"[A-Za-z]{2}", title), title
