@@ -154,6 +154,16 @@ class SlideShot:
 
 
 @dataclass
+class SlideFigure:
+    """A slide that shows one of the paper's extracted figures (found by image similarity)."""
+    start_s: float
+    label: str          # "Figure 2"
+    image: str          # the figure's picture in the pair's folder
+    page_no: int
+    score: float
+
+
+@dataclass
 class Chapter:
     index: int
     start_s: float
@@ -162,6 +172,9 @@ class Chapter:
     points: list[TalkPoint]
     keyframe: str | None = None
     slides: list[SlideShot] = field(default_factory=list)
+    title_source: str = "speech"     # "slide": the slide's title read by OCR; "speech": a phrase said
+    slide_text: str = ""             # the chapter's slide as read (title, then body lines); "" without one
+    figures: list[SlideFigure] = field(default_factory=list)   # paper figures its slide shows
 
 
 # --- analysis --------------------------------------------------------------------------------

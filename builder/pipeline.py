@@ -19,16 +19,18 @@ from .analyse.definitions import paper_vocabulary
 from .analyse.embed import Embedder
 from .analyse.glossary import TermMatcher, load_glossary
 from .analyse.related import related_pairs, related_terms
+from .analyse.slide_figures import figures_on_slides
 from .cache import Cache, StageRun, digest_text
 from .config import CourseSettings
 from .errors import CoursewikiError, PairError
 from .fsio import copy_atomic, remove_leftover_temps, write_atomic
 from .ingest.figures import FigureSet, figures_of
 from .ingest.keyframes import grab_frames, slide_changes
+from .ingest.slides import SlideTrack, read_slides
 from .ingest.paper import ingest_paper
 from .ingest.talk import WhisperSettings, transcribe
-from .models import (Field, GlossaryTerm, PairAnalysis, PairFailure, PairResult, PairSource, Paper, SlideShot,
-                     Transcript)
+from .models import (Field, GlossaryTerm, PairAnalysis, PairFailure, PairResult, PairSource, Paper, SlideFigure,
+                     SlideShot, Transcript)
 from .records import to_jsonable
 from .sources import discover_pairs
 from .write.markdown import PDF_NAME
@@ -54,7 +56,14 @@ STAGE_VERSIONS = {
     "analysis": code_digest("analyse"),
     "keyframes": code_digest("ingest/keyframes.py"),
     "figures": code_digest("ingest/figures.py", "ingest/pdf_layout.py"),
+    "slides": code_digest("ingest/slides.py"),
+    "slide-figures": code_digest("analyse/slide_figures.py"),
 }
+
+
+@dataclass
+class SlideFigures:
+    links: list[SlideFigure] = field(default_factory=list)
 
 
 class Reporter:
@@ -184,15 +193,23 @@ def _build_pair(pair: PairSource, settings: CourseSettings, cache: Cache, matche
         lambda: transcribe(pair.video, whisper, lambda done, total: reporter.audio_progress(pair.slug, done, total)))
     for warning in transcript.warnings:
         reporter.warn(f"{pair.video}: {warning}")
+    slides_key = digest_text("slides", STAGE_VERSIONS["slides"], cache.file_digest(pair.video))
+    reporter.step(pair.slug, "reading the slides")
+    slide_track = cache.record("slides", pair.slug, slides_key, SlideTrack, lambda: read_slides(pair.video))
     analysis_key = digest_text("analysis", STAGE_VERSIONS["analysis"], paper_key, talk_key, glossary_digest,
-                               embedder.label)
+                               embedder.label, slides_key)
     reporter.step(pair.slug, "analysing")
     analysis = cache.record("analysis", pair.slug, analysis_key, PairAnalysis,
-                            lambda: analyse_pair(paper, transcript, matcher, embedder, pair.slug))
+                            lambda: analyse_pair(paper, transcript, matcher, embedder, pair.slug, slide_track))
+    shown_key = digest_text("slide-figures", STAGE_VERSIONS["slide-figures"], slides_key, figures_key)
+    shown = cache.record("slide-figures", pair.slug, shown_key, SlideFigures, lambda: SlideFigures(figures_on_slides(
+        slide_track, figure_set.figures, [base64.b64decode(p) for p in figure_set.png_base64])))
+    _place_figures(analysis, shown.links)
     frames_key = digest_text("keyframes", STAGE_VERSIONS["keyframes"], talk_key,
                              [c.start_s for c in analysis.chapters])
     frames = cache.record("keyframes", pair.slug, frames_key, Keyframes,
                           lambda: _grab_keyframes(pair.video, analysis))
+    frames = _with_slide_pictures(frames, analysis, slide_track)
     for chapter, jpeg in zip(analysis.chapters, frames.jpeg_base64):
         chapter.keyframe = f"assets/chapter-{chapter.index + 1}.jpg" if jpeg else None
     jpegs = [base64.b64decode(j) if j else None for j in frames.jpeg_base64]
@@ -225,10 +242,10 @@ def apply_overrides(paper: Paper, pair: PairSource) -> None:
 
 
 def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, embedder: Embedder,
-                 slug: str) -> PairAnalysis:
+                 slug: str, slides: SlideTrack | None = None) -> PairAnalysis:
     passage_vectors = embedder.encode([p.text for p in paper.passages], f"{slug}/paper")
     segment_vectors = embedder.encode([s.text for s in transcript.segments], f"{slug}/talk")
-    chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher)
+    chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher, slides)
     alignments = align_chapters(chapters, transcript.segments, segment_vectors, paper.passages, passage_vectors)
     supplements = find_supplements(chapters, transcript.segments, segment_vectors, passage_vectors)
     passages, definitions, own_terms = paper_vocabulary(paper, matcher)
@@ -250,6 +267,26 @@ def _grab_keyframes(video: Path, analysis: PairAnalysis) -> Keyframes:
     slides = [SlideImage(t, base64.b64encode(j).decode("ascii")) for t, j in slide_changes(video)]
     return Keyframes([base64.b64encode(j).decode("ascii") if j else None for j in jpegs], slides,
                      has_picture=any(jpegs) or bool(slides))
+
+
+def _with_slide_pictures(frames: Keyframes, analysis: PairAnalysis, track: SlideTrack) -> Keyframes:
+    """A chapter cut at a slide shows that slide as it looks after its builds, not the frame
+    two seconds in, which may show the first bullet only."""
+    jpegs = list(frames.jpeg_base64)
+    for n, chapter in enumerate(analysis.chapters):
+        if chapter.title_source != "slide" or n >= len(jpegs):
+            continue
+        slide = next((s for s in track.slides if s.title == chapter.title
+                      and s.start_s - 0.5 <= chapter.end_s and chapter.start_s < s.end_s), None)
+        if slide is not None and slide.jpeg_base64:
+            jpegs[n] = slide.jpeg_base64
+    return Keyframes(jpegs, frames.slides, frames.has_picture)
+
+
+def _place_figures(analysis: PairAnalysis, links: list[SlideFigure]) -> None:
+    for chapter in analysis.chapters:
+        last = chapter is analysis.chapters[-1]
+        chapter.figures = [f for f in links if chapter.start_s <= f.start_s + 0.5 and (f.start_s < chapter.end_s or last)]
 
 
 def _place_slides(analysis: PairAnalysis, slides: list[SlideImage]) -> dict[str, bytes]:

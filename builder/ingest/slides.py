@@ -1,0 +1,373 @@
+"""The talk's slides: when each slide is on screen, what it says (OCR), and its picture.
+
+The picture is scanned as small grey thumbnails. A slide is a stretch where the picture stays
+still; it ends where enough of the picture changes. Pixels that keep moving all through the talk
+(a speaker's inset, a camera on the lecturer) are left out of that comparison, so they neither cut
+slides nor hide them. Then what a student would call one slide is put back together: a build
+(a bullet appearing on the same slide: the change only covers what was empty background) and a
+slide shown a moment (skipped through, a fade) join the slide before; two slides in a row with the
+same title are one. Each slide is read with OCR on its fullest picture (the end of its builds):
+the title is the large-type top line. A video whose still stretches carry no text is not a slide
+talk (a camera on the speaker, an audio file's cover): its track is empty and chapters come from
+the transcript.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import av
+import numpy as np
+from PIL import Image
+
+SCAN_SIZE = (160, 90)
+SAMPLE_STEP_S = 0.5
+MAX_KEYFRAME_GAP_S = 4.0
+# A grey level moved by PIXEL_DELTA (0..1) is a changed pixel: compression noise and a slow
+# camera drift stay under it, text strokes and backgrounds do not. The picture changed when
+# CHANGE_SHARE of the still pixels changed: one new line of body text at 160x90 is about 1%.
+PIXEL_DELTA = 0.12
+CHANGE_SHARE = 0.004
+# A pixel that changes between more than LIVE_SHARE of successive samples is live video (a
+# speaker, a camera); slide pixels change only at the few slide changes.
+LIVE_SHARE = 0.2
+# Shorter than this on screen, a slide was skipped through or is a transition; nobody explains a
+# slide in under a few seconds, and a chapter that short could not be found by anyone either.
+MIN_SLIDE_S = 4.0
+# A build adds to the empty background: at least this share of its changed pixels were background.
+BUILD_BACKGROUND_SHARE = 0.9
+# The talk shows slides when slides with text are on screen for at least this share of it.
+MIN_TEXT_COVER = 0.4
+OCR_WIDTH = 1280
+THUMB_WIDTH = 480
+MAX_SLIDES = 400
+MAX_STORED = 1000
+
+
+@dataclass
+class Slide:
+    start_s: float
+    end_s: float
+    title: str                  # the large-type top line; "" when the picture has no text
+    text: str                   # the rest of the slide's text, one line per line
+    jpeg_base64: str = ""       # the slide's fullest picture (after its builds), THUMB_WIDTH wide
+    builds: int = 0             # how many builds were merged into it
+
+
+@dataclass
+class SlideTrack:
+    slides: list[Slide] = field(default_factory=list)   # empty: no slides (audio, camera only)
+    engine: str = ""
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    text: str
+    box: tuple[float, float, float, float]   # x0, y0, x1, y1 in pixels of the image read
+    score: float
+
+
+@dataclass
+class _Still:
+    start_s: float
+    end_s: float
+    first: np.ndarray          # grey thumbnail when it starts
+    last: np.ndarray           # grey thumbnail when it ends
+    picture: bytes             # full-size JPEG of its last sample
+    builds: int = 0
+
+
+def read_slides(video: Path, ocr=None) -> SlideTrack:
+    """The slides of a talk video; empty for audio, unreadable video or a talk without slides."""
+    try:
+        scan = _scan(video)
+    except (av.error.FFmpegError, ValueError, OSError):
+        return SlideTrack()
+    if len(scan.times) < 2:
+        return SlideTrack()
+    stills = _merge(_stills(scan))
+    ocr = ocr or default_ocr()
+    slides = []
+    for still in stills[:MAX_SLIDES]:
+        image = Image.open(io.BytesIO(still.picture)).convert("RGB")
+        title, body = title_and_body(ocr(image), image.height)
+        slides.append(Slide(round(still.start_s, 2), round(still.end_s, 2), title, body, _thumb(image), still.builds))
+    slides = _same_title_joined(slides)
+    duration = scan.times[-1] + SAMPLE_STEP_S
+    covered = sum(s.end_s - s.start_s for s in slides if s.title)
+    if sum(1 for s in slides if s.title) < 2 or covered < MIN_TEXT_COVER * duration:
+        return SlideTrack(engine=getattr(ocr, "name", ""))
+    return SlideTrack(slides, engine=getattr(ocr, "name", ""))
+
+
+# --- the picture ---------------------------------------------------------------------------------
+
+@dataclass
+class _Scan:
+    times: list[float]
+    pictures: list[np.ndarray]             # grey thumbnails, 0..1
+    stored: dict[int, bytes]               # sample index -> full-size JPEG, where the picture changed
+
+
+def _scan(video: Path) -> _Scan:
+    """A sample every SAMPLE_STEP_S: keyframes alone when the encoder put them often enough (an
+    hour of video in seconds; it also puts one at each scene cut), else every frame decoded."""
+    scan = _scan_pass(video, keyframes_only=True)
+    times = scan.times
+    if len(times) < 2 or (times[-1] - times[0]) / (len(times) - 1) > MAX_KEYFRAME_GAP_S:
+        scan = _scan_pass(video, keyframes_only=False)
+    return scan
+
+
+def _scan_pass(video: Path, keyframes_only: bool) -> _Scan:
+    """Full-size pictures are kept (as JPEG) only where the still part of the picture changed from
+    the last one kept; which pixels are live is estimated as the scan goes."""
+    scan = _Scan([], [], {})
+    with av.open(str(video)) as container:
+        if not container.streams.video:
+            return scan
+        stream = container.streams.video[0]
+        if stream.disposition & av.stream.Disposition.attached_pic:
+            return scan  # cover art of an audio file
+        stream.thread_type = "AUTO"
+        if keyframes_only:
+            stream.codec_context.skip_frame = "NONKEY"
+        next_s, kept, liveliness = 0.0, None, np.zeros(SCAN_SIZE[::-1], dtype=np.float32)
+        for frame in container.decode(stream):
+            if frame.time is None or frame.time + 1e-6 < next_s:
+                continue
+            grey = frame.reformat(width=SCAN_SIZE[0], height=SCAN_SIZE[1], format="gray").to_ndarray()
+            picture = grey.astype(np.float32) / 255.0
+            if scan.pictures:
+                step = (np.abs(picture - scan.pictures[-1]) >= PIXEL_DELTA).astype(np.float32)
+                liveliness = 0.9 * liveliness + 0.1 * step
+            still = liveliness <= LIVE_SHARE
+            if kept is None or (len(scan.stored) < MAX_STORED
+                                and _changed(picture, kept, still).sum() >= CHANGE_SHARE * max(1, still.sum())):
+                scan.stored[len(scan.pictures)] = _full_jpeg(frame)
+                kept = picture
+            scan.times.append(float(frame.time))
+            scan.pictures.append(picture)
+            next_s = float(frame.time) + (0.0 if keyframes_only else SAMPLE_STEP_S)
+    return scan
+
+
+def _live_mask(pictures: list[np.ndarray]) -> np.ndarray:
+    """True for pixels that change between many successive samples: video, not slides."""
+    counts = np.zeros(pictures[0].shape, dtype=np.int32)
+    for a, b in zip(pictures, pictures[1:]):
+        counts += np.abs(b - a) >= PIXEL_DELTA
+    return counts > LIVE_SHARE * max(1, len(pictures) - 1)
+
+
+def _changed(a: np.ndarray, b: np.ndarray, still: np.ndarray) -> np.ndarray:
+    return (np.abs(a - b) >= PIXEL_DELTA) & still
+
+
+def _stills(scan: _Scan) -> list[_Still]:
+    """Cut where the still part of the picture changes from the stretch's first picture."""
+    pictures, times = scan.pictures, scan.times
+    still = ~_live_mask(pictures)
+    if still.mean() < 0.05:
+        return []
+    stored = sorted(scan.stored)
+    out: list[_Still] = []
+    start, reference = 0, pictures[0]
+    for k in range(1, len(pictures) + 1):
+        if k < len(pictures) and _changed(pictures[k], reference, still).sum() < CHANGE_SHARE * still.sum():
+            continue
+        end_s = times[k] if k < len(pictures) else times[-1] + SAMPLE_STEP_S
+        shown = max((i for i in stored if i <= k - 1), default=stored[0])
+        out.append(_Still(times[start], end_s, pictures[start], pictures[k - 1], scan.stored[shown]))
+        if k < len(pictures):
+            start, reference = k, pictures[k]
+    out[0].start_s = 0.0
+    return out
+
+
+def _merge(stills: list[_Still]) -> list[_Still]:
+    """Flashes join the slide before (the first one, the slide after); builds join their slide."""
+    if not stills:
+        return []
+    kept: list[_Still] = []
+    for still in stills:
+        if kept and still.end_s - still.start_s < MIN_SLIDE_S:
+            kept[-1].end_s = still.end_s  # its picture is not the slide's: keep the one before
+            continue
+        if kept and kept[-1].end_s - kept[-1].start_s < MIN_SLIDE_S:
+            still.start_s = kept[-1].start_s  # the opening flash belongs to the first real slide
+            kept[-1] = still
+            continue
+        if kept and is_build(kept[-1].last, still.first):
+            previous = kept[-1]
+            kept[-1] = _Still(previous.start_s, still.end_s, previous.first, still.last, still.picture,
+                              previous.builds + 1)
+            continue
+        kept.append(still)
+    return kept
+
+
+def is_build(before: np.ndarray, after: np.ndarray) -> bool:
+    """`after` only adds to `before`: what changed was `before`'s empty background."""
+    changed = np.abs(after - before) >= PIXEL_DELTA
+    if not changed.any():
+        return True
+    background = _background(before)
+    was_empty = np.abs(before - background) < PIXEL_DELTA
+    return float((changed & was_empty).sum() / changed.sum()) >= BUILD_BACKGROUND_SHARE
+
+
+def _background(picture: np.ndarray) -> float:
+    counts, edges = np.histogram(picture, bins=32, range=(0.0, 1.0))
+    k = int(np.argmax(counts))
+    return float((edges[k] + edges[k + 1]) / 2)
+
+
+def _full_jpeg(frame) -> bytes:
+    image = frame.to_image()
+    if image.width > OCR_WIDTH:
+        image = image.resize((OCR_WIDTH, round(image.height * OCR_WIDTH / image.width)))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=92)
+    return buffer.getvalue()
+
+
+def _thumb(image: Image.Image) -> str:
+    small = image.resize((THUMB_WIDTH, round(image.height * THUMB_WIDTH / image.width)))
+    buffer = io.BytesIO()
+    small.save(buffer, format="JPEG", quality=80, optimize=True)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _same_title_joined(slides: list[Slide]) -> list[Slide]:
+    out: list[Slide] = []
+    for slide in slides:
+        if out and slide.title and same_text(slide.title, out[-1].title):
+            previous = out[-1]
+            out[-1] = Slide(previous.start_s, slide.end_s, previous.title, slide.text or previous.text,
+                            slide.jpeg_base64, previous.builds + slide.builds + 1)
+        elif out and not slide.title and not out[-1].title:
+            out[-1].end_s = slide.end_s  # camera shots in a row: one stretch without a slide
+        else:
+            out.append(slide)
+    return out
+
+
+# --- the text ------------------------------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(r"^\s*\d{1,3}(\s*/\s*\d{1,3})?\s*$")
+_BULLET = re.compile(r"^[\s•·▪‣◦●○■□\-–*>]+")
+
+
+def title_and_body(lines: list[OcrLine], height: float) -> tuple[str, str]:
+    """The title is the tallest type in the top half of the slide (with the lines right under it in
+    the same size, a title over two lines); the body is every other line in reading order, page
+    numbers and bullet marks left out."""
+    lines = [ln for ln in lines if ln.text.strip() and not _PAGE_NUMBER.match(ln.text)]
+    if not lines:
+        return "", ""
+    rows = _rows(lines)
+    top = [r for r in rows if _centre(r) < height / 2]
+    title_rows: list[list[OcrLine]] = []
+    if top:
+        tallest = max(_height(r) for r in top)
+        first = next(r for r in top if _height(r) >= 0.8 * tallest)
+        title_rows = [first]
+        for row in rows[rows.index(first) + 1:]:
+            gap = _top(row) - _bottom(title_rows[-1])
+            if _height(row) >= 0.8 * tallest and gap < 0.8 * tallest and _centre(row) < height / 2:
+                title_rows.append(row)
+            else:
+                break
+    title = " ".join(_row_text(r) for r in title_rows)
+    body = [_BULLET.sub("", _row_text(r)).strip() for r in rows if r not in title_rows]
+    return clean_text(title), "\n".join(clean_text(b) for b in body if b.strip())
+
+
+def _rows(lines: list[OcrLine]) -> list[list[OcrLine]]:
+    """OCR boxes on one line of the slide (a title cut in two pieces) joined left to right."""
+    rows: list[list[OcrLine]] = []
+    for line in sorted(lines, key=lambda ln: (ln.box[1] + ln.box[3]) / 2):
+        centre = (line.box[1] + line.box[3]) / 2
+        if rows and abs(centre - _centre(rows[-1])) < 0.4 * min(_height(rows[-1]), line.box[3] - line.box[1]):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [sorted(r, key=lambda ln: ln.box[0]) for r in rows]
+
+
+def _height(row: list[OcrLine]) -> float:
+    return max(ln.box[3] - ln.box[1] for ln in row)
+
+
+def _top(row: list[OcrLine]) -> float:
+    return min(ln.box[1] for ln in row)
+
+
+def _bottom(row: list[OcrLine]) -> float:
+    return max(ln.box[3] for ln in row)
+
+
+def _centre(row: list[OcrLine]) -> float:
+    return (_top(row) + _bottom(row)) / 2
+
+
+def _row_text(row: list[OcrLine]) -> str:
+    text = ""
+    for line in row:
+        piece = line.text.strip()
+        glue = "" if not text or (_is_cjk(text[-1]) and _is_cjk(piece[:1] or " ")) else " "
+        text += glue + piece
+    return text
+
+
+def clean_text(text: str) -> str:
+    """One line, normal spaces, no space between Chinese characters (OCR puts some there)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])", "", text)
+
+
+def same_text(a: str, b: str) -> bool:
+    """Equal up to case, spacing and full-width forms: how a reader compares two titles."""
+    def key(s: str) -> str:
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s)).casefold()
+    return bool(a.strip()) and key(a) == key(b)
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3000" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef"
+
+
+# --- OCR -----------------------------------------------------------------------------------------
+
+_ENGINE = None
+
+
+def default_ocr():
+    """RapidOCR with the PP-OCR models its wheel ships (nothing downloaded), loaded once."""
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = RapidOcr()
+    return _ENGINE
+
+
+class RapidOcr:
+    name = "rapidocr-onnxruntime (PP-OCRv4)"
+
+    def __init__(self):
+        from rapidocr_onnxruntime import RapidOCR
+        self._engine = RapidOCR()
+
+    def __call__(self, image: Image.Image) -> list[OcrLine]:
+        result, _ = self._engine(np.asarray(image.convert("RGB"))[:, :, ::-1])
+        return [OcrLine(text, _box(points), float(score)) for points, text, score in (result or [])]
+
+
+def _box(points) -> tuple[float, float, float, float]:
+    xs, ys = [float(p[0]) for p in points], [float(p[1]) for p in points]
+    return (min(xs), min(ys), max(xs), max(ys))
