@@ -54,7 +54,11 @@ def draw_slide(shown: Shown) -> Image.Image:
     design = shown.design
     img = Image.new("RGB", (WIDTH, HEIGHT), design.background)
     d = ImageDraw.Draw(img)
-    title_font = _font("cjk_bold" if design.cjk else "latin_bold", design.title_size)
+    size = design.title_size
+    title_font = _font("cjk_bold" if design.cjk else "latin_bold", size)
+    while title_font.getlength(shown.title) > WIDTH - 160 and size > 20:  # as a slide editor shrinks to fit
+        size -= 2
+        title_font = _font("cjk_bold" if design.cjk else "latin_bold", size)
     body_font = _font("cjk" if design.cjk else "latin", design.body_size)
     d.text((80, 100), shown.title, fill=design.ink, font=title_font)
     d.line((80, 100 + design.title_size + 30, 1200, 100 + design.title_size + 30), fill=design.ink, width=4)

@@ -159,3 +159,24 @@ def test_a_slide_showing_a_paper_figure_is_linked_to_it():
                   draw_slide(Shown(1, "Take-aways", ("Simple", "Stable"))).resize((480, 270)))).decode())]
     links = figures_on_slides(SlideTrack(slides), figures, [_png(p) for p in plots])
     assert [(f.start_s, f.label, f.image, f.page_no) for f in links] == [(0.0, "Figure 2", "assets/figure-2.png", 3)]
+
+
+def test_the_talk_page_shows_slide_text_escaped_and_the_figure_link():
+    from pathlib import Path
+    from builder.models import (Chapter, PairAnalysis, PairConfig, PairResult, PairSource, Paper, PaperMeta,
+                                SlideFigure, TalkPoint, Transcript)
+    from builder.write.pages import write_talk
+    chapters = [Chapter(0, 0.0, 60.0, "Results <b>now</b>", [TalkPoint(1.0, "We won.")], keyframe="assets/chapter-1.jpg",
+                        title_source="slide", slide_text="Results <b>now</b>\nWin rate 61% <script>alert(1)</script>\n"
+                                                         "Summaries",
+                        figures=[SlideFigure(2.0, "Figure 2", "assets/figure-2.png", 7, 0.9)])]
+    paper = Paper("paper.pdf", 9, PaperMeta(), [], [], [], [], [])
+    source = PairSource("x", Path("sources/x"), Path("paper.pdf"), Path("talk.mp4"), PairConfig())
+    transcript = Transcript("talk.mp4", 60.0, "en", "tiny.en", [Segment(1.0, 3.0, "We won.", [])])
+    talk = write_talk(PairResult(source, paper, transcript, PairAnalysis([], chapters, [], [], [])), "talk.mp4",
+                      "talk.vtt", {})
+    assert "### 1. Results &lt;b&gt;now&lt;/b&gt;" in talk
+    assert "![The slide at 00:00](assets/chapter-1.jpg)" in talk
+    assert "> Win rate 61% &lt;script&gt;alert\\(1\\)&lt;/script&gt;  \n> Summaries  " in talk
+    assert "<script>" not in talk and "<b>" not in talk
+    assert "- The slide at [00:02](talk.mp4#t=2) shows [Figure 2](assets/figure-2.png) ([p.&nbsp;7](paper.pdf#page=7))" in talk
