@@ -98,15 +98,9 @@ def rapidocr_onnxruntime_engine(language: str):
 
 
 def rapidocr_engine(language: str):
-    from rapidocr import RapidOCR
-    engine = RapidOCR(params={"Global.log_level": "error"})
-
-    def read(image: Image.Image) -> list[OcrLine]:
-        result = engine(np.asarray(image)[:, :, ::-1])
-        if result.txts is None:
-            return []
-        return [OcrLine(t, _box(b), float(s)) for b, t, s in zip(result.boxes, result.txts, result.scores)]
-    return read
+    """RapidOCR 3 as the build runs it (builder.ingest.slides.RapidOcr)."""
+    from builder.ingest.slides import RapidOcr
+    return RapidOcr()
 
 
 def _box(points) -> tuple[float, float, float, float]:
