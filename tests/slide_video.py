@@ -87,12 +87,16 @@ def draw_camera(t: float) -> Image.Image:
     return img
 
 
-def write_video(path: Path, shown: list[Shown], fps: int = 5, size: tuple[int, int] = (WIDTH, HEIGHT)) -> list[float]:
-    """Encode the pictures in order (H.264, with a silent audio-free stream) and return when each
-    one starts. Camera pictures are redrawn every frame so they move."""
+def write_video(path: Path, shown: list[Shown], fps: int = 5, size: tuple[int, int] = (WIDTH, HEIGHT),
+                audio: np.ndarray | None = None) -> list[float]:
+    """Encode the pictures in order (H.264; with `audio`, 16 kHz mono, as its sound) and return
+    when each one starts. Camera pictures are redrawn every frame so they move."""
     starts, t = [], 0.0
     with av.open(str(path), "w") as out:
         stream = out.add_stream("libx264", rate=fps)
+        sound = out.add_stream("aac", rate=16000) if audio is not None else None
+        if sound is not None:
+            sound.layout = "mono"
         stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
         stream.options = {"preset": "veryfast"}
         frame_no = 0
@@ -108,6 +112,15 @@ def write_video(path: Path, shown: list[Shown], fps: int = 5, size: tuple[int, i
             t += item.seconds
         for packet in stream.encode():
             out.mux(packet)
+        if sound is not None:
+            samples = (audio * 32767).astype(np.int16).reshape(1, -1)
+            for start in range(0, samples.shape[1], 1024):
+                block = av.AudioFrame.from_ndarray(samples[:, start:start + 1024], format="s16", layout="mono")
+                block.sample_rate = 16000
+                for packet in sound.encode(block):
+                    out.mux(packet)
+            for packet in sound.encode():
+                out.mux(packet)
     return starts
 
 

@@ -180,3 +180,41 @@ def test_the_talk_page_shows_slide_text_escaped_and_the_figure_link():
     assert "> Win rate 61% &lt;script&gt;alert\\(1\\)&lt;/script&gt;  \n> Summaries  " in talk
     assert "<script>" not in talk and "<b>" not in talk
     assert "- The slide at [00:02](talk.mp4#t=2) shows [Figure 2](assets/figure-2.png) ([p.&nbsp;7](paper.pdf#page=7))" in talk
+
+
+@pytest.fixture(scope="module")
+def slide_course(tmp_path_factory, shared_cache):
+    """The TDNN paper with a 22-second talk (the JFK speech twice) over two slides, the second
+    showing the paper's first extracted figure; built twice."""
+    from builder.config import CourseSettings
+    from builder.ingest.figures import figures_of
+    from builder.ingest.talk import load_audio
+    from builder.pipeline import build_course
+    from conftest import PAPERS, SPEECH, course_root, make_pair
+    root = course_root(tmp_path_factory.mktemp("slidecourse"))
+    folder = make_pair(root / "sources", "tdnn", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
+    (folder / "talk.flac").unlink()
+    label, png = next((f.label, p) for f, p in figures_of(PAPERS / "tdnn.pdf") if f.label.startswith("Figure"))
+    figure = Image.open(io.BytesIO(png)).convert("RGB")
+    speech = load_audio(SPEECH / "jfk.flac")
+    seconds = len(speech) / 16000
+    write_video(folder / "talk.mp4", [Shown(seconds, "Ask not what your country", ("Can do for you",)),
+                                      Shown(seconds, "What the figure shows", (), WHITE, figure=figure)],
+                audio=np.concatenate([speech, speech]))
+    settings = CourseSettings.for_root(root, cache_dir=shared_cache)
+    first = build_course(settings)
+    second = build_course(settings)
+    return root, first, second, label
+
+
+def test_a_slide_talk_builds_chapters_titled_by_its_slides(slide_course):
+    root, first, second, label = slide_course
+    assert first.failed == [] and second.failed == []
+    talk = (root / "content" / "tdnn" / "talk.md").read_text(encoding="utf-8")
+    assert "### 1. Ask not what your country" in talk and "### 2. What the figure shows" in talk
+    assert "> Can do for you  " in talk
+    second_chapter = talk.split("### 2.", 1)[1]
+    assert f" shows [{label}](assets/" in second_chapter and "- The slide at [00:1" in second_chapter
+    report = (root / "content" / "tdnn" / "report.md").read_text(encoding="utf-8")
+    assert "Ask not what your country" in report
+    assert [r.ran for r in second.runs if r.stage == "slides"] == [False]
