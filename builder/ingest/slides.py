@@ -26,15 +26,17 @@ from PIL import Image
 
 SCAN_SIZE = (160, 90)
 SAMPLE_STEP_S = 0.5
-MAX_KEYFRAME_GAP_S = 4.0
+MAX_KEYFRAME_GAP_S = 10.0
 # A grey level moved by PIXEL_DELTA (0..1) is a changed pixel: compression noise and a slow
 # camera drift stay under it, text strokes and backgrounds do not. The picture changed when
 # CHANGE_SHARE of the still pixels changed: one new line of body text at 160x90 is about 1%.
 PIXEL_DELTA = 0.12
 CHANGE_SHARE = 0.004
 # A pixel that changes between more than LIVE_SHARE of successive samples is live video (a
-# speaker, a camera); slide pixels change only at the few slide changes.
-LIVE_SHARE = 0.2
+# speaker, a camera). Slide pixels change only at slide changes, and only where the old or the
+# new slide has ink, which is under half of the steps even when keyframes alone are sampled and
+# almost every step is a slide change.
+LIVE_SHARE = 0.5
 # Shorter than this on screen, a slide was skipped through or is a transition; nobody explains a
 # slide in under a few seconds, and a chapter that short could not be found by anyone either.
 MIN_SLIDE_S = 4.0
@@ -108,7 +110,7 @@ def read_slides(video: Path, ocr=None) -> SlideTrack:
         title, body = title_and_body(ocr(image), image.height)
         slides.append(Slide(round(still.start_s, 2), round(still.end_s, 2), title, body, _thumb(image), still.builds))
     slides = _same_title_joined(slides)
-    duration = scan.times[-1] + SAMPLE_STEP_S
+    duration = scan.end_s
     covered = sum(s.end_s - s.start_s for s in slides if s.title)
     if sum(1 for s in slides if s.title) < 2 or covered < MIN_TEXT_COVER * duration:
         return SlideTrack(engine=getattr(ocr, "name", ""))
@@ -123,6 +125,7 @@ class _Scan:
     pictures: list[np.ndarray]             # grey thumbnails, 0..1
     colours: list[np.ndarray]              # COLOUR_SIZE colour thumbnails, 0..1: two slides may share a grey
     stored: dict[int, bytes]               # sample index -> full-size JPEG, where the picture changed
+    end_s: float = 0.0                     # where the video ends (after the last sample)
 
 
 def _scan(video: Path) -> _Scan:
@@ -167,6 +170,8 @@ def _scan_pass(video: Path, keyframes_only: bool) -> _Scan:
             colour = frame.reformat(width=COLOUR_SIZE[0], height=COLOUR_SIZE[1], format="rgb24").to_ndarray()
             scan.colours.append(colour.astype(np.float32) / 255.0)
             next_s = float(frame.time) + (0.0 if keyframes_only else SAMPLE_STEP_S)
+        last_s = scan.times[-1] + SAMPLE_STEP_S if scan.times else 0.0
+        scan.end_s = max(last_s, float(container.duration or 0) / av.time_base)
     return scan
 
 
@@ -195,7 +200,7 @@ def _stills(scan: _Scan) -> list[_Still]:
         if (k < len(pictures) and _changed(pictures[k], reference, still).sum() < CHANGE_SHARE * still.sum()
                 and _colour_change(scan.colours[k], scan.colours[start]) < COLOUR_CHANGE_SHARE):
             continue
-        end_s = times[k] if k < len(pictures) else times[-1] + SAMPLE_STEP_S
+        end_s = times[k] if k < len(pictures) else scan.end_s
         shown = max((i for i in stored if i <= k - 1), default=stored[0])
         out.append(_Still(times[start], end_s, pictures[start], pictures[k - 1], scan.stored[shown],
                           colour_first=scan.colours[start], colour_last=scan.colours[k - 1]))
