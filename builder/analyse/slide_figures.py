@@ -19,17 +19,17 @@ from ..models import Figure, SlideFigure
 
 # Coarse: every figure at sizes 6% apart on a small, blurred picture (thin plot lines then still
 # line up at a size a few percent off); fine: the promising ones at 1% steps around their best
-# size on a larger, sharper one. Measured on generated plots: the figure shown scores about 0.9,
-# other plots of the same style 0.5-0.6.
-COARSE_WIDTH, FINE_WIDTH = 160, 240
-COARSE_SHARES = tuple(0.2 * 1.06 ** k for k in range(27))   # 0.2 .. 0.91 of the slide's width
+# size on a larger, sharper one. Measured (benchmarks/slide_figures.py): the figure shown scores
+# 0.76-0.97, the paper's other figures at most about 0.6.
+COARSE_WIDTH, FINE_WIDTH = 200, 240
+COARSE_SHARES = tuple(0.12 * 1.06 ** k for k in range(36))   # 0.12 .. 0.92 of the slide's width
 FINE_STEPS = tuple(1.0 + 0.01 * k for k in range(-4, 5))
-COARSE_BLUR, FINE_BLUR = 1.0, 0.6
-PROMISING = 0.6
+COARSE_BLUR, FINE_BLUR = 0.8, 0.6
+PROMISING = 0.65
 MIN_SCORE = 0.8
 MIN_TEMPLATE_SIDE = 10
-# A slide nearly all one colour (its background) with a little text shows no figure: not searched.
-MIN_PICTURE_SHARE = 0.03
+# A slide all one colour (its background) with a word or two shows no figure: not searched.
+MIN_PICTURE_SHARE = 0.01
 
 
 def figures_on_slides(track: SlideTrack, figures: list[Figure], pngs: list[bytes]) -> list[SlideFigure]:
