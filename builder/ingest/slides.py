@@ -37,6 +37,8 @@ CHANGE_SHARE = 0.004
 # new slide has ink, which is under half of the steps even when keyframes alone are sampled and
 # almost every step is a slide change.
 LIVE_SHARE = 0.5
+MIN_LIVE_STEPS = 20
+LAST_PICTURE_BEFORE_END_S = 0.6
 # Shorter than this on screen, a slide was skipped through or is a transition; nobody explains a
 # slide in under a few seconds, and a chapter that short could not be found by anyone either.
 MIN_SLIDE_S = 4.0
@@ -92,6 +94,10 @@ class _Still:
     builds: int = 0
     colour_first: np.ndarray | None = None
     colour_last: np.ndarray | None = None
+    shown_until_s: float = 0.0  # where its own picture ends (a flash joined after it is not it)
+
+    def __post_init__(self):
+        self.shown_until_s = self.shown_until_s or self.end_s
 
 
 def read_slides(video: Path, ocr=None) -> SlideTrack:
@@ -103,6 +109,10 @@ def read_slides(video: Path, ocr=None) -> SlideTrack:
     if len(scan.times) < 2:
         return SlideTrack()
     stills = _merge(_stills(scan))
+    if not stills:
+        return SlideTrack()
+    if scan.keyframes_only:
+        _take_last_pictures(video, stills)
     ocr = ocr or default_ocr()
     slides = []
     for still in stills[:MAX_SLIDES]:
@@ -126,6 +136,7 @@ class _Scan:
     colours: list[np.ndarray]              # COLOUR_SIZE colour thumbnails, 0..1: two slides may share a grey
     stored: dict[int, bytes]               # sample index -> full-size JPEG, where the picture changed
     end_s: float = 0.0                     # where the video ends (after the last sample)
+    keyframes_only: bool = False
 
 
 def _scan(video: Path) -> _Scan:
@@ -141,7 +152,7 @@ def _scan(video: Path) -> _Scan:
 def _scan_pass(video: Path, keyframes_only: bool) -> _Scan:
     """Full-size pictures are kept (as JPEG) only where the still part of the picture changed from
     the last one kept; which pixels are live is estimated as the scan goes."""
-    scan = _Scan([], [], [], {})
+    scan = _Scan([], [], [], {}, keyframes_only=keyframes_only)
     with av.open(str(video)) as container:
         if not container.streams.video:
             return scan
@@ -176,7 +187,10 @@ def _scan_pass(video: Path, keyframes_only: bool) -> _Scan:
 
 
 def _live_mask(pictures: list[np.ndarray]) -> np.ndarray:
-    """True for pixels that change between many successive samples: video, not slides."""
+    """True for pixels that change between many successive samples: video, not slides. Too few
+    samples (keyframes only, at the slide changes of a short video) tell nothing: none is live."""
+    if len(pictures) <= MIN_LIVE_STEPS:
+        return np.zeros(pictures[0].shape, dtype=bool)
     counts = np.zeros(pictures[0].shape, dtype=np.int32)
     for a, b in zip(pictures, pictures[1:]):
         counts += np.abs(b - a) >= PIXEL_DELTA
@@ -227,7 +241,7 @@ def _merge(stills: list[_Still]) -> list[_Still]:
                 kept[-1].colour_last, still.colour_first) < COLOUR_CHANGE_SHARE:
             previous = kept[-1]
             kept[-1] = _Still(previous.start_s, still.end_s, previous.first, still.last, still.picture,
-                              previous.builds + 1, previous.colour_first, still.colour_last)
+                              previous.builds + 1, previous.colour_first, still.colour_last, still.shown_until_s)
             continue
         kept.append(still)
     return kept
@@ -260,6 +274,27 @@ def _background(picture: np.ndarray) -> float:
     counts, edges = np.histogram(picture, bins=32, range=(0.0, 1.0))
     k = int(np.argmax(counts))
     return float((edges[k] + edges[k + 1]) / 2)
+
+
+def _take_last_pictures(video: Path, stills: list[_Still]) -> None:
+    """With keyframes alone, a build that was no scene cut is not among the samples: take each
+    slide's picture again just before it ends, when all its builds are on screen."""
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        for still in stills:
+            at_s = max(still.start_s, still.shown_until_s - LAST_PICTURE_BEFORE_END_S)
+            container.seek(int(at_s / stream.time_base), stream=stream, backward=True, any_frame=False)
+            chosen = None
+            for frame in container.decode(stream):
+                if frame.time is not None and frame.time > at_s:
+                    break
+                chosen = frame
+            if chosen is not None:
+                grey = chosen.reformat(width=SCAN_SIZE[0], height=SCAN_SIZE[1], format="gray").to_ndarray()
+                last = grey.astype(np.float32) / 255.0
+                if (np.abs(last - still.last) >= PIXEL_DELTA).mean() >= CHANGE_SHARE:
+                    still.builds += 1
+                still.picture, still.last = _full_jpeg(chosen), last
 
 
 def _full_jpeg(frame) -> bytes:
@@ -407,7 +442,10 @@ class RapidOcr:
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
 
     def __call__(self, image: Image.Image) -> list[OcrLine]:
-        result = self._engine(np.asarray(image.convert("RGB"))[:, :, ::-1])
+        try:
+            result = self._engine(np.asarray(image.convert("RGB"))[:, :, ::-1])
+        except (ValueError, RuntimeError, IndexError, TypeError):
+            return []  # a picture the models cannot take (a few pixels high): no text on it
         if result.txts is None:
             return []
         return [OcrLine(text, _box(box), float(score)) for box, text, score in zip(result.boxes, result.txts, result.scores)]
