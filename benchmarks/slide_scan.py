@@ -33,9 +33,11 @@ def main() -> None:
         scan = slides._scan(video)
         scanned = time.perf_counter() - start
         kept = slides._merge(slides._stills(scan))
+        if scan.keyframes_only:
+            slides._take_last_pictures(video, kept)  # each slide's fullest picture, as read_slides does
         took = time.perf_counter() - start
         found = sum(any(abs(s.start_s - c) <= 2.5 for s in kept) for c in changes)
-        print(f"{args.minutes * 60 / took:.0f}x real time ({scanned:.1f} s scan, {took - scanned:.1f} s cutting); "
+        print(f"{args.minutes * 60 / took:.0f}x real time ({scanned:.1f} s scan, {took - scanned:.1f} s cutting and last pictures); "
               f"{len(scan.times)} samples, {len(scan.stored)} full pictures kept; {len(kept)} slides; "
               f"{found}/{len(changes)} changes found, {len(kept) - 1 - found} extra")
 
