@@ -101,7 +101,7 @@ def build_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: flo
     else:
         spans = [(None, members) for members in split_chapters(segments, vectors, duration_s)]
     groups = [members for _, members in spans]
-    chapters = []
+    chapters: list[Chapter] = []
     for index, (slide, members) in enumerate(spans):
         texts = [segments[i].text for i in members]
         chosen = _central(members, vectors)
@@ -111,7 +111,8 @@ def build_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: flo
             start_s = segments[members[0]].start_s if members else 0.0
         chapters.append(Chapter(
             index=index, start_s=0.0 if index == 0 else round(start_s, 2), end_s=0.0,
-            title=slide.title if slide is not None else speech_title(texts, matcher, groups, segments),
+            title=slide.title if slide is not None else speech_title(texts, matcher, groups, segments,
+                                                                     {c.title.lower() for c in chapters}),
             points=[TalkPoint(segments[i].start_s, segments[i].text) for i in chosen],
             title_source="slide" if slide is not None else "speech",
             slide_text="\n".join(t for t in (slide.title, slide.text) if t) if slide is not None else ""))
@@ -173,9 +174,11 @@ def chapter_title(texts: list[str], matcher: TermMatcher, talk_words: Counter) -
     return speech_title(texts, matcher, [], [])
 
 
-def speech_title(texts: list[str], matcher: TermMatcher, groups: list[list[int]], segments: list[Segment]) -> str:
+def speech_title(texts: list[str], matcher: TermMatcher, groups: list[list[int]], segments: list[Segment],
+                 taken: set[str] = frozenset()) -> str:
     """A short phrase the chapter says most and the rest of the talk says less: a glossary term or
-    a run of content words ("change of variables"), never a list of terms."""
+    a run of content words ("change of variables"), never a list of terms; not one an earlier
+    chapter already has as its title."""
     others = [" ".join(segments[i].text for i in g) for g in groups]
     document_counts = Counter(p for text in others for p in set(_phrases(text, matcher)))
     chapter = Counter(p for text in texts for p in _phrases(text, matcher))
@@ -189,7 +192,8 @@ def speech_title(texts: list[str], matcher: TermMatcher, groups: list[list[int]]
         words = len(phrase.split())
         idf = np.log(1.0 + total / (1.0 + document_counts.get(phrase, 0)))
         return chapter[phrase] * idf * (1.0 + 0.5 * min(words - 1, 2)) * (1.5 if phrase in names else 1.0)
-    candidates = [p for p in chapter if chapter[p] >= 2 or len(p.split()) > 1] or list(chapter)
+    candidates = [p for p in chapter if (chapter[p] >= 2 or len(p.split()) > 1) and p.lower() not in taken] \
+        or [p for p in chapter if p.lower() not in taken] or list(chapter)
     best = max(sorted(candidates), key=score)
     return best[:1].upper() + best[1:]
 
