@@ -58,6 +58,7 @@ OCR_WIDTH = 1280
 DETECT_SIDE = 960
 THUMB_WIDTH = 480
 MAX_SLIDES = 400
+GIVE_UP_AFTER = 12   # stills read without finding one title: not a slide talk, stop reading
 MAX_STORED = 1000
 
 
@@ -104,18 +105,20 @@ def read_slides(video: Path, ocr=None) -> SlideTrack:
     """The slides of a talk video; empty for audio, unreadable video or a talk without slides."""
     try:
         scan = _scan(video)
+        if len(scan.times) < 2:
+            return SlideTrack()
+        stills = _merge(_stills(scan))
+        if not stills:
+            return SlideTrack()
+        if scan.keyframes_only:
+            _take_last_pictures(video, stills)
     except (av.error.FFmpegError, ValueError, OSError):
         return SlideTrack()
-    if len(scan.times) < 2:
-        return SlideTrack()
-    stills = _merge(_stills(scan))
-    if not stills:
-        return SlideTrack()
-    if scan.keyframes_only:
-        _take_last_pictures(video, stills)
     ocr = ocr or default_ocr()
     slides = []
-    for still in stills[:MAX_SLIDES]:
+    for n, still in enumerate(stills[:MAX_SLIDES]):
+        if n == GIVE_UP_AFTER and not any(s.title for s in slides):
+            return SlideTrack(engine=getattr(ocr, "name", ""))  # a moving picture without text: no slides
         image = Image.open(io.BytesIO(still.picture)).convert("RGB")
         title, body = title_and_body(ocr(image), image.height)
         slides.append(Slide(round(still.start_s, 2), round(still.end_s, 2), title, body, _thumb(image), still.builds))
