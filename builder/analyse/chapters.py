@@ -133,8 +133,9 @@ def _central(members: list[int], vectors: np.ndarray) -> list[int]:
 
 def _slide_spans(segments: list[Segment], vectors: np.ndarray, duration_s: float, track: SlideTrack):
     """(slide or None, segment indices) per chapter: a segment goes to the slide on screen when it
-    starts; a slide nobody speaks over joins the next chapter (the last one, the one before); a
-    stretch without a titled slide, or one slide held very long, is split by the text."""
+    starts; a slide nobody speaks over is no chapter: its time goes to the chapter before (at the
+    talk's start, or before a stretch without a slide, to the one after); a stretch without a
+    titled slide, or one slide held very long, is split by the text."""
     slides = track.slides
     starts = [0.0] + [s.start_s for s in slides[1:]]
     members: list[list[int]] = [[] for _ in slides]
@@ -150,10 +151,9 @@ def _slide_spans(segments: list[Segment], vectors: np.ndarray, duration_s: float
         if pending_start is not None and (not slide.title or not spans):
             start = pending_start
         pending_start = None
-        end = start + (segments[group[-1]].end_s - segments[group[0]].start_s)
         shown = slide if slide.title else None
-        if end - start > LONG_STRETCH_S and len(group) >= 2 * WINDOW:
-            span_s = segments[group[-1]].end_s - segments[group[0]].start_s
+        span_s = segments[group[-1]].end_s - segments[group[0]].start_s
+        if span_s > LONG_STRETCH_S and len(group) >= 2 * WINDOW:
             parts = split_chapters([segments[i] for i in group], vectors[group], span_s,
                                    cap=max(2, int(span_s // (2 * STRETCH_PART_S))), min_len_s=STRETCH_PART_S)
             for n, part in enumerate(parts):
