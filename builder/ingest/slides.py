@@ -332,19 +332,21 @@ def _same_title_joined(slides: list[Slide]) -> list[Slide]:
 
 # --- the text ------------------------------------------------------------------------------------
 
+# The title is in the upper part of the slide; a title slide centres it, a little above the middle.
+TITLE_ZONE = 0.6
 _PAGE_NUMBER = re.compile(r"^\s*\d{1,3}(\s*/\s*\d{1,3})?\s*$")
 _BULLET = re.compile(r"^[\s•·▪‣◦●○■□\-–*>]+")
 
 
 def title_and_body(lines: list[OcrLine], height: float) -> tuple[str, str]:
-    """The title is the tallest type in the top half of the slide (with the lines right under it in
+    """The title is the tallest type in the upper part of the slide (with the lines right under it in
     the same size, a title over two lines); the body is every other line in reading order, page
     numbers and bullet marks left out."""
     lines = [ln for ln in lines if ln.text.strip() and not _PAGE_NUMBER.match(ln.text)]
     if not lines:
         return "", ""
     rows = _rows(lines)
-    top = [r for r in rows if _centre(r) < height / 2]
+    top = [r for r in rows if _centre(r) < TITLE_ZONE * height]
     title_rows: list[list[OcrLine]] = []
     if top:
         tallest = max(_height(r) for r in top)
@@ -352,7 +354,7 @@ def title_and_body(lines: list[OcrLine], height: float) -> tuple[str, str]:
         title_rows = [first]
         for row in rows[rows.index(first) + 1:]:
             gap = _top(row) - _bottom(title_rows[-1])
-            if _height(row) >= 0.8 * tallest and gap < 0.8 * tallest and _centre(row) < height / 2:
+            if _height(row) >= 0.8 * tallest and gap < 0.8 * tallest and _centre(row) < TITLE_ZONE * height:
                 title_rows.append(row)
             else:
                 break
