@@ -4,7 +4,7 @@ JPEG at quality 70 and scaled to 1280x720 and 854x480 as a video frame would be.
 
 Prints, per engine and language: titles read exactly (whitespace and case aside), character error
 rate of title and body, seconds per slide. The title is picked from the OCR lines by the product's
-own rule (builder.ingest.slides.title_and_body), so this measures what the build would show.
+own rule (builder.ingest.slide_text.title_and_body), so this measures what the build would show.
 Run: PYTHONPATH=. python benchmarks/slide_ocr.py [--engines tesseract,rapidocr_onnxruntime,rapidocr]
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from builder.ingest.slides import OcrLine, same_text, title_and_body  # noqa: E402
+from builder.ingest.slide_text import OcrLine, same_text, title_and_body  # noqa: E402
 from slide_video import Shown, SlideDesign, draw_slide  # noqa: E402
 
 ENGLISH = [
@@ -98,8 +98,8 @@ def rapidocr_onnxruntime_engine(language: str):
 
 
 def rapidocr_engine(language: str):
-    """RapidOCR 3 as the build runs it (builder.ingest.slides.RapidOcr)."""
-    from builder.ingest.slides import RapidOcr
+    """RapidOCR 3 as the build runs it (builder.ingest.slide_text.RapidOcr)."""
+    from builder.ingest.slide_text import RapidOcr
     return RapidOcr()
 
 

@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from builder.analyse.chapters import build_chapters  # noqa: E402
 from builder.analyse.glossary import TermMatcher, load_glossary  # noqa: E402
-from builder.ingest.slides import read_slides, same_text  # noqa: E402
+from builder.ingest.slide_text import same_text  # noqa: E402
+from builder.ingest.slides import read_slides  # noqa: E402
 from builder.models import Segment  # noqa: E402
 
 TOLERANCE_S = 5.0

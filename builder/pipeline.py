@@ -56,7 +56,7 @@ STAGE_VERSIONS = {
     "analysis": code_digest("analyse"),
     "keyframes": code_digest("ingest/keyframes.py"),
     "figures": code_digest("ingest/figures.py", "ingest/pdf_layout.py"),
-    "slides": code_digest("ingest/slides.py"),
+    "slides": code_digest("ingest/slides.py", "ingest/slide_text.py"),
     "slide-figures": code_digest("analyse/slide_figures.py"),
 }
 

@@ -13,7 +13,8 @@ from PIL import Image, ImageDraw
 from builder.analyse.chapters import build_chapters
 from builder.analyse.glossary import TermMatcher, load_glossary
 from builder.analyse.slide_figures import figures_on_slides
-from builder.ingest.slides import OcrLine, Slide, SlideTrack, read_slides, same_text, title_and_body
+from builder.ingest.slide_text import OcrLine, same_text, title_and_body
+from builder.ingest.slides import Slide, SlideTrack, read_slides
 from builder.models import Figure, Segment
 
 from slide_video import Shown, SlideDesign, jpeg_of, write_video
