@@ -13,7 +13,8 @@ from pathlib import Path
 from .analyse.embed import Embedder
 from .analyse.glossary import TermMatcher
 from .analyse.pair import analyse_pair
-from .analyse.pictures import keyframe_times, with_pictures
+from .analyse.pictures import keyframe_times, with_figures, with_pictures, with_slide_pictures
+from .analyse.slide_figures import figures_on_slides
 from .analyse.vocabulary import talk_vocabulary
 from .cache import Cache, digest_text
 from .config import CourseSettings
@@ -23,11 +24,13 @@ from .ingest.keyframes import grab_keyframes
 from .ingest.overrides import with_overrides
 from .ingest.paper import read_paper
 from .ingest.pdf_layout import PdfFile
+from .ingest.slides import SlideTrack, read_slides
 from .ingest.talk import WhisperSettings, transcribe
-from .models import FigureSet, GlossaryTerm, Keyframes, PairAnalysis, PairResult, PairSource, Paper, Transcript
+from .models import (FigureSet, GlossaryTerm, Keyframes, PairAnalysis, PairResult, PairSource, Paper, SlideFigures,
+                     Transcript)
 from .records import to_jsonable
 from .sources import read_pair
-from .stages import ANALYSIS, FIGURES, KEYFRAMES, PAPER, TALK, record_digest
+from .stages import ANALYSIS, FIGURES, KEYFRAMES, PAPER, SLIDE_FIGURES, SLIDES, TALK, record_digest
 
 
 class Reporter:
@@ -73,11 +76,16 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
         figure_set = cache.record(FIGURES.name, slug, figures_key, FigureSet, lambda: read_figures(pdf))
     paper = replace(with_overrides(read, pair.config), figures=figure_set.figures)
     settings = course.settings
-    vocabulary = talk_vocabulary(paper, course.matcher)   # paper-aware transcription; part of the talk's key
+    video_digest = cache.file_digest(pair.video)
+    reporter.step(slug, "reading the slides")
+    slides_key = SLIDES.key(video_digest)
+    slide_track = cache.record(SLIDES.name, slug, slides_key, SlideTrack, lambda: read_slides(pair.video))
+    # paper-aware transcription (the slides' words too); part of the talk's key
+    vocabulary = talk_vocabulary(paper, course.matcher, slide_texts=[s.title + "\n" + s.text for s in slide_track.slides])
     whisper = WhisperSettings(model=pair.config.whisper_model or settings.whisper_model, device=settings.device,
                               compute_type=settings.compute_type, language=pair.config.language,
                               vocabulary=vocabulary.terms)
-    talk_key = TALK.key(cache.file_digest(pair.video), to_jsonable(whisper))
+    talk_key = TALK.key(video_digest, to_jsonable(whisper))
     reporter.step(slug, f"transcribing {pair.video.name}")
     if not cache.has(TALK.name, talk_key):
         course.embedder.preload()  # the embedding model loads while the talk is transcribed
@@ -88,12 +96,17 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
         reporter.warn(f"{pair.video}: {warning}")
     reporter.step(slug, "analysing")
     analysis_key = ANALYSIS.key(record_digest(paper), record_digest(transcript), course.glossary_digest,
-                                course.embedder.label)
+                                course.embedder.label, record_digest(slide_track))
     analysis = cache.record(ANALYSIS.name, slug, analysis_key, PairAnalysis,
-                            lambda: analyse_pair(paper, transcript, course.matcher, course.embedder, slug))
+                            lambda: analyse_pair(paper, transcript, course.matcher, course.embedder, slug, slide_track))
+    shown_key = SLIDE_FIGURES.key(record_digest(slide_track), figures_key)
+    shown = cache.record(SLIDE_FIGURES.name, slug, shown_key, SlideFigures, lambda: SlideFigures(figures_on_slides(
+        slide_track, figure_set.figures, [base64.b64decode(p) for p in figure_set.png_base64])))
+    analysis = with_figures(analysis, shown.links)
     times = keyframe_times(analysis.chapters)
-    frames_key = KEYFRAMES.key(cache.file_digest(pair.video), times)
+    frames_key = KEYFRAMES.key(video_digest, times)
     frames = cache.record(KEYFRAMES.name, slug, frames_key, Keyframes, lambda: grab_keyframes(pair.video, times))
+    frames = with_slide_pictures(frames, analysis.chapters, slide_track)
     analysis, keyframe_jpegs, slide_jpegs = with_pictures(analysis, frames)
     images = {f.image: base64.b64decode(png) for f, png in zip(figure_set.figures, figure_set.png_base64)}
     return PairResult(source=pair, paper=paper, transcript=transcript, analysis=analysis,

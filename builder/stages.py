@@ -38,7 +38,9 @@ FIGURES = Stage("figures", "builder.ingest.figures")      # read_figures: PDF ->
 TALK = Stage("talk", "builder.ingest.talk")               # transcribe: talk file -> Transcript
 ANALYSIS = Stage("analysis", "builder.analyse.pair")      # analyse_pair: (Paper, Transcript) -> PairAnalysis
 KEYFRAMES = Stage("keyframes", "builder.ingest.keyframes")  # grab_keyframes: talk file, times -> Keyframes
-STAGES = (PAPER, FIGURES, TALK, ANALYSIS, KEYFRAMES)
+SLIDES = Stage("slides", "builder.ingest.slides")         # read_slides: talk file -> SlideTrack (OCR)
+SLIDE_FIGURES = Stage("slide-figures", "builder.analyse.slide_figures")  # (SlideTrack, FigureSet) -> SlideFigures
+STAGES = (PAPER, FIGURES, SLIDES, TALK, ANALYSIS, KEYFRAMES, SLIDE_FIGURES)
 
 
 def record_digest(record: Any) -> str:

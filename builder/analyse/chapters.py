@@ -1,18 +1,28 @@
-"""Talk chapters: topic shifts found where neighbouring windows of the transcript stop being
-similar, each titled from its key terms and summarised by its most central sentences."""
+"""Talk chapters. When the video shows slides, each slide is a chapter (builds and flashes were
+already merged by `builder.ingest.slides`) titled with the slide's title, and a long stretch with
+no slide change is split by the text. Otherwise (audio only, a camera on the speaker) chapters are
+topic shifts found where neighbouring windows of the transcript stop being similar, each titled
+with a short phrase the chapter says most. Either way a chapter is summarised by its most
+central sentences."""
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 
+from ..ingest.slides import SlideTrack
 from ..models.analysis import Chapter, TalkPoint
 from ..models.talk import Segment
 from .glossary import TermMatcher
 
 MAX_CHAPTERS = 12
 WINDOW = 3
+# A slide or slide-less stretch longer than this is more than one topic: split it by the text,
+# into parts of at least STRETCH_PART_S (a slide is explained in one to three minutes).
+LONG_STRETCH_S = 300.0
+STRETCH_PART_S = 60.0
 POINTS_PER_CHAPTER = 3
 STOPWORDS = set("""a about above after again against all also am an and any are as at be because been before
 being below between both but by can could did do does doing down during each few for from further had has
@@ -24,7 +34,8 @@ actually right well see think know mean want way make made use used using
 """.split())
 
 
-def split_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: float) -> list[list[int]]:
+def split_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: float,
+                   cap: int | None = None, min_len_s: float | None = None) -> list[list[int]]:
     """Segment indices of each chapter, cut where the talk changes topic.
 
     TextTiling (Hearst 1997) on embeddings: the similarity of the windows either side of each gap
@@ -33,10 +44,12 @@ def split_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: flo
     `min_len_s`, so a talk gets as many chapters as it has topics, up to a length-based cap."""
     n = len(segments)
     # Short talks get a few chapters, hour-long lectures a dozen: the cap grows with the square root.
-    cap = int(min(MAX_CHAPTERS, max(1, round(np.sqrt(duration_s / 8.0)))))
-    if n < 2 * WINDOW or cap == 1:
+    if cap is None:
+        cap = int(min(MAX_CHAPTERS, max(1, round(np.sqrt(duration_s / 8.0)))))
+    if n < 2 * WINDOW or cap <= 1:
         return [list(range(n))]
-    min_len_s = max(10.0, 0.25 * duration_s / cap)
+    if min_len_s is None:
+        min_len_s = max(10.0, 0.25 * duration_s / cap)
     gaps = list(range(WINDOW, n - WINDOW + 1))
     curve = []
     for i in gaps:
@@ -53,7 +66,7 @@ def split_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: flo
         if len(cuts) >= cap - 1 or depths[k] <= max(cutoff, 0.0):
             break
         start = segments[gaps[k]].start_s
-        bounds = [0.0] + sorted(segments[c].start_s for c in cuts) + [duration_s]
+        bounds = [segments[0].start_s] + sorted(segments[c].start_s for c in cuts) + [segments[0].start_s + duration_s]
         if all(abs(start - b) >= min_len_s for b in bounds):
             cuts.append(gaps[k])
     edges = [0] + sorted(cuts) + [n]
@@ -83,34 +96,130 @@ def _depths(curve: list[float]) -> list[float]:
 
 
 def build_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: float,
-                   matcher: TermMatcher) -> list[Chapter]:
-    groups = split_chapters(segments, vectors, duration_s)
-    all_words = Counter(w for s in segments for w in _content_words(s.text))
-    chapters = []
-    for index, members in enumerate(groups):
+                   matcher: TermMatcher, slides: SlideTrack | None = None) -> list[Chapter]:
+    """Chapters from the slides when the talk has them, else from the text alone."""
+    if slides is not None and slides.slides and segments:
+        spans = _slide_spans(segments, vectors, duration_s, slides)
+    else:
+        spans = [(None, members) for members in split_chapters(segments, vectors, duration_s)]
+    groups = [members for _, members in spans]
+    chapters: list[Chapter] = []
+    for index, (slide, members) in enumerate(spans):
         texts = [segments[i].text for i in members]
-        centre = vectors[members].mean(axis=0)
-        centrality = vectors[members] @ centre
-        chosen = sorted(members[j] for j in np.argsort(-centrality, kind="stable")[:POINTS_PER_CHAPTER])
-        end_s = segments[groups[index + 1][0]].start_s if index + 1 < len(groups) else duration_s
+        chosen = _central(members, vectors)
+        if slide is not None:
+            start_s = slide.start_s
+        else:
+            start_s = segments[members[0]].start_s if members else 0.0
         chapters.append(Chapter(
-            index=index,
-            start_s=0.0 if index == 0 else segments[members[0]].start_s,
-            end_s=round(end_s, 2),
-            title=chapter_title(texts, matcher, all_words),
-            points=[TalkPoint(segments[i].start_s, segments[i].text) for i in chosen]))
-    return chapters
+            index=index, start_s=0.0 if index == 0 else round(start_s, 2), end_s=0.0,
+            title=slide.title if slide is not None else speech_title(texts, matcher, groups, segments,
+                                                                     {c.title.lower() for c in chapters}),
+            points=[TalkPoint(segments[i].start_s, segments[i].text) for i in chosen],
+            title_source="slide" if slide is not None else "speech",
+            slide_text="\n".join(t for t in (slide.title, slide.text) if t) if slide is not None else ""))
+    ends = [c.start_s for c in chapters[1:]] + [round(duration_s, 2)]
+    return [replace(chapter, end_s=end_s) for chapter, end_s in zip(chapters, ends)]
+
+
+def _central(members: list[int], vectors: np.ndarray) -> list[int]:
+    if not members:
+        return []
+    centre = vectors[members].mean(axis=0)
+    centrality = vectors[members] @ centre
+    return sorted(members[j] for j in np.argsort(-centrality, kind="stable")[:POINTS_PER_CHAPTER])
+
+
+def _slide_spans(segments: list[Segment], vectors: np.ndarray, duration_s: float, track: SlideTrack):
+    """(slide or None, segment indices) per chapter: a segment goes to the slide on screen when it
+    starts; a slide nobody speaks over is no chapter: its time goes to the chapter before (at the
+    talk's start, or before a stretch without a slide, to the one after); a stretch without a
+    titled slide, or one slide held very long, is split by the text."""
+    slides = track.slides
+    starts = [0.0] + [s.start_s for s in slides[1:]]
+    members: list[list[int]] = [[] for _ in slides]
+    for i, segment in enumerate(segments):
+        # a sentence begun just before the slide changes (the click comes a word late) is the new slide's
+        members[max(j for j, start in enumerate(starts) if start <= segment.start_s + 0.5)].append(i)
+    spans: list[tuple] = []
+    pending_start = None
+    for slide, group, start in zip(slides, members, starts):
+        if not group:
+            pending_start = start if pending_start is None else pending_start
+            continue
+        if pending_start is not None and (not slide.title or not spans):
+            start = pending_start
+        pending_start = None
+        shown = slide if slide.title else None
+        span_s = segments[group[-1]].end_s - segments[group[0]].start_s
+        if span_s > LONG_STRETCH_S and len(group) >= 2 * WINDOW:
+            parts = split_chapters([segments[i] for i in group], vectors[group], span_s,
+                                   cap=max(2, int(span_s // (2 * STRETCH_PART_S))), min_len_s=STRETCH_PART_S)
+            for n, part in enumerate(parts):
+                spans.append((_at(shown, start) if n == 0 and shown else None, [group[i] for i in part]))
+        else:
+            spans.append((_at(shown, start) if shown else None, group))
+    return spans  # a silent slide at the very end: the last chapter runs to the end anyway
+
+
+def _at(slide, start_s: float):
+    """The slide, starting where its chapter starts (a silent slide before it joins it)."""
+    from dataclasses import replace
+    return replace(slide, start_s=start_s) if start_s != slide.start_s else slide
 
 
 def chapter_title(texts: list[str], matcher: TermMatcher, talk_words: Counter) -> str:
-    """Glossary terms said most in the chapter; else its most distinctive words."""
-    terms = Counter(t for text in texts for t in matcher.find(text))
-    if terms:
-        names = [matcher.terms[t] for t, _ in terms.most_common(3)]
-        return ", ".join(n.abbr or n.term for n in names)
-    words = Counter(w for text in texts for w in _content_words(text))
-    ranked = sorted(words, key=lambda w: (-words[w] * words[w] / talk_words[w], w))
-    return ", ".join(w.capitalize() for w in ranked[:3]) or "Talk"
+    """Kept for callers of the old API: a short phrase, as `speech_title`."""
+    return speech_title(texts, matcher, [], [])
+
+
+def speech_title(texts: list[str], matcher: TermMatcher, groups: list[list[int]], segments: list[Segment],
+                 taken: set[str] = frozenset()) -> str:
+    """A short phrase the chapter says most and the rest of the talk says less: a glossary term or
+    a run of content words ("change of variables"), never a list of terms; not one an earlier
+    chapter already has as its title."""
+    others = [" ".join(segments[i].text for i in g) for g in groups]
+    document_counts = Counter(p for text in others for p in set(_phrases(text, matcher)))
+    chapter = Counter(p for text in texts for p in _phrases(text, matcher))
+    if not chapter:
+        return "Talk"
+    total = max(1, len(others))
+
+    names = {t.term.lower() for t in matcher.terms.values()}
+
+    def score(phrase: str) -> float:
+        words = len(phrase.split())
+        idf = np.log(1.0 + total / (1.0 + document_counts.get(phrase, 0)))
+        return chapter[phrase] * idf * (1.0 + 0.5 * min(words - 1, 2)) * (1.5 if phrase in names else 1.0)
+    candidates = [p for p in chapter if (chapter[p] >= 2 or len(p.split()) > 1) and p.lower() not in taken] \
+        or [p for p in chapter if p.lower() not in taken] or list(chapter)
+    best = max(sorted(candidates), key=score)
+    return best[:1].upper() + best[1:]
+
+
+_LINKS = {"of", "for", "and"}
+
+
+def _phrases(text: str, matcher: TermMatcher) -> list[str]:
+    """Glossary terms said (by their short name) and runs of 1-3 content words, which may hold an
+    "of" / "for" in the middle (a change of variables)."""
+    found = [matcher.terms[t].term.lower() for t in matcher.find(text)]
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*|\d+", text)
+    runs: list[list[str]] = [[]]
+    for word in words:
+        low = word.lower()
+        if low in STOPWORDS and low not in _LINKS or len(low) < 3 and not word.isupper():
+            runs.append([])
+        else:
+            runs[-1].append(word if word.isupper() and len(word) > 1 else low)
+    for run in runs:
+        for n in (1, 2, 3):
+            for k in range(len(run) - n + 1):
+                gram = run[k:k + n]
+                if gram[0] in _LINKS or gram[-1] in _LINKS:
+                    continue
+                found.append(" ".join(gram))
+    return found
 
 
 def _content_words(text: str) -> list[str]:

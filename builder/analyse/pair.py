@@ -1,6 +1,7 @@
 """The analysis stage: one paper and its talk -> chapters, alignment, supplements, term uses."""
 from __future__ import annotations
 
+from ..ingest.slides import SlideTrack
 from ..models.analysis import PairAnalysis
 from ..models.paper import Paper
 from ..models.talk import Transcript
@@ -12,10 +13,10 @@ from .glossary import TermMatcher
 
 
 def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, embedder: Embedder,
-                 slug: str) -> PairAnalysis:
+                 slug: str, slides: SlideTrack | None = None) -> PairAnalysis:
     passage_vectors = embedder.encode([p.text for p in paper.passages], f"{slug}/paper")
     segment_vectors = embedder.encode([s.text for s in transcript.segments], f"{slug}/talk")
-    chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher)
+    chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher, slides)
     alignments = align_chapters(chapters, transcript.segments, segment_vectors, paper.passages, passage_vectors)
     supplements = find_supplements(chapters, transcript.segments, segment_vectors, passage_vectors)
     passages, definitions, own_terms = paper_vocabulary(paper, matcher)

@@ -5,7 +5,8 @@ import base64
 from dataclasses import replace
 
 from ..layout import chapter_image, slide_image
-from ..models.analysis import Chapter, PairAnalysis, SlideShot
+from ..ingest.slides import SlideTrack
+from ..models.analysis import Chapter, PairAnalysis, SlideFigure, SlideShot
 from ..models.frames import Keyframes
 
 
@@ -41,3 +42,26 @@ def with_pictures(analysis: PairAnalysis, frames: Keyframes) -> tuple[PairAnalys
     chapters += analysis.chapters[len(chapters):]
     jpegs = [base64.b64decode(j) if j else None for j in frames.jpeg_base64]
     return replace(analysis, chapters=chapters), jpegs, slide_jpegs
+
+
+def with_slide_pictures(frames: Keyframes, chapters: list[Chapter], track: SlideTrack) -> Keyframes:
+    """A chapter cut at a slide shows that slide as it looks after its builds, not the frame
+    two seconds in, which may show the first bullet only."""
+    jpegs = list(frames.jpeg_base64)
+    for n, chapter in enumerate(chapters):
+        if chapter.title_source != "slide" or n >= len(jpegs):
+            continue
+        slide = next((s for s in track.slides if s.title == chapter.title
+                      and s.start_s - 0.5 <= chapter.end_s and chapter.start_s < s.end_s), None)
+        if slide is not None and slide.jpeg_base64:
+            jpegs[n] = slide.jpeg_base64
+    return replace(frames, jpeg_base64=jpegs)
+
+
+def with_figures(analysis: PairAnalysis, links: list[SlideFigure]) -> PairAnalysis:
+    """Each chapter with the paper figures its slides show."""
+    last = len(analysis.chapters) - 1
+    chapters = [replace(chapter, figures=[f for f in links if chapter.start_s <= f.start_s + 0.5
+                                          and (f.start_s < chapter.end_s or position == last)])
+                for position, chapter in enumerate(analysis.chapters)]
+    return replace(analysis, chapters=chapters)

@@ -6,8 +6,8 @@ Stages import their records from the submodule (`from ..models.talk import Trans
 stage's cache version (`builder.stages`) depends only on the records it uses; this file only
 re-exports them for the page writers and the tests.
 """
-from .analysis import (Chapter, ChapterAlignment, PairAnalysis, SlideShot, Supplement, TalkPoint, TermDefinition,
-                       TermUse)
+from .analysis import (Chapter, ChapterAlignment, PairAnalysis, SlideFigure, SlideFigures, SlideShot, Supplement,
+                       TalkPoint, TermDefinition, TermUse)
 from .frames import Keyframes, SlideImage
 from .glossary import GlossaryTerm
 from .paper import Field, Figure, FigureSet, Paper, PaperMeta, Passage, Section
@@ -17,5 +17,5 @@ from .talk import Segment, Transcript, Word
 
 __all__ = ["Chapter", "ChapterAlignment", "Field", "Figure", "FigureSet", "GlossaryTerm", "Keyframes", "PairAnalysis",
            "PairConfig", "PairFailure", "PairResult", "PairSource", "Paper", "PaperMeta", "Passage", "RelatedLink",
-           "Section", "Segment", "SlideImage", "SlideShot", "Supplement", "TalkPoint", "TermDefinition", "TermUse",
+           "Section", "Segment", "SlideFigure", "SlideFigures", "SlideImage", "SlideShot", "Supplement", "TalkPoint", "TermDefinition", "TermUse",
            "Transcript", "Word"]

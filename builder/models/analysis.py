@@ -18,6 +18,22 @@ class SlideShot:
 
 
 @dataclass(frozen=True)
+class SlideFigure:
+    """A slide that shows one of the paper's extracted figures (found by image similarity)."""
+    start_s: float
+    label: str          # "Figure 2"
+    image: str          # the figure's picture in the pair's folder
+    page_no: int
+    score: float
+
+
+@dataclass(frozen=True)
+class SlideFigures:
+    """The slide-figures stage's record: every slide that shows a paper figure."""
+    links: list[SlideFigure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Chapter:
     index: int
     start_s: float
@@ -26,6 +42,9 @@ class Chapter:
     points: list[TalkPoint]
     keyframe: str | None = None
     slides: list[SlideShot] = field(default_factory=list)
+    title_source: str = "speech"     # "slide": the slide's title read by OCR; "speech": a phrase said
+    slide_text: str = ""             # the chapter's slide as read (title, then body lines); "" without one
+    figures: list[SlideFigure] = field(default_factory=list)   # paper figures its slide shows
 
 
 @dataclass(frozen=True)

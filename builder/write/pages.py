@@ -38,7 +38,11 @@ def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossar
                     if link else "")
         lines += [f"{span}{explains}", ""]
         if chapter.keyframe:
-            lines += [f"![Keyframe at {format_time(chapter.start_s)}]({chapter.keyframe}){{ width=\"320\" loading=lazy }}", ""]
+            what = "The slide" if chapter.title_source == "slide" else "Keyframe"
+            lines += [f"![{what} at {format_time(chapter.start_s)}]({chapter.keyframe}){{ width=\"320\" loading=lazy }}", ""]
+        lines += slide_text_lines(chapter.slide_text)
+        lines += [f"- The slide at {time_link(f.start_s, video_name)} shows [{escape_md(f.label)}]({f.image}) "
+                  f"({page_link(f.page_no)})" for f in chapter.figures] + ([""] if chapter.figures else [])
         items = [(p.start_s, 0, f"- {time_link(p.start_s, video_name)} {escape_md(p.text)}") for p in chapter.points]
         items += [(shot.start_s, 1, f"- {time_link(shot.start_s, video_name)} "
                                     f"![New slide at {format_time(shot.start_s)}]({shot.image}){{ width=\"240\" loading=lazy }}")
@@ -47,6 +51,15 @@ def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossar
     lines += ['??? note "Full transcript"', ""]
     lines += [f"    {time_link(s.start_s, video_name)} {escape_md(s.text)}  " for s in transcript.segments]
     return "\n".join(lines) + "\n"
+
+
+def slide_text_lines(slide_text: str) -> list[str]:
+    """What the slide says, as read by OCR: a quote under the keyframe, in the page's text so the
+    site search finds it. The first line is the title (already the heading) and is left out."""
+    body = [line for line in slide_text.split("\n")[1:] if line.strip()]
+    if not body:
+        return []
+    return ["> *On the slide:*  ", *[f"> {escape_md(line)}  " for line in body], ""]
 
 
 def _video_player(video_name: str, subtitles_name: str, language: str) -> list[str]:

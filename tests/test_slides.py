@@ -1,0 +1,221 @@
+"""Slides read from the talk video: cuts at slide changes with builds and flashes merged, titles
+and text by OCR, a camera video that has none, chapters cut and titled by the slides, slide text
+on the talk page, and slides that show a paper figure linked to it. All on generated videos."""
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from builder.analyse.chapters import build_chapters
+from builder.analyse.glossary import TermMatcher, load_glossary
+from builder.analyse.slide_figures import figures_on_slides
+from builder.ingest.slide_text import OcrLine, same_text, title_and_body
+from builder.ingest.slides import Slide, SlideTrack, read_slides
+from builder.models import Figure, Segment
+
+from slide_video import Shown, SlideDesign, jpeg_of, write_video
+
+WHITE = SlideDesign(background="white", ink="#202020")
+
+
+@pytest.fixture(scope="module")
+def lecture(tmp_path_factory):
+    """Four slides: the second has a build (same slide, one more bullet), a 1-second flash sits
+    between the second and third, and the third has the same background as the first two."""
+    shown = [
+        Shown(8, "Why preferences matter", ("People rank answers",)),
+        Shown(8, "How the loss is derived", ("Start from the reward",), WHITE),
+        Shown(7, "How the loss is derived", ("Start from the reward", "Change the variables"), WHITE),
+        Shown(1, "Appendix B", ("skipped",), SlideDesign(background="#444444")),
+        Shown(9, "Results on three tasks", ("Sentiment", "Summaries", "Dialogue"), WHITE),
+        Shown(8, "Take-aways", ("Simple and stable",), SlideDesign(background="#1f6b3a")),
+    ]
+    path = tmp_path_factory.mktemp("lecture") / "talk.mp4"
+    starts = write_video(path, shown)
+    return read_slides(path), starts
+
+
+def test_slide_changes_cut_but_a_build_and_a_flash_do_not(lecture):
+    track, starts = lecture
+    assert [s.title for s in track.slides] == ["Why preferences matter", "How the loss is derived",
+                                               "Results on three tasks", "Take-aways"]
+    real = [0.0, starts[1], starts[4], starts[5]]
+    assert [s.start_s for s in track.slides] == pytest.approx(real, abs=1.0)
+    assert track.slides[1].builds == 1
+    assert track.slides[1].end_s == pytest.approx(starts[4], abs=1.0)  # the flash joined the slide before
+
+
+def test_ocr_reads_the_body_of_the_fullest_build(lecture):
+    track, _ = lecture
+    assert track.slides[1].text.splitlines() == ["Start from the reward", "Change the variables"]
+    assert track.slides[2].text.splitlines() == ["Sentiment", "Summaries", "Dialogue"]
+    assert all(base64.b64decode(s.jpeg_base64)[:2] == b"\xff\xd8" for s in track.slides)
+
+
+def test_a_camera_on_the_speaker_has_no_slides(tmp_path):
+    path = tmp_path / "camera.mp4"
+    write_video(path, [Shown(20, camera=True)])
+    assert read_slides(path).slides == []
+
+
+def test_an_audio_file_has_no_slides(tmp_path):
+    from conftest import SPEECH
+    assert read_slides(SPEECH / "jfk.flac").slides == []
+
+
+def test_the_title_is_the_large_top_type_and_page_numbers_and_bullets_are_left_out():
+    lines = [OcrLine("Low-rank adapters", (80, 90, 700, 140), 0.99),
+             OcrLine("in 4-bit", (80, 150, 300, 200), 0.99),
+             OcrLine("• NF4 data type", (110, 260, 500, 290), 0.98),
+             OcrLine("Paged", (110, 320, 220, 350), 0.98), OcrLine("optimizers", (230, 321, 420, 350), 0.98),
+             OcrLine("3/10", (80, 650, 130, 670), 0.9)]
+    title, body = title_and_body(lines, 720)
+    assert title == "Low-rank adapters in 4-bit"
+    assert body.splitlines() == ["NF4 data type", "Paged optimizers"]
+    assert title_and_body([OcrLine("直接 偏好 优化", (80, 90, 500, 150), 0.9)], 720) == ("直接偏好优化", "")
+    assert same_text("Take-aways", "take-aways ") and not same_text("", "")
+
+
+def test_a_chinese_slide_title_is_read(tmp_path):
+    path = tmp_path / "zh.mp4"
+    cjk = SlideDesign(cjk=True)
+    write_video(path, [Shown(6, "直接偏好优化", ("不需要强化学习",), cjk),
+                       Shown(6, "实验结果", ("摘要与对话",), SlideDesign(background="#7a2828", cjk=True))])
+    assert [s.title for s in read_slides(path).slides] == ["直接偏好优化", "实验结果"]
+
+
+def _segments(duration_s: float, step_s: float = 5.0, text: str = "we talk about the reward model here") -> list[Segment]:
+    return [Segment(t, t + step_s - 0.5, text, []) for t in np.arange(0.0, duration_s, step_s)]
+
+
+def test_chapters_are_cut_and_titled_by_the_slides():
+    track = SlideTrack([Slide(0.0, 62.0, "Opening", "Who we are"), Slide(62.0, 130.0, "The method", "A loss"),
+                        Slide(130.0, 200.0, "Results", "")])
+    segments = _segments(200.0)
+    vectors = np.random.default_rng(0).normal(size=(len(segments), 8)).astype(np.float32)
+    chapters = build_chapters(segments, vectors, 200.0, TermMatcher(load_glossary()), track)
+    assert [(c.start_s, c.title, c.title_source) for c in chapters] == [
+        (0.0, "Opening", "slide"), (62.0, "The method", "slide"), (130.0, "Results", "slide")]
+    assert chapters[1].slide_text == "The method\nA loss" and chapters[-1].end_s == 200.0
+
+
+def test_a_long_stretch_without_a_slide_change_is_split_by_the_text():
+    """Ten minutes on one camera shot between two slides: two topics said, so at least two parts,
+    titled with what is said."""
+    rng = np.random.default_rng(1)
+    topic_a, topic_b = rng.normal(size=8), rng.normal(size=8)
+    segments = (_segments(60.0, text="the opening slide") +
+                [Segment(60.0 + t, 60.0 + t + 4.5, "the reward model scores answers", []) for t in np.arange(0, 300, 5)] +
+                [Segment(360.0 + t, 360.0 + t + 4.5, "the partition function cancels out", []) for t in np.arange(0, 300, 5)] +
+                [Segment(660.0 + t, 664.5 + t, "thanks", []) for t in np.arange(0, 40, 5)])
+    vectors = np.stack([topic_a if "reward" in s.text else topic_b if "partition" in s.text else rng.normal(size=8)
+                        for s in segments]) + rng.normal(scale=0.1, size=(len(segments), 8))
+    track = SlideTrack([Slide(0.0, 60.0, "Opening", ""), Slide(60.0, 660.0, "", ""), Slide(660.0, 700.0, "Thanks", "")])
+    chapters = build_chapters(segments, vectors.astype(np.float32), 700.0, TermMatcher(load_glossary()), track)
+    middle = [c for c in chapters if 60.0 <= c.start_s < 660.0]
+    assert len(middle) >= 2 and any(abs(c.start_s - 360.0) <= 5.0 for c in middle)
+    assert all(c.title_source == "speech" for c in middle)
+    assert {c.title for c in middle} >= {"Reward model", "Partition function"}
+    assert chapters[0].title == "Opening" and chapters[-1].title == "Thanks"
+
+
+def test_without_slides_chapters_come_from_the_text_with_a_phrase_as_title():
+    segments = _segments(120.0, text="the reward model scores each answer")
+    vectors = np.ones((len(segments), 8), dtype=np.float32)
+    chapters = build_chapters(segments, vectors, 120.0, TermMatcher(load_glossary()), SlideTrack())
+    assert all(c.title_source == "speech" and "," not in c.title for c in chapters)
+    assert chapters[0].title == "Reward model"
+
+
+def _plot(seed: int) -> Image.Image:
+    """A figure like a paper's: axes, two curves and a legend box on white."""
+    rng = np.random.default_rng(seed)
+    image = Image.new("RGB", (600, 400), "white")
+    d = ImageDraw.Draw(image)
+    d.line((60, 20, 60, 360, 580, 360), fill="black", width=3)
+    for colour in ("#1f77b4", "#d62728"):
+        ys = 300 - np.cumsum(rng.normal(0, 12, 26))
+        d.line([(60 + 20 * i, float(np.clip(y, 30, 350))) for i, y in enumerate(ys)], fill=colour, width=4)
+    d.rectangle((420, 40, 570, 110), outline="black", width=2)
+    return image
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_slide_showing_a_paper_figure_is_linked_to_it():
+    from slide_video import draw_slide
+    plots = [_plot(1), _plot(2), _plot(3)]
+    figures = [Figure(f"Figure {n + 1}", "A plot.", n + 2, f"assets/figure-{n + 1}.png") for n in range(3)]
+    slides = [Slide(0.0, 30.0, "Results", "", base64.b64encode(jpeg_of(
+                  draw_slide(Shown(1, "Results", ("Win rate",), figure=plots[1])).resize((480, 270)))).decode()),
+              Slide(30.0, 60.0, "Take-aways", "", base64.b64encode(jpeg_of(
+                  draw_slide(Shown(1, "Take-aways", ("Simple", "Stable"))).resize((480, 270)))).decode())]
+    links = figures_on_slides(SlideTrack(slides), figures, [_png(p) for p in plots])
+    assert [(f.start_s, f.label, f.image, f.page_no) for f in links] == [(0.0, "Figure 2", "assets/figure-2.png", 3)]
+
+
+def test_the_talk_page_shows_slide_text_escaped_and_the_figure_link():
+    from pathlib import Path
+    from builder.models import (Chapter, PairAnalysis, PairConfig, PairResult, PairSource, Paper, PaperMeta,
+                                SlideFigure, TalkPoint, Transcript)
+    from builder.write.pages import write_talk
+    chapters = [Chapter(0, 0.0, 60.0, "Results <b>now</b>", [TalkPoint(1.0, "We won.")], keyframe="assets/chapter-1.jpg",
+                        title_source="slide", slide_text="Results <b>now</b>\nWin rate 61% <script>alert(1)</script>\n"
+                                                         "Summaries",
+                        figures=[SlideFigure(2.0, "Figure 2", "assets/figure-2.png", 7, 0.9)])]
+    paper = Paper("paper.pdf", 9, PaperMeta(), [], [], [], [], [])
+    source = PairSource("x", Path("sources/x"), Path("paper.pdf"), Path("talk.mp4"), PairConfig())
+    transcript = Transcript("talk.mp4", 60.0, "en", "tiny.en", [Segment(1.0, 3.0, "We won.", [])])
+    talk = write_talk(PairResult(source, paper, transcript, PairAnalysis([], chapters, [], [], [])), "talk.mp4",
+                      "talk.vtt", {})
+    assert "### 1. Results &lt;b&gt;now&lt;/b&gt;" in talk
+    assert "![The slide at 00:00](assets/chapter-1.jpg)" in talk
+    assert "> Win rate 61% &lt;script&gt;alert\\(1\\)&lt;/script&gt;  \n> Summaries  " in talk
+    assert "<script>" not in talk and "<b>" not in talk
+    assert "- The slide at [00:02](talk.mp4#t=2) shows [Figure 2](assets/figure-2.png) ([p.&nbsp;7](paper.pdf#page=7))" in talk
+
+
+@pytest.fixture(scope="module")
+def slide_course(tmp_path_factory, shared_cache):
+    """The TDNN paper with a 22-second talk (the JFK speech twice) over two slides, the second
+    showing the paper's first extracted figure; built twice."""
+    from builder.config import CourseSettings
+    from builder.ingest.figures import figures_of
+    from builder.ingest.talk import load_audio
+    from builder.pipeline import build_course
+    from conftest import PAPERS, SPEECH, course_root, make_pair
+    root = course_root(tmp_path_factory.mktemp("slidecourse"))
+    folder = make_pair(root / "sources", "tdnn", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
+    (folder / "talk.flac").unlink()
+    label, png = next((f.label, p) for f, p in figures_of(PAPERS / "tdnn.pdf") if f.label.startswith("Figure"))
+    figure = Image.open(io.BytesIO(png)).convert("RGB")
+    speech = load_audio(SPEECH / "jfk.flac")
+    seconds = len(speech) / 16000
+    write_video(folder / "talk.mp4", [Shown(seconds, "Ask not what your country", ("Can do for you",)),
+                                      Shown(seconds, "What the figure shows", (), WHITE, figure=figure)],
+                audio=np.concatenate([speech, speech]))
+    settings = CourseSettings.for_root(root, cache_dir=shared_cache)
+    first = build_course(settings)
+    second = build_course(settings)
+    return root, first, second, label
+
+
+def test_a_slide_talk_builds_chapters_titled_by_its_slides(slide_course):
+    root, first, second, label = slide_course
+    assert first.failed == [] and second.failed == []
+    talk = (root / "content" / "tdnn" / "talk.md").read_text(encoding="utf-8")
+    assert "### 1. Ask not what your country" in talk and "### 2. What the figure shows" in talk
+    assert "> Can do for you  " in talk
+    second_chapter = talk.split("### 2.", 1)[1]
+    assert f" shows [{label}](assets/" in second_chapter and "- The slide at [00:1" in second_chapter
+    report = (root / "content" / "tdnn" / "report.md").read_text(encoding="utf-8")
+    assert "Ask not what your country" in report
+    assert [r.ran for r in second.runs if r.stage == "slides"] == [False]
