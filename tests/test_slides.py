@@ -178,14 +178,14 @@ def test_the_talk_page_shows_slide_text_escaped_and_the_figure_link():
                       "talk.vtt", {})
     assert "### 1. Results &lt;b&gt;now&lt;/b&gt;" in talk
     assert "![The slide at 00:00](assets/chapter-1.jpg)" in talk
-    assert "> Win rate 61% &lt;script&gt;alert\\(1\\)&lt;/script&gt;  \n> Summaries  " in talk
+    assert "> Win rate 61% &lt;script&gt;alert(1)&lt;/script&gt;  \n> Summaries  " in talk
     assert "<script>" not in talk and "<b>" not in talk
     assert "- The slide at [00:02](talk.mp4#t=2) shows [Figure 2](assets/figure-2.png) ([p.&nbsp;7](paper.pdf#page=7))" in talk
 
 
 @pytest.fixture(scope="module")
 def slide_course(tmp_path_factory, shared_cache):
-    """The TDNN paper with a 22-second talk (the JFK speech twice) over two slides, the second
+    """The TDNN paper with a 22-second talk (the JFK speech, then 11 s of a lecture) over two slides, the second
     showing the paper's first extracted figure; built twice."""
     from builder.config import CourseSettings
     from builder.ingest.figures import figures_of
@@ -199,9 +199,11 @@ def slide_course(tmp_path_factory, shared_cache):
     figure = Image.open(io.BytesIO(png)).convert("RGB")
     speech = load_audio(SPEECH / "jfk.flac")
     seconds = len(speech) / 16000
+    # a different stretch of speech on the second slide: the same words twice would be read as a whisper loop
+    lecture = load_audio(SPEECH / "real" / "talk_political_economy.flac")[:len(speech)]
     write_video(folder / "talk.mp4", [Shown(seconds, "Ask not what your country", ("Can do for you",)),
                                       Shown(seconds, "What the figure shows", (), WHITE, figure=figure)],
-                audio=np.concatenate([speech, speech]))
+                audio=np.concatenate([speech, lecture]))
     settings = CourseSettings.for_root(root, cache_dir=shared_cache)
     first = build_course(settings)
     second = build_course(settings)

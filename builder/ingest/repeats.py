@@ -14,7 +14,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from ..models import Segment
+from ..models.talk import Segment
 from .sentences import TimedWord, sentences
 
 MAX_NGRAM = 12
