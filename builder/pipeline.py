@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .analyse.align import align_chapters, find_supplements
 from .analyse.chapters import build_chapters
 from .analyse.definitions import paper_vocabulary
 from .analyse.embed import Embedder
 from .analyse.glossary import TermMatcher, load_glossary
 from .analyse.related import related_pairs, related_terms
+from .analyse.talk_paper import talk_versus_paper
 from .cache import Cache, StageRun, digest_text
 from .config import CourseSettings
 from .errors import CoursewikiError, PairError
@@ -229,8 +229,8 @@ def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, emb
     passage_vectors = embedder.encode([p.text for p in paper.passages], f"{slug}/paper")
     segment_vectors = embedder.encode([s.text for s in transcript.segments], f"{slug}/talk")
     chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher)
-    alignments = align_chapters(chapters, transcript.segments, segment_vectors, paper.passages, passage_vectors)
-    supplements = find_supplements(chapters, transcript.segments, segment_vectors, passage_vectors)
+    alignments, supplements = talk_versus_paper(paper, transcript, chapters, segment_vectors, passage_vectors,
+                                                embedder, slug)
     passages, definitions, own_terms = paper_vocabulary(paper, matcher)
     uses = matcher.in_passages(passages) + matcher.in_segments(transcript.segments)
     front = [i for i, p in enumerate(paper.passages) if p.section.lower().endswith(("abstract", "introduction"))]
