@@ -19,8 +19,10 @@ import numpy as np
 from ..models import Chapter, ChapterAlignment, Passage, Section, Segment
 
 NONE_FIT = 0.30
-BACK_PENALTY = 0.15
-MIN_MARGIN = 0.02
+BACK_PENALTY = 0.05
+MIN_MARGIN = 0.005
+LEXICAL_WEIGHT = 0.3
+APPENDIX_PENALTY = 0.03
 SLIDE_WEIGHT = 0.3          # share of the fit from the slide text, when the chapter has one
 CONFIDENT_MARGIN = 0.15     # a margin this large (or more) is confidence 1
 _NOT_EXPLAINED = re.compile(r"^(abstract|references|bibliography|acknowledge?ments?)\b", re.I)
@@ -45,9 +47,20 @@ def section_groups(passages: list[Passage], sections: list[Section] | None = Non
     return groups
 
 
+def after_references(sections: list[Section] | None) -> set[str]:
+    """Headings printed after the references: appendices, which a talk rarely walks through."""
+    out, seen = set(), False
+    for section in sections or []:
+        seen = seen or bool(re.match(r"(references|bibliography)\b", section.title, re.I))
+        if seen:
+            out.add(section.heading)
+    return out
+
+
 def chapter_fit(chapters: list[Chapter], segments: list[Segment], segment_vectors: np.ndarray,
                 passage_vectors: np.ndarray, groups: dict[str, list[int]],
-                slide_vectors: dict[int, np.ndarray] | None = None) -> np.ndarray:
+                slide_vectors: dict[int, np.ndarray] | None = None,
+                passages: list[Passage] | None = None) -> np.ndarray:
     """chapters x sections: how well each chapter matches each section, the mean of two votes: the
     cosine of the chapter's mean sentence vector with the section's (robust when the talk uses its
     own words), and how closely the chapter's sentences each find a sentence of the section (robust
@@ -65,7 +78,38 @@ def chapter_fit(chapters: list[Chapter], segments: list[Segment], segment_vector
         if slide is not None:
             slide_fit = _votes(slide[None, :], passage_vectors, groups, centroids)
             fit[row] = slide_fit if not members else (1 - SLIDE_WEIGHT) * fit[row] + SLIDE_WEIGHT * slide_fit
+    if passages is not None and LEXICAL_WEIGHT:
+        texts = [" ".join([segments[i].text for i in chapter_members(c, segments)] + [c.slide_text]) for c in chapters]
+        fit = (1 - LEXICAL_WEIGHT) * fit + LEXICAL_WEIGHT * lexical_fit(texts, passages, groups)
     return fit
+
+
+def lexical_fit(texts: list[str], passages: list[Passage], groups: dict[str, list[int]]) -> np.ndarray:
+    """tf-idf cosine of each chapter's words with each section's words: the names a talk repeats
+    from the paper (a dataset, a loss) pick out their section even when the sentences differ."""
+    from ..write.support import content_words
+    vocab: dict[str, int] = {}
+    def bag(text_list):
+        counts: Counter = Counter()
+        for text in text_list:
+            counts.update(content_words(text))
+        return counts
+    sections = [bag(passages[i].text for i in idx) for idx in groups.values()]
+    chapters = [bag([t]) for t in texts]
+    for counts in sections + chapters:
+        for w in counts:
+            vocab.setdefault(w, len(vocab))
+    df = Counter(w for counts in sections for w in counts)
+    idf = np.zeros(len(vocab))
+    for w, j in vocab.items():
+        idf[j] = np.log((1 + len(sections)) / (1 + df[w])) + 1
+    def matrix(bags):
+        m = np.zeros((len(bags), len(vocab)))
+        for r, counts in enumerate(bags):
+            for w, c in counts.items():
+                m[r, vocab[w]] = (1 + np.log(c)) * idf[vocab[w]]
+        return m / (np.linalg.norm(m, axis=1, keepdims=True) + 1e-9)
+    return matrix(chapters) @ matrix(sections).T
 
 
 def _votes(vectors: np.ndarray, passage_vectors: np.ndarray, groups: dict[str, list[int]],
@@ -142,7 +186,8 @@ def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vec
     if not groups or not chapters:
         return []
     names = list(groups)
-    fit = chapter_fit(chapters, segments, segment_vectors, passage_vectors, groups, slide_vectors)
+    fit = chapter_fit(chapters, segments, segment_vectors, passage_vectors, groups, slide_vectors, passages)
+    fit -= APPENDIX_PENALTY * np.array([name in after_references(sections) for name in names])
     picked, margins = ordered_choice(fit)
     alignments = []
     for row, (chapter, choice, margin) in enumerate(zip(chapters, picked, margins)):
