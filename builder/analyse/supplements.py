@@ -1,11 +1,12 @@
 """What the talk adds: talk sentences that no passage of the paper supports.
 
 A talk sentence is a supplement when all three hold:
-- the paper does not support it, by the validation's own test pieces (`builder/write/support.py`):
-  its closest paper sentence is not similar enough (`SUPPORT_SIMILARITY`), and not enough of its
-  content words are found in the paper sentences closest to it (`SUPPORT_OVERLAP`);
+- the paper does not support it by the validation's own test (`builder/write/support.py`): a
+  close paper sentence (`MIN_SIMILARITY`) holding most of its content words (`MIN_OVERLAP`);
 - it is not a garbled transcription: whisper was sure enough of its words (mean word probability
   at least `MIN_WORD_PROBABILITY`; a transcript without probabilities skips this test);
+- it is in the speaker's own voice ("in my experience", "later work", "frankly"), or nothing in
+  the paper comes close (similarity below `UNSUPPORTED_BELOW`);
 - it is not filler: it carries at least `MIN_CONTENT_WORDS` content words once greetings,
   thanks and the talk's own signposting ("let me recall", "to wrap up", "next slide") are set
   aside.
@@ -19,13 +20,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models import Chapter, Segment, Supplement, Word
-from ..write.support import content_words
+from ..write.support import MIN_OVERLAP, MIN_SIMILARITY, content_words, normalise
 
-SUPPORT_SIMILARITY = 0.55
-SUPPORT_OVERLAP = 0.75
+SUPPORT_SIMILARITY = MIN_SIMILARITY      # the validation's own support test
+SUPPORT_OVERLAP = MIN_OVERLAP
+UNSUPPORTED_BELOW = 0.30
 SUPPORT_CANDIDATES = 3
 MIN_WORD_PROBABILITY = 0.55
 MIN_CONTENT_WORDS = 4
+# The speaker's own voice: first person singular, time after the paper, stance, what it lacks.
+_OWN_VOICE = re.compile(r"\b(i|i'm|i've|i'd|my|me|mine|myself|later|today|nowadays|these days|follow-ups?|afterwards"
+                        r"|(has|have|had) since|since then|ever since|next (week|time|year)|last (week|month|year|spring"
+                        r"|summer|autumn|fall|winter)|within (a|an|one|two|three|a few) (days?|weeks?|months?|years?)"
+                        r"|years? later|frankly|honestly|personally|funny|in practice|from practice"
+                        r"|(paper|authors?) (does|do|did) not|beyond the paper)\b")
+_SIGNPOSTS = re.compile(r"\b(let me|let's|i will|i'll|i am going to|i'm going to|i want to|i'd like to"
+                        r"|(today|now|here|first|next),? (i|we))\b")
 _CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
 # Words that carry the talk, not its subject: greetings, thanks, signposting, the talk itself.
@@ -35,6 +45,7 @@ slide slides today week episode podcast question questions recall remind wrap su
 summarize conclude conclusion close closing start begin next previous later back moment minute look
 let going come coming walk mention briefly quickly idea ideas point points part happy listening
 coming see time good great okay alright right folks guys people group reading ask asked first
+tell want discuss explain
 """.split())
 
 
@@ -44,6 +55,7 @@ class TalkSentence:
     end_s: float
     text: str
     probability: float | None     # mean whisper word probability; None when not recorded
+    heard_text: str = ""          # the text without the words whisper was unsure of
 
 
 def talk_sentences(segments: list[Segment]) -> list[TalkSentence]:
@@ -56,7 +68,7 @@ def talk_sentences(segments: list[Segment]) -> list[TalkSentence]:
             if pending:
                 out.append(_sentence(pending))
                 pending = []
-            out.append(TalkSentence(segment.start_s, segment.end_s, segment.text.strip(), None))
+            out.append(TalkSentence(segment.start_s, segment.end_s, segment.text.strip(), None, segment.text.strip()))
             continue
         for word in segment.words:
             pending.append(word)
@@ -69,13 +81,19 @@ def talk_sentences(segments: list[Segment]) -> list[TalkSentence]:
 
 
 def _sentence(words: list[Word]) -> TalkSentence:
+    probs = [w.probability for w in words if w.probability is not None]
+    sure = [w for w in words if w.probability is None or w.probability >= MIN_WORD_PROBABILITY]
+    return TalkSentence(words[0].start_s, words[-1].end_s, _joined(words),
+                        float(np.mean(probs)) if probs else None, _joined(sure))
+
+
+def _joined(words: list[Word]) -> str:
     text = ""
     for word in words:   # words are stored without their leading space; none between CJK characters
         piece = word.text.strip()
-        text += ("" if not text or (_CJK.match(text[-1]) and _CJK.match(piece[:1])) else " ") + piece
-    probs = [w.probability for w in words if w.probability is not None]
-    return TalkSentence(words[0].start_s, words[-1].end_s, text.strip(),
-                        float(np.mean(probs)) if probs else None)
+        glued = not text or piece[:1] in "-'’" or (_CJK.match(text[-1]) and _CJK.match(piece[:1]))
+        text += ("" if glued else " ") + piece
+    return text.strip()
 
 
 def is_filler(text: str) -> bool:
@@ -107,17 +125,33 @@ def support_scores(sentences: list[TalkSentence], sentence_vectors: np.ndarray, 
     return similarity, overlap
 
 
+def own_voice(text: str) -> bool:
+    """Does the sentence speak for the speaker rather than the paper: first person singular (once
+    signposts like "let me" and "I will" are set aside), time after the paper ("later work", "has
+    since", "nowadays"), a stance ("frankly"), or saying what the paper does not?"""
+    plain = _SIGNPOSTS.sub(" ", normalise(text))
+    return bool(_OWN_VOICE.search(plain))
+
+
 def find_supplements(chapters: list[Chapter], sentences: list[TalkSentence], sentence_vectors: np.ndarray,
                      passages_text: list[str], passage_vectors: np.ndarray,
-                     support_similarity: float = SUPPORT_SIMILARITY,
-                     support_overlap: float = SUPPORT_OVERLAP) -> list[Supplement]:
+                     unsupported_below: float = UNSUPPORTED_BELOW) -> list[Supplement]:
+    """A sentence the validation's support test would not accept from the paper, that is neither
+    filler nor garbled, and that either finds nothing close in the paper (similarity below
+    `unsupported_below`) or speaks in the speaker's own voice. A short lead-in ("A tip from my
+    own runs:", "Frankly,") that whisper cut off lends its voice to the sentence it introduces."""
     if not chapters or not len(passage_vectors):
         return []
     similarity, overlap = support_scores(sentences, sentence_vectors, passages_text, passage_vectors)
     out = []
     for i, sentence in enumerate(sentences):
-        supported = similarity[i] >= support_similarity or overlap[i] >= support_overlap
+        supported = similarity[i] >= SUPPORT_SIMILARITY and overlap[i] >= SUPPORT_OVERLAP
         if supported or is_filler(sentence.text) or is_garbled(sentence):
+            continue
+        lead_in = i > 0 and is_filler(sentences[i - 1].text) and sentence.start_s - sentences[i - 1].end_s < 1.5
+        # the words that make the voice must have been heard clearly ("I" in a garbled phrase is not)
+        voiced = own_voice(sentence.heard_text) or (lead_in and own_voice(sentences[i - 1].heard_text))
+        if similarity[i] >= unsupported_below and not voiced:
             continue
         chapter = next((c.index for c in chapters if c.start_s <= sentence.start_s < c.end_s), chapters[-1].index)
         out.append(Supplement(chapter, round(sentence.start_s, 2), sentence.text, round(float(similarity[i]), 3)))
