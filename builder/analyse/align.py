@@ -187,7 +187,8 @@ def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vec
         return []
     names = list(groups)
     fit = chapter_fit(chapters, segments, segment_vectors, passage_vectors, groups, slide_vectors, passages)
-    fit -= APPENDIX_PENALTY * np.array([name in after_references(sections) for name in names])
+    appendix = after_references(sections)
+    fit -= APPENDIX_PENALTY * np.array([name in appendix for name in names])
     picked, margins = ordered_choice(fit)
     alignments = []
     for row, (chapter, choice, margin) in enumerate(zip(chapters, picked, margins)):
