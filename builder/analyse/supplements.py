@@ -28,14 +28,18 @@ UNSUPPORTED_BELOW = 0.30
 SUPPORT_CANDIDATES = 3
 MIN_WORD_PROBABILITY = 0.55
 MIN_CONTENT_WORDS = 4
-# The speaker's own voice: first person singular, time after the paper, stance, what it lacks.
+# The speaker's own voice: first person singular, time after the paper and its reception, stance,
+# advice to the listener, what the paper lacks.
 _OWN_VOICE = re.compile(r"\b(i|i'm|i've|i'd|my|me|mine|myself|later|today|nowadays|these days|follow-ups?|afterwards"
                         r"|(has|have|had) since|since then|ever since|next (week|time|year)|last (week|month|year|spring"
                         r"|summer|autumn|fall|winter)|within (a|an|one|two|three|a few) (days?|weeks?|months?|years?)"
-                        r"|years? later|frankly|honestly|personally|funny|in practice|from practice"
+                        r"|years? later|back then|at the time|went on to|standard now|now standard|widely (used|adopted)"
+                        r"|frankly|honestly|personally|funny|in practice|from practice"
+                        r"|worth (trying|a try|it)|you should|make sure|be careful|safer choice|if you (try|use|download|install)"
                         r"|(paper|authors?) (does|do|did) not|beyond the paper)\b")
 _SIGNPOSTS = re.compile(r"\b(let me|let's|i will|i'll|i am going to|i'm going to|i want to|i'd like to"
-                        r"|(today|now|here|first|next),? (i|we))\b")
+                        r"|(today|now|here|first|next),? (i|we)|today's (topic|paper|talk)|this (week's|time))\b")
+_CONTINUES = re.compile(r"\W*(so|and|but|which|because|or|though|although)\b", re.I)
 _CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
 # Words that carry the talk, not its subject: greetings, thanks, signposting, the talk itself.
@@ -133,13 +137,26 @@ def own_voice(text: str) -> bool:
     return bool(_OWN_VOICE.search(plain))
 
 
+def _fragments(sentences: list[TalkSentence], i: int) -> list[TalkSentence]:
+    """The filler-short pieces right before and after sentence i, within a breath (1.5 s); one
+    after it only when it goes on from it ("so ...", "and ...")."""
+    out = []
+    if i > 0 and is_filler(sentences[i - 1].text) and sentences[i].start_s - sentences[i - 1].end_s < 1.5:
+        out.append(sentences[i - 1])
+    after = sentences[i + 1] if i + 1 < len(sentences) else None
+    if after and is_filler(after.text) and after.start_s - sentences[i].end_s < 1.5 and _CONTINUES.match(after.text):
+        out.append(after)    # a tail goes on from the sentence ("so ...", "and ..."); else it leads into the next
+    return out
+
+
 def find_supplements(chapters: list[Chapter], sentences: list[TalkSentence], sentence_vectors: np.ndarray,
                      passages_text: list[str], passage_vectors: np.ndarray,
                      unsupported_below: float = UNSUPPORTED_BELOW) -> list[Supplement]:
     """A sentence the validation's support test would not accept from the paper, that is neither
     filler nor garbled, and that either finds nothing close in the paper (similarity below
     `unsupported_below`) or speaks in the speaker's own voice. A short lead-in ("A tip from my
-    own runs:", "Frankly,") that whisper cut off lends its voice to the sentence it introduces."""
+    own runs:", "Frankly,") or a short tail (", so it is worth a try.") that whisper cut off lends
+    its voice to the sentence next to it."""
     if not chapters or not len(passage_vectors):
         return []
     similarity, overlap = support_scores(sentences, sentence_vectors, passages_text, passage_vectors)
@@ -148,9 +165,8 @@ def find_supplements(chapters: list[Chapter], sentences: list[TalkSentence], sen
         supported = similarity[i] >= SUPPORT_SIMILARITY and overlap[i] >= SUPPORT_OVERLAP
         if supported or is_filler(sentence.text) or is_garbled(sentence):
             continue
-        lead_in = i > 0 and is_filler(sentences[i - 1].text) and sentence.start_s - sentences[i - 1].end_s < 1.5
         # the words that make the voice must have been heard clearly ("I" in a garbled phrase is not)
-        voiced = own_voice(sentence.heard_text) or (lead_in and own_voice(sentences[i - 1].heard_text))
+        voiced = own_voice(sentence.heard_text) or any(own_voice(f.heard_text) for f in _fragments(sentences, i))
         if similarity[i] >= unsupported_below and not voiced:
             continue
         chapter = next((c.index for c in chapters if c.start_s <= sentence.start_s < c.end_s), chapters[-1].index)
