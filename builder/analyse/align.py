@@ -47,12 +47,13 @@ def section_groups(passages: list[Passage], sections: list[Section] | None = Non
     return groups
 
 
-def after_references(sections: list[Section] | None) -> set[str]:
-    """Headings printed after the references: appendices, which a talk rarely walks through."""
+def appendix_sections(sections: list[Section] | None) -> set[str]:
+    """Appendices, which a talk rarely walks through: headings printed after the references, and
+    lettered ones ("B. Preventing Token Dropping"; some templates print appendices first)."""
     out, seen = set(), False
     for section in sections or []:
         seen = seen or bool(re.match(r"(references|bibliography)\b", section.title, re.I))
-        if seen:
+        if seen or re.match(r"[A-Z](\.\d+)*\.?$", section.number or ""):
             out.add(section.heading)
     return out
 
@@ -187,7 +188,7 @@ def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vec
         return []
     names = list(groups)
     fit = chapter_fit(chapters, segments, segment_vectors, passage_vectors, groups, slide_vectors, passages)
-    appendix = after_references(sections)
+    appendix = appendix_sections(sections)
     fit -= APPENDIX_PENALTY * np.array([name in appendix for name in names])
     picked, margins = ordered_choice(fit)
     alignments = []

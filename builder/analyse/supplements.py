@@ -33,7 +33,9 @@ MIN_CONTENT_WORDS = 4
 _OWN_VOICE = re.compile(r"\b(i|i'm|i've|i'd|my|me|mine|myself|later|today|nowadays|these days|follow-ups?|afterwards"
                         r"|(has|have|had) since|since then|ever since|next (week|time|year)|last (week|month|year|spring"
                         r"|summer|autumn|fall|winter)|within (a|an|one|two|three|a few) (days?|weeks?|months?|years?)"
-                        r"|years? later|back then|at the time|went on to|standard now|now standard|widely (used|adopted)"
+                        r"|years? later|back then|at the time|went on to|widely (used|adopted)|in production"
+                        r"|(standard|the norm|the default) now|now (standard|the norm|the default)"
+                        r"|(in )?the (last|past) (two|three|few|several|\d+) (months|years)"
                         r"|frankly|honestly|personally|funny|in practice|from practice"
                         r"|worth (trying|a try|it)|you should|make sure|be careful|safer choice|if you (try|use|download|install)"
                         r"|(paper|authors?) (does|do|did) not|beyond the paper)\b")
@@ -49,7 +51,7 @@ slide slides today week episode podcast question questions recall remind wrap su
 summarize conclude conclusion close closing start begin next previous later back moment minute look
 let going come coming walk mention briefly quickly idea ideas point points part happy listening
 coming see time good great okay alright right folks guys people group reading ask asked first
-tell want discuss explain
+tell want discuss explain sum message line
 """.split())
 
 
