@@ -5,9 +5,10 @@ chapters x (sections + "no section")): each chapter earns its fit to the section
 back to an earlier section costs `BACK_PENALTY`, and "no section" (an opening, a wrap-up, questions)
 earns a fixed `NONE_FIT`. The confidence of a chapter's section is its margin over the best other
 choice for that chapter, the rest of the talk re-chosen around it (max-marginals); below
-`MIN_MARGIN` the chapter is left unaligned rather than guessed. The fit rests on cosine similarity
+`MIN_MARGIN` the chapter is left unaligned rather than guessed. The fit mixes cosine similarity
 of sentence embeddings (unit vectors, so a dot product) of the chapter's transcript and, when it
-has one, its slide text. Numbers in BENCHMARKS.md (benchmarks/talk_pair.py).
+has one, its slide text, with a tf-idf cosine of its words; appendices lose `APPENDIX_PENALTY`.
+The constants were measured on the scripted talks (benchmarks/talk_pair.py, BENCHMARKS.md).
 """
 from __future__ import annotations
 
