@@ -28,6 +28,7 @@ UNSUPPORTED_BELOW = 0.30
 SUPPORT_CANDIDATES = 3
 MIN_WORD_PROBABILITY = 0.55
 MIN_CONTENT_WORDS = 4
+LONG_SENTENCE_WORDS = 18      # a sentence this long is never filler, however plain its words
 # The speaker's own voice: first person singular, time after the paper and its reception, stance,
 # advice to the listener, what the paper lacks.
 _OWN_VOICE = re.compile(r"\b(i|i'm|i've|i'd|my|me|mine|myself|later|today|nowadays|these days|follow-ups?|afterwards"
@@ -103,9 +104,10 @@ def _joined(words: list[Word]) -> str:
 
 
 def is_filler(text: str) -> bool:
-    """Greetings, thanks and signposts: too few content words once the talk's own words are out."""
+    """Greetings, thanks and signposts: short, with too few content words once the talk's own words
+    are out ("ask not what your country can do for you, ..." is plain words but no filler)."""
     words = [w for w in content_words(text) if w not in DISCOURSE_WORDS]
-    return len(words) < MIN_CONTENT_WORDS
+    return len(words) < MIN_CONTENT_WORDS and len(text.split()) < LONG_SENTENCE_WORDS
 
 
 def is_garbled(sentence: TalkSentence, min_probability: float = MIN_WORD_PROBABILITY) -> bool:
