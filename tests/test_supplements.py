@@ -38,6 +38,8 @@ def test_greetings_thanks_and_signposts_are_filler():
                  "Let me recall the usual pipeline.", "To wrap up, a summary of the talk.", "Here is the central idea."):
         assert is_filler(text), text
     assert not is_filler("Offline preference data goes stale, so fresh pairs are sampled from the current model.")
+    assert not is_filler("And so my fellow Americans, ask not what your country can do for you, ask what you can do "
+                         "for your country.")   # plain words, but a long sentence is never filler
 
 
 def test_the_speakers_own_voice_is_told_from_signposting():
