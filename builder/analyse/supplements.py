@@ -1,15 +1,15 @@
 """What the talk adds: talk sentences that no passage of the paper supports.
 
-A talk sentence is a supplement when all three hold:
+A talk sentence is a supplement when all four hold:
 - the paper does not support it by the validation's own test (`builder/write/support.py`): a
   close paper sentence (`MIN_SIMILARITY`) holding most of its content words (`MIN_OVERLAP`);
 - it is not a garbled transcription: whisper was sure enough of its words (mean word probability
   at least `MIN_WORD_PROBABILITY`; a transcript without probabilities skips this test);
 - it is in the speaker's own voice ("in my experience", "later work", "frankly"), or nothing in
   the paper comes close (similarity below `UNSUPPORTED_BELOW`);
-- it is not filler: it carries at least `MIN_CONTENT_WORDS` content words once greetings,
-  thanks and the talk's own signposting ("let me recall", "to wrap up", "next slide") are set
-  aside.
+- it is not filler: it is long (`LONG_SENTENCE_WORDS`) or carries at least `MIN_CONTENT_WORDS`
+  content words once greetings, thanks and the talk's own signposting ("let me recall", "to wrap
+  up", "next slide") are set aside.
 The thresholds were measured on all scripted talks together (benchmarks/talk_pair.py, BENCHMARKS.md).
 """
 from __future__ import annotations
