@@ -57,7 +57,8 @@ def main() -> None:
                 for chapter in chapters:
                     members = [i for i, s in enumerate(segments) if chapter.start_s <= s.start_s < chapter.end_s]
                     source = Counter(truth[i] for i in members).most_common(1)[0][0]
-                    got["aligned"] += aligned[chapter.index].section == source
+                    found = aligned.get(chapter.index)   # a chapter left unaligned counts as wrong
+                    got["aligned"] += found is not None and found.section == source
                     got["chapters"] += 1
                     starts.append(members[0])
                 switches = [i for i in range(1, len(truth)) if truth[i] != truth[i - 1]]

@@ -68,3 +68,22 @@ def test_glossary_lists_the_defining_page_first_with_its_sentence(tdnn_pair):
     assert place.index(f"defined on [p.&nbsp;{defined.page_no}]") < place.index("also")
     assert "*Related:* [Speech recognition (ASR)](#speech-recognition) (listed)" in entry.replace("\\", "")
     assert "## Terms the papers name themselves" in page and "sMBR" in page
+
+
+def test_what_the_talk_adds_is_shown_under_its_chapter_on_the_talk_page_and_in_the_report(tdnn_pair):
+    from dataclasses import replace
+
+    from builder.models import Supplement
+    result, by_id, _, _ = tdnn_pair
+    remark = Supplement(0, 30.0, "In my lab we ran this on <b>phones</b> & it *worked*.", 0.21)
+    result = replace(result, analysis=replace(result.analysis, supplements=[remark]))
+    talk = write_talk(result, "talk.mp4", "talk.vtt", by_id)
+    first, second = talk.index("### 1. TDNN"), talk.index("### 2. Sub")
+    adds = talk.index("**What the talk adds here**")
+    assert first < adds < second
+    line = next(l for l in talk.splitlines() if "phones" in l)
+    assert line.startswith("- [00:30](talk.mp4#t=30)") and "<b>" not in line
+    report = write_report(result, by_id, "talk.mp4")
+    part4 = report[report.index("## 4. Video supplementary points"):]
+    assert "### TDNN ([00:00](talk.mp4#t=0))" in part4
+    assert "<b>" not in next(l for l in part4.splitlines() if "phones" in l)

@@ -1,70 +1,216 @@
-"""Talk <-> paper alignment: which section each chapter explains, and what the talk adds.
+"""Talk -> paper alignment: which section each chapter explains, chosen for all chapters at once.
 
-Both rest on cosine similarity of sentence embeddings (unit vectors, so a dot product).
+Talks mostly walk through the paper in order, so the chapters are aligned jointly (Viterbi over
+chapters x (sections + "no section")): each chapter earns its fit to the section it is given, going
+back to an earlier section costs `BACK_PENALTY`, and "no section" (an opening, a wrap-up, questions)
+earns a fixed `NONE_FIT`. The confidence of a chapter's section is its margin over the best other
+choice for that chapter, the rest of the talk re-chosen around it (max-marginals); below
+`MIN_MARGIN` the chapter is left unaligned rather than guessed. The fit mixes cosine similarity
+of sentence embeddings (unit vectors, so a dot product) of the chapter's transcript and, when it
+has one, its slide text, with a tf-idf cosine of its words; appendices lose `APPENDIX_PENALTY`.
+The constants were measured on the scripted talks (benchmarks/talk_pair.py, BENCHMARKS.md).
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import re
+from collections import Counter
 
 import numpy as np
 
-from ..models.analysis import Chapter, ChapterAlignment, Supplement
-from ..models.paper import Passage
+from ..models.analysis import Chapter, ChapterAlignment
+from ..models.paper import Passage, Section
 from ..models.talk import Segment
 
-# A talk sentence whose closest paper sentence scores below this is something the talk adds
-# (benchmarks/supplement_threshold.py: best balanced accuracy, see BENCHMARKS.md).
-SUPPLEMENT_THRESHOLD = 0.52
-MIN_SUPPLEMENT_WORDS = 6
-# Below this fit a chapter explains no section: it is about something the paper does not cover.
-MIN_ALIGNMENT_SCORE = 0.4
+NONE_FIT = 0.30
+BACK_PENALTY = 0.05
+MIN_MARGIN = 0.005
+LEXICAL_WEIGHT = 0.3
+APPENDIX_PENALTY = 0.03
+SLIDE_WEIGHT = 0.3          # share of the fit from the slide text, when the chapter has one
+CONFIDENT_MARGIN = 0.15     # a margin this large (or more) is confidence 1
+_NOT_EXPLAINED = re.compile(r"^(abstract|references|bibliography|acknowledge?ments?)\b", re.I)
+
+
+def section_groups(passages: list[Passage], sections: list[Section] | None = None) -> dict[str, list[int]]:
+    """Passage indices per top-level section, in paper order: a talk chapter explains "4
+    Experiments" more often than one of its subsections, and a subsection alone has too few
+    sentences to compare with. Without the section tree, each passage heading is its own group."""
+    top_of: dict[str, str] = {}
+    current = None
+    for section in sections or []:
+        if section.level <= 1 or current is None:
+            current = section.heading
+        top_of[section.heading] = current
+    groups: dict[str, list[int]] = {}
+    for i, passage in enumerate(passages):
+        name = top_of.get(passage.section, passage.section)
+        if _NOT_EXPLAINED.match(re.sub(r"^(?:[A-Z]|\d+)(?:\.\d+)*\.?\s+", "", name)):
+            continue
+        groups.setdefault(name, []).append(i)
+    return groups
+
+
+def appendix_sections(sections: list[Section] | None) -> set[str]:
+    """Appendices, which a talk rarely walks through: headings printed after the references, and
+    lettered ones ("B. Preventing Token Dropping"; some templates print appendices first)."""
+    out, seen = set(), False
+    # IEEE numbers its sections I., II., ...: there "I." and "V." are roman numerals, not appendix letters
+    roman = any(section.number == "II." for section in sections or [])
+    for section in sections or []:
+        seen = seen or bool(re.match(r"(references|bibliography)\b", section.title, re.I))
+        lettered = re.match(r"[A-Z](\.\d+)*\.?$", section.number or "")
+        if seen or (lettered and not (roman and re.fullmatch(r"[IVX]+\.", section.number))):
+            out.add(section.heading)
+    return out
+
+
+def chapter_fit(chapters: list[Chapter], segments: list[Segment], segment_vectors: np.ndarray,
+                passage_vectors: np.ndarray, groups: dict[str, list[int]],
+                slide_vectors: dict[int, np.ndarray] | None = None,
+                passages: list[Passage] | None = None) -> np.ndarray:
+    """chapters x sections: how well each chapter matches each section, the mean of two votes: the
+    cosine of the chapter's mean sentence vector with the section's (robust when the talk uses its
+    own words), and how closely the chapter's sentences each find a sentence of the section (robust
+    when a chapter runs a little into the next topic). A slide text adds its own two votes."""
+    names = list(groups)
+    fit = np.zeros((len(chapters), len(names)))
+    if not names:
+        return fit
+    centroids = np.stack([_unit(passage_vectors[groups[name]].mean(axis=0)) for name in names])
+    for row, chapter in enumerate(chapters):
+        members = chapter_members(chapter, segments)
+        if members:
+            fit[row] = _votes(segment_vectors[members], passage_vectors, groups, centroids)
+        slide = (slide_vectors or {}).get(chapter.index)
+        if slide is not None:
+            slide_fit = _votes(slide[None, :], passage_vectors, groups, centroids)
+            fit[row] = slide_fit if not members else (1 - SLIDE_WEIGHT) * fit[row] + SLIDE_WEIGHT * slide_fit
+    if passages is not None and LEXICAL_WEIGHT:
+        texts = [" ".join([segments[i].text for i in chapter_members(c, segments)] + [c.slide_text]) for c in chapters]
+        fit = (1 - LEXICAL_WEIGHT) * fit + LEXICAL_WEIGHT * lexical_fit(texts, passages, groups)
+    return fit
+
+
+def lexical_fit(texts: list[str], passages: list[Passage], groups: dict[str, list[int]]) -> np.ndarray:
+    """tf-idf cosine of each chapter's words with each section's words: the names a talk repeats
+    from the paper (a dataset, a loss) pick out their section even when the sentences differ."""
+    from ..write.support import content_words
+    vocab: dict[str, int] = {}
+    def bag(text_list):
+        counts: Counter = Counter()
+        for text in text_list:
+            counts.update(content_words(text))
+        return counts
+    sections = [bag(passages[i].text for i in idx) for idx in groups.values()]
+    chapters = [bag([t]) for t in texts]
+    for counts in sections + chapters:
+        for w in counts:
+            vocab.setdefault(w, len(vocab))
+    df = Counter(w for counts in sections for w in counts)
+    idf = np.zeros(len(vocab))
+    for w, j in vocab.items():
+        idf[j] = np.log((1 + len(sections)) / (1 + df[w])) + 1
+    def matrix(bags):
+        m = np.zeros((len(bags), len(vocab)))
+        for r, counts in enumerate(bags):
+            for w, c in counts.items():
+                m[r, vocab[w]] = (1 + np.log(c)) * idf[vocab[w]]
+        return m / (np.linalg.norm(m, axis=1, keepdims=True) + 1e-9)
+    return matrix(chapters) @ matrix(sections).T
+
+
+def _votes(vectors: np.ndarray, passage_vectors: np.ndarray, groups: dict[str, list[int]],
+           centroids: np.ndarray) -> np.ndarray:
+    scores = vectors @ passage_vectors.T
+    nearest = np.stack([scores[:, idx].max(axis=1) for idx in groups.values()], axis=1).mean(axis=0)
+    return (centroids @ _unit(vectors.mean(axis=0)) + nearest) / 2
+
+
+def chapter_members(chapter: Chapter, segments: list[Segment]) -> list[int]:
+    return [i for i, s in enumerate(segments) if chapter.start_s <= s.start_s < chapter.end_s]
+
+
+def ordered_choice(fit: np.ndarray, none_fit: float = NONE_FIT,
+                   back_penalty: float = BACK_PENALTY) -> tuple[list[int | None], list[float]]:
+    """The best section (or None) per chapter for the whole talk, and each choice's margin.
+
+    Viterbi over the position in the paper (the last section explained, or none yet): a chapter
+    either explains section s (the position becomes s; `back_penalty` when s comes before the
+    position) or none (the position is kept). Forward and backward passes give each chapter's
+    max-marginals, the best total with that chapter's choice fixed; the margin is the best path's
+    total minus the best total with any other choice for that chapter."""
+    n, m = fit.shape
+    choices: list[int | None] = [None, *range(m)]
+    positions = m + 1                      # section s is position s + 1; position 0: none yet
+
+    def gain(row: int, before: int, choice: int | None) -> float:
+        if choice is None:
+            return none_fit
+        return float(fit[row, choice]) - (back_penalty if 0 < before and choice + 1 < before else 0.0)
+
+    def after(before: int, choice: int | None) -> int:
+        return before if choice is None else choice + 1
+
+    forward = np.full((n + 1, positions), -np.inf)
+    forward[0, 0] = 0.0
+    pointer: list[dict[int, tuple[int, int | None]]] = []
+    for row in range(n):
+        pointer.append({})
+        for before in np.flatnonzero(forward[row] > -np.inf):
+            for choice in choices:
+                value = forward[row, before] + gain(row, int(before), choice)
+                target = after(int(before), choice)
+                if value > forward[row + 1, target] + 1e-12:
+                    forward[row + 1, target] = value
+                    pointer[row][target] = (int(before), choice)
+    backward = np.zeros((n + 1, positions))
+    for row in range(n - 1, -1, -1):
+        for before in range(positions):
+            backward[row, before] = max(gain(row, before, c) + backward[row + 1, after(before, c)] for c in choices)
+    path: list[int | None] = []
+    position = int(np.argmax(forward[n]))
+    for row in range(n - 1, -1, -1):
+        position, choice = pointer[row][position]
+        path.append(choice)
+    path.reverse()
+    best = float(forward[n].max())
+    margins = []
+    for row, chosen in enumerate(path):
+        reachable = np.flatnonzero(forward[row] > -np.inf)
+        others = [max(forward[row, b] + gain(row, int(b), c) + backward[row + 1, after(int(b), c)] for b in reachable)
+                  for c in choices if c != chosen]
+        margins.append(best - max(others) if others else 1.0)
+    return path, margins
 
 
 def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vectors: np.ndarray,
-                   passages: list[Passage], passage_vectors: np.ndarray) -> list[ChapterAlignment]:
-    """Each chapter's paper section, by two votes averaged: how close the section's mean sentence
-    vector is to the chapter's (robust when the talk uses its own words), and how well the
-    chapter's sentences each find a close sentence in the section (robust when a chapter runs a
-    little into the next topic). BENCHMARKS.md has the numbers. The page is where most of the
-    chapter's sentences find their closest sentence of that section."""
-    if not passages or not chapters:
+                   passages: list[Passage], passage_vectors: np.ndarray, sections: list[Section] | None = None,
+                   slide_vectors: dict[int, np.ndarray] | None = None) -> list[ChapterAlignment]:
+    """Each chapter's paper section (top level), chosen jointly in talk order; chapters that
+    explain no section, or whose section is not clearly better than another choice, are left out.
+    The page is where most of the chapter's sentences find their closest sentence of the section."""
+    groups = section_groups(passages, sections)
+    if not groups or not chapters:
         return []
-    sections: dict[str, list[int]] = defaultdict(list)
-    for i, passage in enumerate(passages):
-        sections[passage.section].append(i)
-    names = list(sections)
-    centroids = np.stack([_unit(passage_vectors[sections[name]].mean(axis=0)) for name in names])
+    names = list(groups)
+    fit = chapter_fit(chapters, segments, segment_vectors, passage_vectors, groups, slide_vectors, passages)
+    appendix = appendix_sections(sections)
+    fit -= APPENDIX_PENALTY * np.array([name in appendix for name in names])
+    picked, margins = ordered_choice(fit)
     alignments = []
-    for chapter in chapters:
-        members = [i for i, s in enumerate(segments) if chapter.start_s <= s.start_s < chapter.end_s]
-        if not members:
+    for row, (chapter, choice, margin) in enumerate(zip(chapters, picked, margins)):
+        if choice is None or margin < MIN_MARGIN:
             continue
-        scores = segment_vectors[members] @ passage_vectors.T
-        nearest = np.stack([scores[:, sections[name]].max(axis=1) for name in names], axis=1).mean(axis=0)
-        fit = (centroids @ _unit(segment_vectors[members].mean(axis=0)) + nearest) / 2
-        best = int(np.argmax(fit))
-        idx = sections[names[best]]
-        closest = np.argmax(segment_vectors[members] @ passage_vectors[idx].T, axis=1)
+        idx = groups[names[choice]]
+        members = chapter_members(chapter, segments)
+        probe = segment_vectors[members] if members else (slide_vectors or {})[chapter.index][None, :]
+        closest = np.argmax(probe @ passage_vectors[idx].T, axis=1)
         pages = Counter(passages[idx[j]].page_no for j in closest)
         page = min(pages, key=lambda p: (-pages[p], p))
-        if fit[best] >= MIN_ALIGNMENT_SCORE:
-            alignments.append(ChapterAlignment(chapter.index, names[best], page, round(float(fit[best]), 3)))
+        alignments.append(ChapterAlignment(chapter.index, names[choice], page, round(float(fit[row, choice]), 3),
+                                           confidence=round(min(1.0, margin / CONFIDENT_MARGIN), 2)))
     return alignments
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / (np.linalg.norm(vector) + 1e-9)
-
-
-def find_supplements(chapters: list[Chapter], segments: list[Segment], segment_vectors: np.ndarray,
-                     passage_vectors: np.ndarray) -> list[Supplement]:
-    if len(passage_vectors) == 0:
-        return []
-    best = (segment_vectors @ passage_vectors.T).max(axis=1)
-    out = []
-    for i, segment in enumerate(segments):
-        if len(segment.text.split()) < MIN_SUPPLEMENT_WORDS or best[i] >= SUPPLEMENT_THRESHOLD:
-            continue
-        chapter = next((c.index for c in chapters if c.start_s <= segment.start_s < c.end_s), chapters[-1].index)
-        out.append(Supplement(chapter, segment.start_s, segment.text, round(float(best[i]), 3)))
-    return out

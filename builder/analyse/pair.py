@@ -5,11 +5,11 @@ from ..ingest.slides import SlideTrack
 from ..models.analysis import PairAnalysis
 from ..models.paper import Paper
 from ..models.talk import Transcript
-from .align import align_chapters, find_supplements
 from .chapters import build_chapters
 from .definitions import paper_vocabulary
 from .embed import Embedder
 from .glossary import TermMatcher
+from .talk_paper import talk_versus_paper
 
 
 def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, embedder: Embedder,
@@ -17,8 +17,8 @@ def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, emb
     passage_vectors = embedder.encode([p.text for p in paper.passages], f"{slug}/paper")
     segment_vectors = embedder.encode([s.text for s in transcript.segments], f"{slug}/talk")
     chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher, slides)
-    alignments = align_chapters(chapters, transcript.segments, segment_vectors, paper.passages, passage_vectors)
-    supplements = find_supplements(chapters, transcript.segments, segment_vectors, passage_vectors)
+    alignments, supplements = talk_versus_paper(paper, transcript, chapters, segment_vectors, passage_vectors,
+                                                embedder, slug)
     passages, definitions, own_terms = paper_vocabulary(paper, matcher)
     uses = matcher.in_passages(passages) + matcher.in_segments(transcript.segments)
     front = [i for i, p in enumerate(paper.passages) if p.section.lower().endswith(("abstract", "introduction"))]

@@ -75,15 +75,16 @@ class ChapterAlignment:
     section: str
     page_no: int
     score: float
+    confidence: float = 1.0    # margin over the best other choice for this chapter, 0..1
 
 
 @dataclass(frozen=True)
 class Supplement:
-    """A talk sentence whose best match in the paper is weak: something the talk adds."""
+    """A talk sentence no passage of the paper supports: something the talk adds."""
     chapter_index: int
     start_s: float
     text: str
-    best_score: float
+    best_score: float          # similarity of the closest paper sentence
 
 
 @dataclass(frozen=True)

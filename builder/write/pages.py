@@ -12,6 +12,8 @@ from .crossrefs import glossary_places_line, related_terms_line, section_label
 from .markdown import escape_attr, escape_md, format_time, page_link, time_link
 from .site import display_math, tag_anchor
 
+UNSURE_BELOW = 0.34   # an alignment confidence this low is shown as a close call
+
 
 def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossary: dict[str, GlossaryTerm],
                embed: bool = False) -> str:
@@ -30,12 +32,15 @@ def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossar
               f"[report](report.md) · [paper](paper.pdf){watch}", "",
               "## Chapters", ""]
     aligned = {a.chapter_index: a for a in analysis.alignments}
+    adds = defaultdict(list)
+    for supplement in analysis.supplements:
+        adds[supplement.chapter_index].append(supplement)
     for chapter in analysis.chapters:
         lines += [f"### {chapter.index + 1}. {escape_md(chapter.title)}", ""]
         span = f"{time_link(chapter.start_s, video_name)}–{format_time(chapter.end_s)}"
         link = aligned.get(chapter.index)
         explains = (f" · explains paper {escape_md(section_label(link.section) or 'text')}, {page_link(link.page_no)}"
-                    if link else "")
+                    + (" (a close call)" if link.confidence < UNSURE_BELOW else "") if link else "")
         lines += [f"{span}{explains}", ""]
         if chapter.keyframe:
             what = "The slide" if chapter.title_source == "slide" else "Keyframe"
@@ -48,6 +53,9 @@ def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossar
                                     f"![New slide at {format_time(shot.start_s)}]({shot.image}){{ width=\"240\" loading=lazy }}")
                   for shot in chapter.slides]
         lines += [text for _, _, text in sorted(items)] + [""]
+        if adds.get(chapter.index):
+            lines += ["**What the talk adds here** (not in the paper):", ""]
+            lines += [f"- {time_link(s.start_s, video_name)} {escape_md(s.text)}" for s in adds[chapter.index]] + [""]
     lines += ['??? note "Full transcript"', ""]
     lines += [f"    {time_link(s.start_s, video_name)} {escape_md(s.text)}  " for s in transcript.segments]
     return "\n".join(lines) + "\n"

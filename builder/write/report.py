@@ -232,7 +232,8 @@ def _report_at(result: PairResult, glossary: dict[str, GlossaryTerm], video_name
     if transcript is None or not analysis.supplements:
         lines += ["The talk closely follows the paper: no talk sentence was found that the paper does not cover.", ""]
     else:
-        lines += ["Sentences from the talk whose closest match in the paper is weak: what the talk adds.", ""]
+        lines += ["What the talk adds, by chapter: talk sentences that no passage of the paper supports "
+                  "(greetings, signposts and unclear speech left out).", ""]
         by_chapter = defaultdict(list)
         for sup in analysis.supplements:
             by_chapter[sup.chapter_index].append(sup)

@@ -1,0 +1,179 @@
+"""What the talk adds: talk sentences that no passage of the paper supports.
+
+A talk sentence is a supplement when all four hold:
+- the paper does not support it by the validation's own test (`builder/write/support.py`): a
+  close paper sentence (`MIN_SIMILARITY`) holding most of its content words (`MIN_OVERLAP`);
+- it is not a garbled transcription: whisper was sure enough of its words (mean word probability
+  at least `MIN_WORD_PROBABILITY`; a transcript without probabilities skips this test);
+- it is in the speaker's own voice ("in my experience", "later work", "frankly"), or nothing in
+  the paper comes close (similarity below `UNSUPPORTED_BELOW`);
+- it is not filler: it is long (`LONG_SENTENCE_WORDS`) or carries at least `MIN_CONTENT_WORDS`
+  content words once greetings, thanks and the talk's own signposting ("let me recall", "to wrap
+  up", "next slide") are set aside.
+The thresholds were measured on all scripted talks together (benchmarks/talk_pair.py, BENCHMARKS.md).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..models.analysis import Chapter, Supplement
+from ..models.talk import Segment, Word
+from ..check.support import MIN_OVERLAP, MIN_SIMILARITY, content_words, normalise
+
+SUPPORT_SIMILARITY = MIN_SIMILARITY      # the validation's own support test
+SUPPORT_OVERLAP = MIN_OVERLAP
+UNSUPPORTED_BELOW = 0.30
+SUPPORT_CANDIDATES = 3
+MIN_WORD_PROBABILITY = 0.55
+MIN_CONTENT_WORDS = 4
+LONG_SENTENCE_WORDS = 18      # a sentence this long is never filler, however plain its words
+# The speaker's own voice: first person singular, time after the paper and its reception, stance,
+# advice to the listener, what the paper lacks.
+_OWN_VOICE = re.compile(r"\b(i|i'm|i've|i'd|my|me|mine|myself|later|today|nowadays|these days|follow-ups?|afterwards"
+                        r"|(has|have|had) since|since then|ever since|next (week|time|year)|last (week|month|year|spring"
+                        r"|summer|autumn|fall|winter)|within (a|an|one|two|three|a few) (days?|weeks?|months?|years?)"
+                        r"|years? later|back then|at the time|went on to|widely (used|adopted)|in production"
+                        r"|(standard|the norm|the default) now|now (standard|the norm|the default)"
+                        r"|(in )?the (last|past) (two|three|few|several|\d+) (months|years)"
+                        r"|frankly|honestly|personally|funny|in practice|from practice"
+                        r"|worth (trying|a try|it)|you should|make sure|be careful|safer choice|if you (try|use|download|install)"
+                        r"|(paper|authors?) (does|do|did) not|beyond the paper)\b")
+_SIGNPOSTS = re.compile(r"\b(let me|let's|i will|i'll|i am going to|i'm going to|i want to|i'd like to"
+                        r"|(today|now|here|first|next),? (i|we)|today's (topic|paper|talk)|this (week's|time))\b")
+_CONTINUES = re.compile(r"\W*(so|and|but|which|because|or|though|although)\b", re.I)
+_CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
+# Words that carry the talk, not its subject: greetings, thanks, signposting, the talk itself.
+DISCOURSE_WORDS = frozenset("""
+hello hi hey morning afternoon evening everyone everybody welcome thank thanks talk lecture seminar
+slide slides today week episode podcast question questions recall remind wrap summary summarise
+summarize conclude conclusion close closing start begin next previous later back moment minute look
+let going come coming walk mention briefly quickly idea ideas point points part happy listening
+coming see time good great okay alright right folks guys people group reading ask asked first
+tell want discuss explain sum message line
+""".split())
+
+
+@dataclass
+class TalkSentence:
+    start_s: float
+    end_s: float
+    text: str
+    probability: float | None     # mean whisper word probability; None when not recorded
+    heard_text: str = ""          # the text without the words whisper was unsure of
+
+
+def talk_sentences(segments: list[Segment]) -> list[TalkSentence]:
+    """The transcript cut into sentences at the words that end one, so a segment holding two
+    sentences (or a sentence spread over two segments) is judged sentence by sentence."""
+    out: list[TalkSentence] = []
+    pending: list[Word] = []
+    for segment in segments:
+        if not segment.words:
+            if pending:
+                out.append(_sentence(pending))
+                pending = []
+            out.append(TalkSentence(segment.start_s, segment.end_s, segment.text.strip(), None, segment.text.strip()))
+            continue
+        for word in segment.words:
+            pending.append(word)
+            if _SENTENCE_END.search(word.text.strip()):
+                out.append(_sentence(pending))
+                pending = []
+    if pending:
+        out.append(_sentence(pending))
+    return [s for s in out if s.text]
+
+
+def _sentence(words: list[Word]) -> TalkSentence:
+    probs = [w.probability for w in words if w.probability is not None]
+    sure = [w for w in words if w.probability is None or w.probability >= MIN_WORD_PROBABILITY]
+    return TalkSentence(words[0].start_s, words[-1].end_s, _joined(words),
+                        float(np.mean(probs)) if probs else None, _joined(sure))
+
+
+def _joined(words: list[Word]) -> str:
+    text = ""
+    for word in words:   # words are stored without their leading space; none between CJK characters
+        piece = word.text.strip()
+        glued = not text or piece[:1] in "-'’" or (_CJK.match(text[-1]) and _CJK.match(piece[:1]))
+        text += ("" if glued else " ") + piece
+    return text.strip()
+
+
+def is_filler(text: str) -> bool:
+    """Greetings, thanks and signposts: short, with too few content words once the talk's own words
+    are out ("ask not what your country can do for you, ..." is plain words but no filler)."""
+    words = [w for w in content_words(text) if w not in DISCOURSE_WORDS]
+    return len(words) < MIN_CONTENT_WORDS and len(text.split()) < LONG_SENTENCE_WORDS
+
+
+def is_garbled(sentence: TalkSentence, min_probability: float = MIN_WORD_PROBABILITY) -> bool:
+    return sentence.probability is not None and sentence.probability < min_probability
+
+
+def support_scores(sentences: list[TalkSentence], sentence_vectors: np.ndarray, passages_text: list[str],
+                   passage_vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per sentence: similarity of its closest paper sentence, and the share of its content words
+    found in its few closest paper sentences (the word test of the validation's support check)."""
+    if not len(passage_vectors) or not sentences:
+        return np.zeros(len(sentences)), np.zeros(len(sentences))
+    scores = sentence_vectors @ passage_vectors.T
+    similarity = scores.max(axis=1)
+    overlap = np.zeros(len(sentences))
+    for i, sentence in enumerate(sentences):
+        words = content_words(sentence.text) - DISCOURSE_WORDS
+        if not words:
+            continue
+        closest = np.argsort(-scores[i])[:SUPPORT_CANDIDATES]
+        found = frozenset().union(*(content_words(passages_text[j]) for j in closest))
+        overlap[i] = len(words & found) / len(words)
+    return similarity, overlap
+
+
+def own_voice(text: str) -> bool:
+    """Does the sentence speak for the speaker rather than the paper: first person singular (once
+    signposts like "let me" and "I will" are set aside), time after the paper ("later work", "has
+    since", "nowadays"), a stance ("frankly"), or saying what the paper does not?"""
+    plain = _SIGNPOSTS.sub(" ", normalise(text))
+    return bool(_OWN_VOICE.search(plain))
+
+
+def _fragments(sentences: list[TalkSentence], i: int) -> list[TalkSentence]:
+    """The filler-short pieces right before and after sentence i, within a breath (1.5 s); one
+    after it only when it goes on from it ("so ...", "and ...")."""
+    out = []
+    if i > 0 and is_filler(sentences[i - 1].text) and sentences[i].start_s - sentences[i - 1].end_s < 1.5:
+        out.append(sentences[i - 1])
+    after = sentences[i + 1] if i + 1 < len(sentences) else None
+    if after and is_filler(after.text) and after.start_s - sentences[i].end_s < 1.5 and _CONTINUES.match(after.text):
+        out.append(after)    # a tail goes on from the sentence ("so ...", "and ..."); else it leads into the next
+    return out
+
+
+def find_supplements(chapters: list[Chapter], sentences: list[TalkSentence], sentence_vectors: np.ndarray,
+                     passages_text: list[str], passage_vectors: np.ndarray,
+                     unsupported_below: float = UNSUPPORTED_BELOW) -> list[Supplement]:
+    """A sentence the validation's support test would not accept from the paper, that is neither
+    filler nor garbled, and that either finds nothing close in the paper (similarity below
+    `unsupported_below`) or speaks in the speaker's own voice. A short lead-in ("A tip from my
+    own runs:", "Frankly,") or a short tail (", so it is worth a try.") that whisper cut off lends
+    its voice to the sentence next to it."""
+    if not chapters or not len(passage_vectors):
+        return []
+    similarity, overlap = support_scores(sentences, sentence_vectors, passages_text, passage_vectors)
+    out = []
+    for i, sentence in enumerate(sentences):
+        supported = similarity[i] >= SUPPORT_SIMILARITY and overlap[i] >= SUPPORT_OVERLAP
+        if supported or is_filler(sentence.text) or is_garbled(sentence):
+            continue
+        # the words that make the voice must have been heard clearly ("I" in a garbled phrase is not)
+        voiced = own_voice(sentence.heard_text) or any(own_voice(f.heard_text) for f in _fragments(sentences, i))
+        if similarity[i] >= unsupported_below and not voiced:
+            continue
+        chapter = next((c.index for c in chapters if c.start_s <= sentence.start_s < c.end_s), chapters[-1].index)
+        out.append(Supplement(chapter, round(sentence.start_s, 2), sentence.text, round(float(similarity[i]), 3)))
+    return out

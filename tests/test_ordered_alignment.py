@@ -1,0 +1,111 @@
+"""Ordered talk -> paper alignment on generated talks: each section is a topic direction in
+embedding space, each chapter's sentences are noisy mixtures of its topic; openings and wrap-ups
+are about nothing the paper says."""
+from __future__ import annotations
+
+import numpy as np
+
+from builder.analyse.align import BACK_PENALTY, align_chapters, ordered_choice
+from builder.models import Chapter, Passage, Section, Segment
+
+DIM = 64
+SECTIONS = ["1 Introduction", "2 Background", "3 Method", "4 Experiments", "5 Conclusion"]
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+
+def _paper(rng, per_section: int = 8):
+    topics = _unit(rng.normal(size=(len(SECTIONS), DIM)))
+    passages, vectors = [], []
+    for s, name in enumerate(SECTIONS):
+        for k in range(per_section):
+            passages.append(Passage(f"p{s}-{k}", f"sentence {k} of {name}", page_no=s + 1, section=name))
+            vectors.append(topics[s] + 0.6 * rng.normal(size=DIM) / np.sqrt(DIM))
+    return topics, passages, _unit(np.array(vectors))
+
+
+def _talk(rng, topics, plan: list[int | None], sentences: int = 4, mix: float = 0.45):
+    """Chapters following `plan` (section index, or None: off-paper talk), 10 s per sentence."""
+    segments, vectors, chapters = [], [], []
+    t = 0.0
+    for index, topic in enumerate(plan):
+        start = t
+        for _ in range(sentences):
+            noise = rng.normal(size=DIM) / np.sqrt(DIM)
+            vector = noise if topic is None else topics[topic] + mix * 2 * noise
+            segments.append(Segment(t, t + 9.0, "words", []))
+            vectors.append(vector)
+            t += 10.0
+        chapters.append(Chapter(index, start, t, f"chapter {index}", []))
+    return chapters, segments, _unit(np.array(vectors))
+
+
+def _aligned(plan, seed=0, **talk):
+    rng = np.random.default_rng(seed)
+    topics, passages, passage_vectors = _paper(rng)
+    chapters, segments, vectors = _talk(rng, topics, plan, **talk)
+    sections = [Section(n.split()[0], n.split(" ", 1)[1], 1, i + 1, i + 1) for i, n in enumerate(SECTIONS)]
+    found = {a.chapter_index: a for a in align_chapters(chapters, segments, vectors, passages, passage_vectors,
+                                                         sections)}
+    return [SECTIONS.index(found[i].section) if i in found else None for i in range(len(plan))], found
+
+
+def test_a_talk_in_paper_order_gets_every_chapter_right():
+    for seed in range(3):
+        assert _aligned([0, 1, 2, 3, 4], seed)[0] == [0, 1, 2, 3, 4]
+
+
+def test_opening_and_closing_about_nothing_in_the_paper_stay_unaligned():
+    for seed in range(3):
+        assert _aligned([None, 0, 2, 3, None], seed)[0] == [None, 0, 2, 3, None]
+
+
+def test_a_clear_jump_back_to_an_earlier_section_is_followed():
+    for seed in range(3):
+        assert _aligned([0, 2, 3, 1, 4], seed)[0] == [0, 2, 3, 1, 4]
+
+
+def test_two_chapters_may_explain_one_section():
+    assert _aligned([0, 2, 2, 3], 1)[0] == [0, 2, 2, 3]
+
+
+def test_confidence_is_lower_for_a_chapter_between_two_sections():
+    rng = np.random.default_rng(4)
+    topics, passages, passage_vectors = _paper(rng)
+    chapters, segments, vectors = _talk(rng, topics, [0, 1, 3])
+    blend = _unit(topics[1] + topics[2])      # the middle chapter is half section 2, half section 3
+    vectors[4:8] = _unit(blend + 0.2 * rng.normal(size=(4, DIM)) / np.sqrt(DIM))
+    found = {a.chapter_index: a for a in align_chapters(chapters, segments, vectors, passages, passage_vectors)}
+    assert 0 in found and 2 in found
+    assert found.get(1) is None or found[1].confidence < min(found[0].confidence, found[2].confidence)
+
+
+def test_going_back_costs_so_a_near_tie_keeps_the_paper_order():
+    # chapter 2 fits section 0 barely better than section 2: the order wins
+    fit = np.array([[0.8, 0.3, 0.3], [0.3, 0.8, 0.3], [0.62, 0.3, 0.6]])
+    path, margins = ordered_choice(fit)
+    assert path == [0, 1, 2]
+    # a clear preference for the earlier section is followed, with the back penalty paid
+    fit[2] = [0.9, 0.3, 0.6]
+    path, margins = ordered_choice(fit)
+    assert path == [0, 1, 0]
+    assert abs(margins[2] - (0.9 - BACK_PENALTY - 0.6)) < 1e-9
+
+
+def test_no_section_wins_when_every_fit_is_low():
+    path, _ = ordered_choice(np.array([[0.1, 0.12], [0.7, 0.2], [0.05, 0.1]]))
+    assert path == [None, 0, None]
+
+
+def test_a_chapter_with_only_slide_text_is_aligned_by_it():
+    rng = np.random.default_rng(2)
+    topics, passages, passage_vectors = _paper(rng)
+    chapters, segments, vectors = _talk(rng, topics, [0, 1, 2])
+    chapters.append(Chapter(3, chapters[-1].end_s, chapters[-1].end_s + 5, "slide only", []))
+    slide = {3: _unit(topics[3] + 0.1 * rng.normal(size=DIM) / np.sqrt(DIM))}
+    found = {a.chapter_index: a for a in align_chapters(chapters, segments, vectors, passages, passage_vectors,
+                                                         slide_vectors=slide)}
+    assert found[3].section == SECTIONS[3]
+    assert 1 <= found[3].page_no <= len(SECTIONS)

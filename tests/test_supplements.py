@@ -1,0 +1,92 @@
+"""What the talk adds, on generated transcripts: sentences cut from whisper words, filler and
+garbled speech left out, and a sentence reported only when the paper does not support it."""
+from __future__ import annotations
+
+import numpy as np
+
+from builder.analyse.supplements import find_supplements, is_filler, own_voice, talk_sentences
+from builder.models import Chapter, Segment, Word
+
+DIM = 32
+
+
+def _segment(start_s: float, text: str, probability: float = 0.95) -> Segment:
+    words = [Word(start_s + 0.3 * k, start_s + 0.3 * k + 0.25, w, probability) for k, w in enumerate(text.split())]
+    return Segment(start_s, words[-1].end_s, text, words)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+
+def test_sentences_are_cut_at_sentence_ends_not_at_segment_ends():
+    segments = [_segment(0.0, "The model reads the input. It then"), _segment(3.0, "writes the output step by step.")]
+    sentences = talk_sentences(segments)
+    assert [s.text for s in sentences] == ["The model reads the input.", "It then writes the output step by step."]
+    assert sentences[1].start_s == segments[0].words[5].start_s
+    assert sentences[0].probability == 0.95
+
+
+def test_hyphenated_words_whisper_splits_are_joined_again():
+    segments = [Segment(0.0, 2.0, "a follow -up paper.", [Word(0.0, 0.3, "a", 0.9), Word(0.3, 0.6, "follow", 0.9),
+                                                          Word(0.6, 0.9, "-up", 0.9), Word(0.9, 1.2, "paper.", 0.9)])]
+    assert talk_sentences(segments)[0].text == "a follow-up paper."
+
+
+def test_greetings_thanks_and_signposts_are_filler():
+    for text in ("Good morning everyone, and welcome to the seminar.", "Thank you, I am happy to take questions.",
+                 "Let me recall the usual pipeline.", "To wrap up, a summary of the talk.", "Here is the central idea."):
+        assert is_filler(text), text
+    assert not is_filler("Offline preference data goes stale, so fresh pairs are sampled from the current model.")
+    assert not is_filler("And so my fellow Americans, ask not what your country can do for you, ask what you can do "
+                         "for your country.")   # plain words, but a long sentence is never filler
+
+
+def test_the_speakers_own_voice_is_told_from_signposting():
+    assert own_voice("In my experience the attention maps are fun to plot.")
+    assert own_voice("Later work trained much larger models with this loss.")
+    assert own_voice("It has since spread to images and speech.")
+    assert not own_voice("Let me go back to the background for a moment.")
+    assert not own_voice("Today I want to tell you about a model.")
+    assert not own_voice("The authors compare three kinds of layers.")
+
+
+def _case(rng):
+    """A paper of four topics; the talk explains three of them, adds two remarks and one filler line."""
+    topics = _unit(rng.normal(size=(4, DIM)))
+    passages = [f"passage {t}-{k} about topic{t} words{t} terms{t}" for t in range(4) for k in range(5)]
+    passage_vectors = _unit(np.repeat(topics, 5, axis=0) + 0.3 * rng.normal(size=(20, DIM)) / np.sqrt(DIM))
+    lines = [  # (text, vector, probability)
+        ("Good morning everyone, welcome to the lecture.", rng.normal(size=DIM), 0.95),
+        ("The method explains topic0 with words0 and terms0 clearly.", topics[0], 0.95),
+        ("In my own runs the learning rate had to be much lower.", rng.normal(size=DIM), 0.95),
+        ("Results on topic1 improve words1 across terms1 benchmarks.", topics[1], 0.95),
+        ("Hundreds of teams adopted the recipe within a few weeks of release.", rng.normal(size=DIM), 0.95),
+        ("Grumble mumble vector fizzle topic nine quantum spaghetti.", rng.normal(size=DIM), 0.3),
+        ("Ablations on topic2 show words2 matter for terms2 overall.", topics[2], 0.95),
+    ]
+    segments = [_segment(10.0 * i, text, p) for i, (text, _, p) in enumerate(lines)]
+    vectors = _unit(np.array([v + 0.1 * rng.normal(size=DIM) / np.sqrt(DIM) for _, v, _ in lines]))
+    chapters = [Chapter(0, 0.0, 35.0, "first", []), Chapter(1, 35.0, 80.0, "second", [])]
+    return segments, vectors, passages, passage_vectors, chapters
+
+
+def test_remarks_the_paper_does_not_make_are_supplements_and_nothing_else_is():
+    rng = np.random.default_rng(0)
+    segments, vectors, passages, passage_vectors, chapters = _case(rng)
+    sentences = talk_sentences(segments)
+    found = find_supplements(chapters, sentences, vectors, passages, passage_vectors)
+    assert [s.text for s in found] == ["In my own runs the learning rate had to be much lower.",
+                                       "Hundreds of teams adopted the recipe within a few weeks of release."]
+    assert [s.chapter_index for s in found] == [0, 1]
+    assert all(s.best_score < 0.6 for s in found)
+
+
+def test_a_transcript_without_word_probabilities_still_gets_supplements():
+    rng = np.random.default_rng(1)
+    segments, vectors, passages, passage_vectors, chapters = _case(rng)
+    bare = [Segment(s.start_s, s.end_s, s.text, []) for s in segments]
+    found = find_supplements(chapters, talk_sentences(bare), vectors, passages, passage_vectors)
+    texts = [s.text for s in found]
+    assert "In my own runs the learning rate had to be much lower." in texts
+    assert "Good morning everyone, welcome to the lecture." not in texts
