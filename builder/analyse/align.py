@@ -94,7 +94,7 @@ def chapter_fit(chapters: list[Chapter], segments: list[Segment], segment_vector
 def lexical_fit(texts: list[str], passages: list[Passage], groups: dict[str, list[int]]) -> np.ndarray:
     """tf-idf cosine of each chapter's words with each section's words: the names a talk repeats
     from the paper (a dataset, a loss) pick out their section even when the sentences differ."""
-    from ..write.support import content_words
+    from ..check.support import content_words
     vocab: dict[str, int] = {}
     def bag(text_list):
         counts: Counter = Counter()

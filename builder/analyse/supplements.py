@@ -1,7 +1,7 @@
 """What the talk adds: talk sentences that no passage of the paper supports.
 
 A talk sentence is a supplement when all four hold:
-- the paper does not support it by the validation's own test (`builder/write/support.py`): a
+- the paper does not support it by the validation's own test (`builder/check/support.py`): a
   close paper sentence (`MIN_SIMILARITY`) holding most of its content words (`MIN_OVERLAP`);
 - it is not a garbled transcription: whisper was sure enough of its words (mean word probability
   at least `MIN_WORD_PROBABILITY`; a transcript without probabilities skips this test);
