@@ -3,8 +3,8 @@
 Each talk folder holds a script.json (../shared/data/talks/<name>/ and benchmarks/talks/<name>/);
 ../shared/tools/make_talk.py renders it once into RENDER/<name>/ (talk.mp4 + truth.json; a script
 with "audio_only": true also gets talk.m4a, the picture stripped). The talk is transcribed with the
-default faster-whisper settings (cached), then analysed with the paper exactly as a build does
-(builder.pipeline.analyse_pair), and compared with truth.json:
+build's own stages (builder.gather.gather_pair: slides and OCR, paper-aware transcription, chapters,
+alignment, supplements; all cached), and compared with truth.json:
 
 - boundary F1: chapter starts within 5 s of a true start (the talk's own start not counted);
 - aligned: chapters whose section is the truth's (a chapter explaining nothing must be unaligned);
@@ -40,11 +40,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from builder.analyse.embed import Embedder  # noqa: E402
 from builder.analyse.glossary import TermMatcher, load_glossary  # noqa: E402
 from builder.analyse.talk_paper import talk_versus_paper  # noqa: E402
-from builder.cache import Cache, digest_text  # noqa: E402
-from builder.ingest.paper import ingest_paper  # noqa: E402
-from builder.ingest.talk import WhisperSettings, transcribe  # noqa: E402
-from builder.models import Chapter, Transcript  # noqa: E402
-from builder.pipeline import analyse_pair  # noqa: E402
+from builder.cache import Cache  # noqa: E402
+from builder.config import CourseSettings  # noqa: E402
+from builder.gather import Course, Reporter, gather_pair  # noqa: E402
+from builder.models import Chapter, PairResult, Transcript  # noqa: E402
+from builder.sources import discover_pairs  # noqa: E402
 
 BOUNDARY_TOLERANCE_S = 5.0
 
@@ -163,10 +163,23 @@ def true_chapters(truth: dict) -> list[Chapter]:
     return out
 
 
-def cached_transcript(cache: Cache, name: str, media: Path) -> Transcript:
-    settings = WhisperSettings()
-    key = digest_text("bench-talk", cache.file_digest(media), repr(settings))
-    return cache.record("talk", name, key, Transcript, lambda: transcribe(media, settings))
+def built_pair(name: str, media: Path, pdf: Path, cache_dir: Path, embedder: Embedder) -> PairResult:
+    """The pair as `coursewiki build` gathers it, from a course made for it alone."""
+    root = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+    folder = root / "sources" / name
+    folder.mkdir(parents=True)
+    shutil.copy(pdf, folder / "paper.pdf")
+    shutil.copy(media, folder / f"talk{media.suffix}")
+    settings = CourseSettings.for_root(root, cache_dir=cache_dir)
+    glossary = load_glossary()
+    course = Course(settings, embedder.cache, glossary, TermMatcher(glossary), embedder, Reporter())
+    pairs, failed = discover_pairs(settings.sources_dir)
+    if failed:
+        raise SystemExit(f"{name}: {failed[0].message}")
+    try:
+        return gather_pair(pairs[0], course)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def fmt(value) -> str:
@@ -178,9 +191,8 @@ def main() -> None:
     parser.add_argument("names", nargs="*")
     parser.add_argument("--render", type=Path, default=Path("/work/talks-render"))
     args = parser.parse_args()
-    cache = Cache(Path(tempfile.gettempdir()) / "coursewiki-bench-cache")
-    embedder = Embedder(cache)
-    matcher = TermMatcher(load_glossary())
+    cache_dir = Path(tempfile.gettempdir()) / "coursewiki-bench-cache"
+    embedder = Embedder(Cache(cache_dir))
     talks = script_dirs()
     names = args.names or list(talks)
     print(f"{'talk':<11}{'cuts':<10}{'chapters':>9}{'F1':>6}{'aligned':>8}{'sup P':>7}{'sup R':>7}"
@@ -188,9 +200,8 @@ def main() -> None:
     for name in names:
         media = render(name, talks[name], args.render)
         truth = json.loads((media.parent / "truth.json").read_text())
-        paper = ingest_paper(DATA / "papers" / truth["paper"])
-        transcript = cached_transcript(cache, name, media)
-        analysis = analyse_pair(paper, transcript, matcher, embedder, f"bench-{name}")
+        result = built_pair(name, media, DATA / "papers" / truth["paper"], cache_dir, embedder)
+        paper, transcript, analysis = result.paper, result.transcript, result.analysis
         rows = [("built", analysis.chapters, analysis.alignments, analysis.supplements)]
         chapters = true_chapters(truth)
         passage_vectors = embedder.encode([p.text for p in paper.passages], f"bench-{name}/paper")
