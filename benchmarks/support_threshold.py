@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from builder.analyse.embed import Embedder  # noqa: E402
 from builder.cache import Cache  # noqa: E402
 from builder.ingest.paper import ingest_paper  # noqa: E402
-from builder.write.support import (Claim, SupportChecker, build_evidence, content_words,  # noqa: E402
+from builder.check.support import (Claim, SupportChecker, build_evidence, content_words,  # noqa: E402
                                    read_page_texts)
 
 PAPERS = ROOT.parent / "shared" / "data" / "papers"

@@ -12,7 +12,7 @@ from builder.models import Chapter, ChapterAlignment, PairAnalysis, PairConfig, 
     TalkPoint, Transcript
 from builder.write.pages import write_glossary, write_talk
 from builder.write.report import write_report
-from builder.write.validate import validate_markdown
+from builder.check.validate import validate_markdown
 
 from conftest import PAPERS, parsed_paper
 

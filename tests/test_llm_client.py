@@ -303,7 +303,7 @@ def test_the_llm_writer_needs_a_url_and_a_model(tmp_path):
 def test_cited_ids_become_the_anchors_of_the_passages_they_name():
     from builder.models import Passage, Segment
     from builder.write.llm_writer import _render, number_evidence
-    from builder.write.support import Verdict
+    from builder.check.support import Verdict
 
     class AcceptAll:
         def check(self, claims, evidence, subject):

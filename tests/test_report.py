@@ -11,7 +11,7 @@ from builder.pipeline import build_course
 from builder.analyse.glossary import load_glossary
 from builder.write.markdown import escape_md
 from builder.write.report import LengthTarget, centrality, choose_summary, report_length, tidy
-from builder.write.validate import validate_markdown
+from builder.check.validate import validate_markdown
 from conftest import PAPERS, SPEECH, course_root, make_pair, parsed_paper
 
 NAMES = sorted(p.stem for p in PAPERS.glob("*.pdf"))

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from builder.cli import main
 from builder.config import CourseSettings
 from builder.pipeline import build_course, check_course
-from builder.write.validate import validate_markdown
+from builder.check.validate import validate_markdown
 from builder.analyse.glossary import load_glossary
 
 from conftest import PAPERS, SPEECH

@@ -13,8 +13,8 @@ from builder.cache import Cache
 from builder.cli import main
 from builder.config import CourseSettings
 from builder.pipeline import check_course
-from builder.write.support import SupportChecker, build_evidence, read_page_texts, read_vtt
-from builder.write.validate import cited_claims, validate_markdown, validation_line
+from builder.check.support import SupportChecker, build_evidence, read_page_texts, read_vtt
+from builder.check.validate import cited_claims, validate_markdown, validation_line
 
 
 TRUE_WITH_NUMBER = "On the Switchboard task we show a relative improvement of 7.3% over the baseline DNN model."

@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass, field
 
 from ..cache import Cache, digest_text
+from ..check.support import Evidence, SupportChecker
+from ..check.validate import cited_claims
 from ..config import LLMSettings
 from ..models import GlossaryTerm, PairResult, Passage, Segment
 from .llm_client import Endpoint
 from .markdown import escape_md, format_time, glossary_link, page_link, time_link
 from .report import _basic_information, choose_summary, key_terms
-from .support import Evidence, SupportChecker
-from .validate import cited_claims
 
 PROMPT_VERSION = "llm-report-v1"
 MAX_PASSAGE_CHARS = 400
