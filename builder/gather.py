@@ -91,7 +91,8 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
         course.embedder.preload()  # the embedding model loads while the talk is transcribed
     transcript = cache.record(
         TALK.name, slug, talk_key, Transcript,
-        lambda: transcribe(pair.video, whisper, lambda done, total: reporter.audio_progress(slug, done, total)))
+        lambda: transcribe(pair.video, whisper, lambda done, total: reporter.audio_progress(slug, done, total),
+                           notice=lambda message: reporter.step(slug, message)))
     for warning in transcript.warnings:
         reporter.warn(f"{pair.video}: {warning}")
     reporter.step(slug, "analysing")

@@ -74,7 +74,8 @@ class Writer:
                   done)
         self.copy(source.video, folder / video, digests.get(source.video) or self.cache.file_digest(source.video), done)
         vtt = subtitles(result.transcript, "vtt")
-        files: dict[str, str | bytes] = {layout.SUBTITLES: vtt, layout.SUBTITLES_SRT: subtitles(result.transcript, "srt")}
+        files: dict[str, str | bytes] = {} if result.transcript.withheld else \
+            {layout.SUBTITLES: vtt, layout.SUBTITLES_SRT: subtitles(result.transcript, "srt")}
         for chapter, jpeg in zip(result.analysis.chapters, result.keyframe_jpegs):
             if jpeg and chapter.keyframe:
                 files[chapter.keyframe] = jpeg

@@ -16,7 +16,9 @@ def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, emb
                  slug: str, slides: SlideTrack | None = None) -> PairAnalysis:
     passage_vectors = embedder.encode([p.text for p in paper.passages], f"{slug}/paper")
     segment_vectors = embedder.encode([s.text for s in transcript.segments], f"{slug}/talk")
-    chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher, slides)
+    # a talk with no transcript (its language is beyond the model) gets no chapters made up for it
+    chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher, slides) \
+        if transcript.segments else []
     alignments, supplements = talk_versus_paper(paper, transcript, chapters, segment_vectors, passage_vectors,
                                                 embedder, slug)
     passages, definitions, own_terms = paper_vocabulary(paper, matcher)

@@ -16,7 +16,8 @@ MADE_UP_PIECES = 3         # tokenizer pieces from which a word counts as made u
 MADE_UP_SHARE = 0.25       # share of made-up words that marks a stretch of speech as foreign
 MIN_WORDS = 8
 FOREIGN_SHARE = 0.2        # share of the speech time that must look foreign before we warn
-MODEL_ADVICE = "use a multilingual model: --whisper-model small, or whisper_model: in pair.yml"
+MODEL_ADVICE = ("use a multilingual model: leave --whisper-model out (the packaged base), or give "
+                "--whisper-model small, or whisper_model: in pair.yml")
 ADVICE = f"set `language:` in pair.yml and {MODEL_ADVICE}"
 
 
@@ -28,6 +29,22 @@ class Heard:
     multilingual_model: bool
     speech_s: float
     foreign_spans: list[tuple[float, float]]
+
+
+def is_english(code: str | None) -> bool:
+    code = (code or "").lower()
+    return code in ("en", "english") or code.startswith("en-")
+
+
+def cannot_write(model_label: str, language: str, stated: bool) -> str:
+    """The one line said when an English-only model is asked to write another language: the talk
+    gets no transcript, rather than English made up from speech the model cannot understand."""
+    if language:
+        why = f"pair.yml says the talk is in '{language}'" if stated else f"the talk sounds like '{language}'"
+    else:
+        why = "the talk does not sound like English"
+    return (f"{why} but {model_label} understands English only, so no transcript, subtitles, chapters or "
+            f"supplements are published for it ({MODEL_ADVICE})")
 
 
 def foreign_spans(pieces: list, token_count: Callable[[str], int]) -> list[tuple[float, float]]:
@@ -47,15 +64,14 @@ def foreign_spans(pieces: list, token_count: Callable[[str], int]) -> list[tuple
 def language_warnings(heard: Heard, wanted: str | None, model_label: str) -> list[str]:
     wanted_code = (wanted or "").lower()
     if not heard.multilingual_model:
-        if wanted_code and wanted_code not in ("en", "english") and not wanted_code.startswith("en-"):
-            return [f"pair.yml says the talk is in '{wanted}' but {model_label} understands English only, "
-                    f"so the transcript will be wrong ({MODEL_ADVICE})"]
+        if wanted_code and not is_english(wanted_code):
+            return [cannot_write(model_label, wanted, stated=True)]
         foreign_s = sum(end - start for start, end in heard.foreign_spans)
         if heard.speech_s and foreign_s / heard.speech_s >= FOREIGN_SHARE:
             first = int(heard.foreign_spans[0][0])
             return [f"{foreign_s / heard.speech_s:.0%} of the speech (from {first // 60:02d}:{first % 60:02d}) does not "
-                    f"sound like English to the English-only model {model_label} (if the talk is in another language, "
-                    f"{ADVICE})"]
+                    f"sound like English to the English-only model {model_label}, so those lines are left out of the "
+                    f"transcript (if the talk is in another language, {ADVICE})"]
         return []
     if wanted_code and heard.language and heard.language != wanted_code and heard.probability >= 0.8:
         return [f"pair.yml says the talk is in '{wanted}' but {model_label} hears '{heard.language}' "

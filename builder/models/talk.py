@@ -28,3 +28,6 @@ class Transcript:
     model: str
     segments: list[Segment]
     warnings: list[str] = field(default_factory=list)   # e.g. speech that may not be the model's language
+    # why there are no segments although the talk has speech: the model cannot write its language
+    # (an English-only model on a Chinese talk), so nothing it made up is published
+    withheld: str = ""

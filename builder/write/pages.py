@@ -10,7 +10,7 @@ from ..models import GlossaryTerm, PairResult, Segment, Transcript, Word
 from ..video_link import VideoLink, parse_video_url
 from .crossrefs import glossary_places_line, related_terms_line, section_label
 from .markdown import escape_attr, escape_md, format_time, page_link, time_link
-from .site import display_math, tag_anchor
+from .site import display_math, local_player, no_transcript_note, tag_anchor
 
 UNSURE_BELOW = 0.34   # an alignment confidence this low is shown as a close call
 
@@ -26,11 +26,13 @@ def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossar
     if online and embed:
         lines += _embed_player(online)
     else:
-        lines += _video_player(video_name, subtitles_name, transcript.language)
+        lines += _video_player(video_name, "" if transcript.withheld else subtitles_name, transcript.language)
     watch = f" · [watch on {online.site}]({online.watch_url})" if online else ""
     lines += [f"Duration {format_time(transcript.duration_s)} · transcribed offline with {escape_md(transcript.model)} · "
-              f"[report](report.md) · [paper](paper.pdf){watch}", "",
-              "## Chapters", ""]
+              f"[report](report.md) · [paper](paper.pdf){watch}", ""]
+    if transcript.withheld:
+        return "\n".join(lines + no_transcript_note(transcript)) + "\n"
+    lines += ["## Chapters", ""]
     aligned = {a.chapter_index: a for a in analysis.alignments}
     adds = defaultdict(list)
     for supplement in analysis.supplements:
@@ -71,10 +73,7 @@ def slide_text_lines(slide_text: str) -> list[str]:
 
 
 def _video_player(video_name: str, subtitles_name: str, language: str) -> list[str]:
-    return [f'<video class="coursewiki-player" controls preload="metadata" width="100%" src="{escape_attr(video_name)}">',
-            f'  <track kind="subtitles" src="{escape_attr(subtitles_name)}" srclang="{escape_attr(language or "en")}" '
-            f'label="Transcript" default>',
-            "</video>", ""]
+    return local_player(video_name, subtitles_name, language or "en") + [""]
 
 
 def _embed_player(link: VideoLink) -> list[str]:

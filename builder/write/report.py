@@ -229,7 +229,11 @@ def _report_at(result: PairResult, glossary: dict[str, GlossaryTerm], video_name
     lines += paper_terms_lines(result)
     lines += ["## 4. Video supplementary points", ""]
     lines += sections_explained_lines(result, video_name)
-    if transcript is None or not analysis.supplements:
+    if transcript is not None and transcript.withheld:
+        lines += [f"Nothing from the talk here: it is in {escape_md(transcript.language or 'another language')}, "
+                  f"which the speech model {escape_md(transcript.model)} cannot transcribe, so no transcript was "
+                  f"made from it (see the [talk notes](talk.md)).", ""]
+    elif transcript is None or not analysis.supplements:
         lines += ["The talk closely follows the paper: no talk sentence was found that the paper does not cover.", ""]
     else:
         lines += ["What the talk adds, by chapter: talk sentences that no passage of the paper supports "
@@ -299,7 +303,8 @@ def _basic_information(result: PairResult, video_name: str | None) -> list[str]:
     if result.transcript and video_name:
         language = result.transcript.language or "en"
         lines += ['??? example "Watch the talk"', "",
-                  *("    " + line for line in local_player(video_name, "talk.vtt", language)), ""]
+                  *("    " + line for line in local_player(video_name, "" if result.transcript.withheld else "talk.vtt",
+                                                                language)), ""]
     if paper.missing_fields:
         lines += [f"Not stated in the PDF, so left empty rather than guessed: {', '.join(paper.missing_fields)}.", ""]
     return lines

@@ -115,10 +115,23 @@ def mathjax_files() -> dict[str, Path]:
 def local_player(video_name: str, subtitles_name: str, language: str) -> list[str]:
     """The talk's own file in an HTML5 player with its WebVTT subtitles; coursewiki.js seeks it
     when a talk timestamp on the page is clicked."""
+    track = [f'  <track kind="subtitles" src="{escape_attr(subtitles_name)}" srclang="{escape_attr(language)}" '
+             'label="Transcript" default>'] if subtitles_name else []
     return [f'<video class="coursewiki-player" controls preload="metadata" width="100%" src="{escape_attr(video_name)}">',
-            f'  <track kind="subtitles" src="{escape_attr(subtitles_name)}" srclang="{escape_attr(language)}" '
-            'label="Transcript" default>',
-            "</video>"]
+            *track, "</video>"]
+
+
+def no_transcript_note(transcript) -> list[str]:
+    """What a page says where the talk has no transcript because the model cannot write its
+    language: in English and Chinese, since either reader may meet it."""
+    language = escape_md(transcript.language or "another language")
+    return ['!!! warning "No transcript · 没有文字稿"', "",
+            f"    This talk is in {language}, which the speech model {escape_md(transcript.model)} cannot "
+            f"transcribe, so this page has the player only: no transcript, subtitles, chapters or talk "
+            f"supplements made from guessed text. Build with a multilingual model (leave `--whisper-model` "
+            f"out, or `--whisper-model small`) to get them.", "",
+            f"    本讲座的语言（{language}）超出语音模型 {escape_md(transcript.model)} 的识别范围，因此这里只提供播放器，"
+            f"不发布由猜测文字生成的文字稿、字幕、章节或补充要点。使用多语言模型重新构建即可生成。", ""]
 
 
 RELATED_TERMS_SHOWN = 6
