@@ -33,6 +33,14 @@ which while who whom why will with would you your going get got thing things lot
 actually right well see think know mean want way make made use used using
 """.split())
 
+# Chinese function words and fillers: never a chapter title on their own (jieba word units).
+ZH_STOPWORDS = set("""的 了 是 在 我 你 他 她 它 我们 你们 他们 她们 咱们 这 那 这个 那个 这些 那些 这样 那样 这里 那里
+就 都 也 还 和 与 及 或 或者 而 而且 但 但是 所以 因为 如果 虽然 然后 其实 还是 就是 只是 可是 不过 那么 怎么 什么 为什么
+一个 一些 一下 一点 一样 没有 不是 不 很 太 更 最 会 能 要 想 说 讲 看 做 去 来 让 把 被 给 对 从 到 向 跟 比 吗 吧 呢 啊 呀 嗯
+呃 哦 哈 好 好的 对吧 是不是 非常 特别 真的 可以 应该 可能 需要 已经 现在 今天 大家 自己 所谓 觉得 知道 我们的 这种 那种
+关于 之后 之前 时候 东西 事情 地方 部分 方面 一直 一起 刚才 比如 例如 当然 然后 首先 其次 最后 谢谢""".split())
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+
 
 def split_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: float,
                    cap: int | None = None, min_len_s: float | None = None) -> list[list[int]]:
@@ -188,10 +196,10 @@ def speech_title(texts: list[str], matcher: TermMatcher, groups: list[list[int]]
     names = {t.term.lower() for t in matcher.terms.values()}
 
     def score(phrase: str) -> float:
-        words = len(phrase.split())
+        words = _length(phrase)
         idf = np.log(1.0 + total / (1.0 + document_counts.get(phrase, 0)))
         return chapter[phrase] * idf * (1.0 + 0.5 * min(words - 1, 2)) * (1.5 if phrase in names else 1.0)
-    candidates = [p for p in chapter if (chapter[p] >= 2 or len(p.split()) > 1) and p.lower() not in taken] \
+    candidates = [p for p in chapter if (chapter[p] >= 2 or _length(p) > 1) and p.lower() not in taken] \
         or [p for p in chapter if p.lower() not in taken] or list(chapter)
     best = max(sorted(candidates), key=score)
     return best[:1].upper() + best[1:]
@@ -219,7 +227,31 @@ def _phrases(text: str, matcher: TermMatcher) -> list[str]:
                 if gram[0] in _LINKS or gram[-1] in _LINKS:
                     continue
                 found.append(" ".join(gram))
+    return found + _chinese_phrases(text)
+
+
+def _chinese_phrases(text: str) -> list[str]:
+    """Runs of 1-2 Chinese content words (jieba's word units: Chinese has no spaces), such as
+    "奖励模型" or "换位思考"; function words and single characters end a run."""
+    from ..ingest.chinese import words
+    found = []
+    for run_text in _CJK_RUN.findall(text):
+        run: list[str] = []
+        for word in words(run_text) + [""]:
+            if len(word) >= 2 and word not in ZH_STOPWORDS:
+                run.append(word)
+                continue
+            found += run + ["".join(run[k:k + 2]) for k in range(len(run) - 1)]
+            run = []
     return found
+
+
+def _length(phrase: str) -> int:
+    """Words in a phrase: space-separated, or jieba's units for Chinese."""
+    if _CJK_RUN.search(phrase):
+        from ..ingest.chinese import words
+        return len(words(phrase))
+    return len(phrase.split())
 
 
 def _content_words(text: str) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -277,15 +278,41 @@ def timed_words(pieces: list, duration_s: float, language: str | None = None) ->
         return round(min(max(float(t), 0.0), duration_s), 2)
     words = []
     for piece in pieces:
-        if piece.words:
-            words += [TimedWord(clamp(w.start), clamp(w.end), w.word, round(float(w.probability), 3))
-                      for w in piece.words]
-        elif piece.text.strip():
-            text = piece.text.strip()
-            words.append(TimedWord(clamp(piece.start), clamp(piece.end), text if chinese.has_cjk(text[:1]) else " " + text, 0.0))
+        found = [TimedWord(clamp(w.start), clamp(w.end), w.word, round(float(w.probability), 3))
+                 for w in (piece.words or [])]
+        said, text = "".join(w.raw for w in found).strip(), piece.text.strip()
+        if _letters(said) < 0.8 * _letters(text):
+            # the word alignment gave up part way (it does at a character whose bytes whisper split
+            # wrongly): the rest of the piece's text, spread over the rest of its time by length
+            if not (said and text.startswith(said)):
+                found, said = [], ""
+            start_s = found[-1].end_s if found else clamp(piece.start)
+            found += _spread(text[len(said):], start_s, clamp(piece.end),
+                             round(float(np.exp(getattr(piece, "avg_logprob", -1.0))), 3))
+        words += found
     if chinese.is_chinese(language):
         raws = chinese.tidy_words([w.raw for w in words], chinese.keeps_traditional(language))
         words = [TimedWord(w.start_s, w.end_s, raw, w.probability) for w, raw in zip(words, raws) if raw.strip()]
+    return words
+
+
+def _letters(text: str) -> int:
+    return len(re.sub(r"[\W_]", "", text))
+
+
+_CLAUSE = re.compile(r"[^,.!?;:，。！？；：]+[,.!?;:，。！？；：]*")
+
+
+def _spread(text: str, start_s: float, end_s: float, probability: float) -> list[TimedWord]:
+    """`text` as clause-long words with times shared out by length (no word times to go by)."""
+    clauses = [c for c in _CLAUSE.findall(text) if c.strip()]
+    total = sum(len(c) for c in clauses) or 1
+    words, at = [], start_s
+    for clause in clauses:
+        length_s = (end_s - start_s) * len(clause) / total
+        raw = clause.strip() if chinese.has_cjk(clause.strip()[:1]) else " " + clause.strip()
+        words.append(TimedWord(round(at, 2), round(at + length_s, 2), raw, probability))
+        at += length_s
     return words
 
 

@@ -76,7 +76,10 @@ def word_errors(reference: str, hypothesis: str, hypothesis_prefix: bool = False
     With `hypothesis_prefix`, the reference is matched against the best-fitting start of the
     hypothesis and the rest is ignored: for a recording whose reference covers only its first
     part (multilingual.mp3 has an English reference for its English half)."""
-    ref, hyp = normalise(reference), normalise(hypothesis)
+    return _align(normalise(reference), normalise(hypothesis), hypothesis_prefix)
+
+
+def _align(ref: list[str], hyp: list[str], hypothesis_prefix: bool = False) -> WordErrors:
     # Each cell: (errors, substitutions, deletions, insertions); row i = first i reference words.
     previous = [(j, 0, 0, j) for j in range(len(hyp) + 1)]
     for i, ref_word in enumerate(ref, start=1):
@@ -97,3 +100,16 @@ def word_errors(reference: str, hypothesis: str, hypothesis_prefix: bool = False
 
 def word_error_rate(reference: str, hypothesis: str, hypothesis_prefix: bool = False) -> float:
     return word_errors(reference, hypothesis, hypothesis_prefix).rate
+
+
+_CHINESE_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
+
+
+def character_errors(reference: str, hypothesis: str) -> WordErrors:
+    """Character errors for Chinese (CER: Chinese has no spaces, so characters are the units):
+    punctuation and spaces dropped, Arabic digits read as Chinese numerals (5 -> 五), Latin
+    letters lower-cased; Latin words count as one unit each."""
+    def units(text: str) -> list[str]:
+        text = text.lower().translate(_CHINESE_DIGITS)
+        return re.findall(r"[a-z]+|[\u3400-\u4dbf\u4e00-\u9fff〇]", text)
+    return _align(units(reference), units(hypothesis))

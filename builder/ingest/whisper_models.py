@@ -116,7 +116,8 @@ def hub_path(name: str, notice: Notice | None = None) -> str:
         return huggingface_hub.snapshot_download(repo, allow_patterns=HUB_FILES, local_files_only=True)
     except (LocalEntryNotFoundError, FileNotFoundError, OSError):
         pass
-    cache = huggingface_hub.constants.HF_HUB_CACHE
+    from huggingface_hub import constants
+    cache = constants.HF_HUB_CACHE
     if _offline():
         raise PairError(name, f"whisper model is not on this machine and HF_HUB_OFFLINE is set",
                         f"build once online to download {repo} into {cache}, or give a local model folder")
@@ -133,6 +134,6 @@ def hub_path(name: str, notice: Notice | None = None) -> str:
 
 
 def _offline() -> bool:
-    import huggingface_hub
+    from huggingface_hub import constants
     flag = os.environ.get("HF_HUB_OFFLINE", "").strip().lower()
-    return flag in ("1", "true", "yes", "on") or bool(huggingface_hub.constants.HF_HUB_OFFLINE)
+    return flag in ("1", "true", "yes", "on") or bool(constants.HF_HUB_OFFLINE)
