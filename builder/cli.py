@@ -77,7 +77,8 @@ _min_supported_option = click.option(
 @click.option("--sources", type=click.Path(file_okay=False), help="Sources folder (default: ROOT/sources).")
 @_content_option("Output folder")
 @_cache_option
-@click.option("--whisper-model", help="faster-whisper model name or local folder (default: bundled tiny.en).")
+@click.option("--whisper-model", help="faster-whisper model name or local folder (default: the packaged tiny.en for English talks, "
+                   "the packaged multilingual base for others; small, large-v3-turbo: from the hub).")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=DEFAULTS["device"], show_default=True)
 @click.option("--compute-type", default=DEFAULTS["compute_type"], show_default=True, help="CTranslate2 compute type, e.g. int8, float16.")
 @click.option("--embedding-model", help="sentence-transformers model name or folder, e.g. a multilingual one for "

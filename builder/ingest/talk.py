@@ -180,6 +180,10 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
             heard = Heard(detected or language, probability, False, 0.0, [])
             return Recognised([], heard, "", model_label(name), language,
                               withheld=cannot_write(model_label(name), language, stated=bool(settings.language)))
+    if multilingual and not detected:
+        # the language was stated, so whisper will report it back; listen once to say if it fits
+        detected, probability, _ = model.detect_language(audio, vad_filter=settings.vad,
+                                                         language_detection_segments=DETECTION_WINDOWS)
     if not multilingual:
         language = "en"
     options = dict(language=language, beam_size=settings.beam_size, word_timestamps=True,
