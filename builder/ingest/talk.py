@@ -237,7 +237,7 @@ def clean_segments(result: Recognised, duration_s: float) -> list:
     """Sentences of what was heard, with whisper's loops, repeated lines, prompt echoes and
     hotwords written into noise removed."""
     words = timed_words(result.pieces, duration_s, result.language)
-    segments = clean(words, result.prompt).segments
+    segments = [s for s in clean(words, result.prompt).segments if _letters(s.text)]   # never a lone "。"
     if chinese.is_chinese(result.language):
         segments = [s for s in segments if not chinese.echoes_prompt(s.text)]
     return segments
