@@ -39,6 +39,7 @@ ZH_STOPWORDS = set("""的 了 是 在 我 你 他 她 它 我们 你们 他们 �
 一个 一些 一下 一点 一样 没有 不是 不 很 太 更 最 会 能 要 想 说 讲 看 做 去 来 让 把 被 给 对 从 到 向 跟 比 吗 吧 呢 啊 呀 嗯
 呃 哦 哈 好 好的 对吧 是不是 非常 特别 真的 可以 应该 可能 需要 已经 现在 今天 大家 自己 所谓 觉得 知道 我们的 这种 那种
 关于 之后 之前 时候 东西 事情 地方 部分 方面 一直 一起 刚才 比如 例如 当然 然后 首先 其次 最后 谢谢""".split())
+_ZH_COUNT = re.compile(r"^[一二三四五六七八九十百千万两几多]+[个种点次位条些项步类句段年天]?$")   # 五个, 四点: no topic
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
@@ -238,7 +239,7 @@ def _chinese_phrases(text: str) -> list[str]:
     for run_text in _CJK_RUN.findall(text):
         run: list[str] = []
         for word in words(run_text) + [""]:
-            if len(word) >= 2 and word not in ZH_STOPWORDS:
+            if len(word) >= 2 and word not in ZH_STOPWORDS and not _ZH_COUNT.match(word):
                 run.append(word)
                 continue
             found += run + ["".join(run[k:k + 2]) for k in range(len(run) - 1)]
