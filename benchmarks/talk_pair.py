@@ -16,7 +16,9 @@ alignment, supplements; all cached), and compared with truth.json:
 A second row per talk, "true cuts", runs the same alignment and supplements on the true chapter
 spans (with the slide title as the chapter's slide text where the talk has slides), so each part is
 measured apart from chapter cutting.
-Run: python benchmarks/talk_pair.py [NAME ...] [--render DIR]
+With --variants, each slide talk also rendered with no slides (/ns) and audio only (/ao),
+and each talk with no slides also audio only.
+Run: python benchmarks/talk_pair.py [NAME ...] [--render DIR] [--variants] [--built-only]
 """
 from __future__ import annotations
 
@@ -57,25 +59,52 @@ def script_dirs() -> dict[str, Path]:
     return found
 
 
-def render(name: str, script_dir: Path, render_root: Path) -> Path:
-    """The rendered talk, made once and shared: rendered into a temporary folder, then moved."""
-    out = render_root / name
+VARIANTS = ("no slides", "audio only")
+
+
+def render(name: str, script_dir: Path, render_root: Path, variant: str = "") -> Path:
+    """The rendered talk, made once and shared: rendered into a temporary folder, then moved.
+
+    Variants of a slide talk: "no slides" renders the same script with a camera-like picture
+    (the same speech, so the same truth but no slide titles); "audio only" strips the picture of
+    the talk as written (no rendering)."""
     script = json.loads((script_dir / "script.json").read_text())
+    if variant == "no slides":
+        if not script.get("slides", True) or script.get("audio_only"):
+            raise ValueError(f"{name} has no slides to leave out")
+        name, script = f"{name}+noslides", {**script, "slides": False}
+    out = render_root / name
     if not (out / "truth.json").exists():
         render_root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=render_root))
-        subprocess.run([sys.executable, str(MAKE_TALK), str(script_dir), str(tmp)], check=True)
-        shutil.copy(script_dir / "script.json", tmp / "script.json")
+        (tmp / "script.json").write_text(json.dumps(script, indent=1))
+        subprocess.run([sys.executable, str(MAKE_TALK), str(tmp), str(tmp)], check=True)
         try:
             tmp.rename(out)
         except OSError:   # someone else rendered it meanwhile
             shutil.rmtree(tmp, ignore_errors=True)
-    if script.get("audio_only") and not (out / "talk.m4a").exists():
+    if not (script.get("audio_only") or variant == "audio only"):
+        return out / "talk.mp4"
+    if script.get("audio_only") and variant == "audio only":
+        raise ValueError(f"{name} is audio only already")
+    if not (out / "talk.m4a").exists():
         tmp_audio = out / ".talk-audio.m4a"
         subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(out / "talk.mp4"), "-vn", "-c:a", "copy",
                         str(tmp_audio)], check=True)
         tmp_audio.rename(out / "talk.m4a")
-    return out / ("talk.m4a" if script.get("audio_only") else "talk.mp4")
+    return out / "talk.m4a"
+
+
+def variants_of(script_dir: Path) -> list[str]:
+    """The talk as written, then each variant that makes sense for it."""
+    script = json.loads((script_dir / "script.json").read_text())
+    if script.get("audio_only"):
+        return [""]
+    return [""] + [v for v in VARIANTS if script.get("slides", True) or v != "no slides"]
+
+
+def label_of(name: str, variant: str) -> str:
+    return name + {"": "", "no slides": "/ns", "audio only": "/ao"}[variant]
 
 
 def boundary_f1(found: list[float], true: list[float]) -> float:
@@ -130,7 +159,7 @@ def score(truth: dict, transcript: Transcript, chapters: list[Chapter], alignmen
             good += 1
             hit_sentences.add(owner)
     titles = None
-    if truth.get("slides", True):
+    if truth.get("slides", True) and not truth.get("audio_only"):   # a title to read from the picture
         titles = 0
         for t in tch:
             best = max(chapters, key=lambda c: overlap(c.start_s, c.end_s, t["start"], t["end"]))
@@ -157,7 +186,7 @@ def true_chapters(truth: dict) -> list[Chapter]:
     for i, t in enumerate(chapters):
         end = chapters[i + 1]["start"] if i + 1 < len(chapters) else truth["duration"]
         chapter = Chapter(index=i, start_s=0.0 if i == 0 else t["start"], end_s=end, title=t["slide"], points=[])
-        if truth.get("slides", True) and "slide_text" in Chapter.__dataclass_fields__:
+        if truth.get("slides", True) and not truth.get("audio_only"):
             chapter = replace(chapter, slide_text=t["slide"])
         out.append(chapter)
     return out
@@ -190,31 +219,46 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("names", nargs="*")
     parser.add_argument("--render", type=Path, default=Path("/work/talks-render"))
+    parser.add_argument("--variants", action="store_true",
+                        help="also each slide talk with no slides (/ns) and audio only (/ao)")
+    parser.add_argument("--built-only", action="store_true", help="leave out the true-cuts rows")
     args = parser.parse_args()
     cache_dir = Path(tempfile.gettempdir()) / "coursewiki-bench-cache"
     embedder = Embedder(Cache(cache_dir))
     talks = script_dirs()
     names = args.names or list(talks)
-    print(f"{'talk':<11}{'cuts':<10}{'chapters':>9}{'F1':>6}{'aligned':>8}{'sup P':>7}{'sup R':>7}"
+    print(f"{'talk':<15}{'cuts':<10}{'chapters':>9}{'F1':>6}{'aligned':>8}{'sup P':>7}{'sup R':>7}"
           f"{'(found/true)':>13}{'titles':>7}{'terms':>7}")
+    totals: dict[str, list[float]] = {}
     for name in names:
-        media = render(name, talks[name], args.render)
-        truth = json.loads((media.parent / "truth.json").read_text())
-        result = built_pair(name, media, DATA / "papers" / truth["paper"], cache_dir, embedder)
-        paper, transcript, analysis = result.paper, result.transcript, result.analysis
-        rows = [("built", analysis.chapters, analysis.alignments, analysis.supplements)]
-        chapters = true_chapters(truth)
-        passage_vectors = embedder.encode([p.text for p in paper.passages], f"bench-{name}/paper")
-        segment_vectors = embedder.encode([s.text for s in transcript.segments], f"bench-{name}/talk")
-        rows.append(("true cuts", chapters, *talk_versus_paper(paper, transcript, chapters, segment_vectors,
-                                                               passage_vectors, embedder, f"bench-{name}")))
-        for label, chs, alignments, supplements in rows:
-            m = score(truth, transcript, chs, alignments, supplements)
-            if label == "true cuts":
-                m["titles"] = m["f1"] = None     # the true chapters carry the slide titles: nothing measured
-            print(f"{name:<11}{label:<10}{m['chapters']:>5}/{m['true_chapters']:<3}{fmt(m['f1']):>6}"
-                  f"{m['aligned']:>8.0%}{fmt(m['sup_p']):>7}{fmt(m['sup_r']):>7}"
-                  f"{m['sup_n']:>7}/{m['sup_true']:<5}{fmt(m['titles']):>7}{fmt(m['terms']):>7}")
+        for variant in (variants_of(talks[name]) if args.variants else [""]):
+            media = render(name, talks[name], args.render, variant)
+            truth = json.loads((media.parent / "truth.json").read_text())
+            truth["audio_only"] = media.suffix != ".mp4"
+            label = label_of(name, variant)
+            result = built_pair(label.replace("/", "-"), media, DATA / "papers" / truth["paper"], cache_dir, embedder)
+            paper, transcript, analysis = result.paper, result.transcript, result.analysis
+            rows = [("built", analysis.chapters, analysis.alignments, analysis.supplements)]
+            if not args.built_only:
+                chapters = true_chapters(truth)
+                passage_vectors = embedder.encode([p.text for p in paper.passages], f"bench-{name}/paper")
+                segment_vectors = embedder.encode([s.text for s in transcript.segments], f"bench-{label}/talk")
+                rows.append(("true cuts", chapters, *talk_versus_paper(
+                    paper, transcript, chapters, segment_vectors, passage_vectors, embedder, f"bench-{label}")))
+            for row, chs, alignments, supplements in rows:
+                m = score(truth, transcript, chs, alignments, supplements)
+                if row == "true cuts":
+                    m["titles"] = m["f1"] = None     # the true chapters carry the slide titles: nothing measured
+                else:
+                    for metric in ("f1", "aligned", "sup_p", "sup_r", "titles", "terms"):
+                        if m[metric] is not None:
+                            totals.setdefault(metric, []).append(m[metric])
+                print(f"{label:<15}{row:<10}{m['chapters']:>5}/{m['true_chapters']:<3}{fmt(m['f1']):>6}"
+                      f"{m['aligned']:>8.0%}{fmt(m['sup_p']):>7}{fmt(m['sup_r']):>7}"
+                      f"{m['sup_n']:>7}/{m['sup_true']:<5}{fmt(m['titles']):>7}{fmt(m['terms']):>7}", flush=True)
+    if totals:
+        print("built, worst / mean over talks: " + ", ".join(
+            f"{metric} {min(values):.2f} / {sum(values) / len(values):.2f}" for metric, values in totals.items()))
 
 
 if __name__ == "__main__":

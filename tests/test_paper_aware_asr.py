@@ -121,10 +121,18 @@ def test_a_line_repeated_window_after_window_is_dropped():
     assert repeated_lines(kept) == 0
 
 
-def test_alternating_repeats_are_dropped_too():
-    lines = [segment(t, i) for i, t in enumerate(["Go on.", "Yes, go on.", "Go on.", "Yes, go on.", "Fine."])]
-    kept, _ = drop_repeated_lines(lines)
-    assert [s.text for s in kept] == ["Go on.", "Yes, go on.", "Fine."]
+def test_a_line_the_speaker_really_says_twice_is_kept():
+    said = "The reward model is never trained on its own."
+    lines = [segment(said, 0), segment(said, 3), segment("Go on.", 6), segment("Yes, go on.", 8), segment("Go on.", 10)]
+    kept, dropped = drop_repeated_lines(lines)
+    assert [s.text for s in kept] == [s.text for s in lines] and dropped == 0
+    assert repeated_lines(lines) == 0
+
+
+def test_a_repeat_whisper_is_unsure_of_is_dropped():
+    guessed = Segment(3, 5, "Okay.", [Word(3, 5, "Okay.", 0.2)])
+    kept, dropped = drop_repeated_lines([segment("Okay.", 0), guessed, segment("Roger, we copy.", 6)])
+    assert [s.text for s in kept] == ["Okay.", "Roger, we copy."] and dropped == 1
 
 
 def test_the_prompt_read_back_is_dropped_but_speech_using_its_terms_is_kept():

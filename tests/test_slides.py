@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from builder.analyse.chapters import build_chapters
+from builder.analyse.chapters import MIN_CHAPTER_S, build_chapters, split_chapters
 from builder.analyse.glossary import TermMatcher, load_glossary
 from builder.analyse.slide_figures import figures_on_slides
 from builder.ingest.slide_text import OcrLine, same_text, title_and_body
@@ -153,6 +153,67 @@ def test_without_slides_chapters_come_from_the_text_with_a_phrase_as_title():
     chapters = build_chapters(segments, vectors, 120.0, TermMatcher(load_glossary()), SlideTrack())
     assert all(c.title_source == "speech" and "," not in c.title for c in chapters)
     assert chapters[0].title == "Reward model"
+
+
+def test_a_titled_slide_shown_without_speech_still_opens_its_chapter():
+    """A pause on a results slide: nothing is said while it is up, but it is what the viewer saw."""
+    track = SlideTrack([Slide(0.0, 60.0, "Opening", ""), Slide(60.0, 80.0, "Results table", "Win rate 61%"),
+                        Slide(80.0, 150.0, "Take-aways", "")])
+    segments = _segments(60.0) + [Segment(t, t + 4.5, "simple and stable", []) for t in np.arange(80.0, 150.0, 5.0)]
+    vectors = np.random.default_rng(2).normal(size=(len(segments), 8)).astype(np.float32)
+    chapters = build_chapters(segments, vectors, 150.0, TermMatcher(load_glossary()), track)
+    assert [(c.start_s, c.title) for c in chapters] == [(0.0, "Opening"), (60.0, "Results table"),
+                                                         (80.0, "Take-aways")]
+    assert chapters[1].points == [] and chapters[1].slide_text == "Results table\nWin rate 61%"
+
+
+def _topic_talk(lengths_s: list[float], seed: int, spread: float = 0.6, dims: int = 32):
+    """Sentences every 5 s, each topic a direction in embedding space with sentences scattered
+    widely around it (real sentences of one topic are far from identical): starts, segments, vectors."""
+    rng = np.random.default_rng(seed)
+    segments, rows, starts, t = [], [], [], 0.0
+    for length_s in lengths_s:
+        starts.append(t)
+        topic = rng.normal(size=dims)
+        topic /= np.linalg.norm(topic)
+        for _ in range(int(length_s // 5)):
+            segments.append(Segment(t, t + 4.5, "words", []))
+            noise = rng.normal(size=dims)
+            rows.append(topic + spread * noise / np.linalg.norm(noise) * np.sqrt(dims) / 4)
+            t += 5.0
+    vectors = np.stack(rows)
+    return starts, segments, (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32), t
+
+
+@pytest.mark.parametrize("lengths_s", [[30, 60, 45, 90, 40], [120, 35, 50], [20, 40, 40, 40, 40, 40, 25]])
+def test_without_slides_the_number_of_chapters_and_the_cuts_are_chosen_together(lengths_s):
+    starts, segments, vectors, duration_s = _topic_talk(lengths_s, seed=len(lengths_s))
+    chapters = split_chapters(segments, vectors, duration_s)
+    assert [segments[c[0]].start_s for c in chapters] == starts
+
+
+def test_a_talk_that_keeps_to_one_topic_stays_one_chapter():
+    for seed in range(5):
+        _, segments, vectors, duration_s = _topic_talk([240], seed=seed)
+        assert len(split_chapters(segments, vectors, duration_s)) == 1
+
+
+def test_a_long_pause_places_the_cut_between_two_close_topics():
+    """Two topics whose sentences are hard to tell apart by meaning alone; the speaker pauses
+    2 s before the second, where sentences are otherwise 0.5 s apart."""
+    starts, segments, vectors, duration_s = _topic_talk([60, 60], seed=1, spread=2.5)
+    without = split_chapters(segments, vectors, duration_s)
+    paused = [Segment(s.start_s + (1.5 if s.start_s >= starts[1] else 0.0), s.end_s + (1.5 if s.start_s >= starts[1] else 0.0),
+                      s.text, []) for s in segments]
+    chapters = split_chapters(paused, vectors, duration_s + 1.5)
+    assert [paused[c[0]].start_s for c in chapters] == [0.0, starts[1] + 1.5]
+    assert [segments[c[0]].start_s for c in without] != [0.0, starts[1]]
+
+
+def test_text_cut_chapters_are_never_shorter_than_the_minimum():
+    starts, segments, vectors, duration_s = _topic_talk([30, 5, 60, 50], seed=7)   # a 5-s aside
+    chapters = split_chapters(segments, vectors, duration_s)
+    assert all(segments[c[-1]].end_s - segments[c[0]].start_s >= MIN_CHAPTER_S for c in chapters)
 
 
 def _plot(seed: int) -> Image.Image:

@@ -1,8 +1,8 @@
 """Talk chapters. When the video shows slides, each slide is a chapter (builds and flashes were
 already merged by `builder.ingest.slides`) titled with the slide's title, and a long stretch with
-no slide change is split by the text. Otherwise (audio only, a camera on the speaker) chapters are
-topic shifts found where neighbouring windows of the transcript stop being similar, each titled
-with a short phrase the chapter says most. Either way a chapter is summarised by its most
+no slide change is split by the text. Otherwise (audio only, a camera on the speaker) the talk is
+segmented by the text: the chapter count and cuts chosen together (`split_chapters`), each chapter
+titled with a short phrase it says most. Either way a chapter is summarised by its most
 central sentences."""
 from __future__ import annotations
 
@@ -18,7 +18,12 @@ from ..models.talk import Segment
 from .glossary import TermMatcher
 
 MAX_CHAPTERS = 12
-WINDOW = 3
+MIN_CHAPTER_S = 15.0          # a chapter without a slide is at least this long ...
+MIN_CHAPTER_SENTENCES = 2     # ... and holds at least this many sentences
+NULL_SHUFFLES = 30            # shuffles of the talk that price a cut (see _cut_cost)
+NULL_QUANTILE = 0.95
+PAUSE_WEIGHT = 1.0            # a pause e times the usual one earns a cut this much coherence
+PAUSE_FLOOR_S = 0.2           # pauses are compared with the usual one, at least this long
 # A slide or slide-less stretch longer than this is more than one topic: split it by the text,
 # into parts of at least STRETCH_PART_S (a slide is explained in one to three minutes).
 LONG_STRETCH_S = 300.0
@@ -44,64 +49,89 @@ _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 def split_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: float,
-                   cap: int | None = None, min_len_s: float | None = None) -> list[list[int]]:
-    """Segment indices of each chapter, cut where the talk changes topic.
+                   cap: int | None = None, min_len_s: float = MIN_CHAPTER_S) -> list[list[int]]:
+    """Segment indices of each chapter: the talk cut into the topics it speaks about.
 
-    TextTiling (Hearst 1997) on embeddings: the similarity of the windows either side of each gap
-    gives a curve; a gap's depth is how far it dips below the nearest peaks on both sides. Cuts go
-    at the deepest gaps that dip clearly (depth above mean - std/2 of all dips), at most one per
-    `min_len_s`, so a talk gets as many chapters as it has topics, up to a length-based cap."""
+    A semi-Markov dynamic programme chooses the number of chapters and their cuts together. A
+    chapter earns the coherence of its sentences: with each sentence's embedding taken relative to
+    the talk's mean (every sentence of a talk shares its topic) and made unit length, a chapter of
+    n sentences earns |sum|^2 / n, which is what its mean explains of their spread (Ward's
+    criterion, cut into contiguous runs). Each chapter costs what one cut earns on the same
+    sentences shuffled: a cut must explain more than the talk's own noise would, so a talk that
+    keeps to one topic stays one chapter, and no threshold is fixed in advance."""
     n = len(segments)
-    # Short talks get a few chapters, hour-long lectures a dozen: the cap grows with the square root.
     if cap is None:
-        cap = int(min(MAX_CHAPTERS, max(1, round(np.sqrt(duration_s / 8.0)))))
-    if n < 2 * WINDOW or cap <= 1:
+        cap = MAX_CHAPTERS
+    cap = int(min(cap, n // MIN_CHAPTER_SENTENCES, max(1.0, duration_s // max(min_len_s, 1.0))))
+    if cap <= 1 or n < 2 * MIN_CHAPTER_SENTENCES:
         return [list(range(n))]
-    if min_len_s is None:
-        min_len_s = max(10.0, 0.25 * duration_s / cap)
-    gaps = list(range(WINDOW, n - WINDOW + 1))
-    curve = []
-    for i in gaps:
-        left = vectors[max(0, i - WINDOW):i].mean(axis=0)
-        right = vectors[i:i + WINDOW].mean(axis=0)
-        curve.append(float(left @ right / (np.linalg.norm(left) * np.linalg.norm(right) + 1e-9)))
-    depths = _depths(curve)
-    dips = [d for d in depths if d > 0]
-    if not dips:
-        return [list(range(n))]
-    cutoff = float(np.mean(dips) - np.std(dips) / 2)
-    cuts: list[int] = []
-    for k in sorted(range(len(gaps)), key=lambda k: (-depths[k], gaps[k])):
-        if len(cuts) >= cap - 1 or depths[k] <= max(cutoff, 0.0):
-            break
-        start = segments[gaps[k]].start_s
-        bounds = [segments[0].start_s] + sorted(segments[c].start_s for c in cuts) + [segments[0].start_s + duration_s]
-        if all(abs(start - b) >= min_len_s for b in bounds):
-            cuts.append(gaps[k])
-    edges = [0] + sorted(cuts) + [n]
+    units = _relative_units(vectors)
+    prefix = np.vstack([np.zeros((1, units.shape[1])), np.cumsum(units, axis=0)])
+    starts = np.array([s.start_s for s in segments])
+    ends = np.array([s.end_s for s in segments])
+    pauses = _pause_cues(segments)
+    cost = _cut_cost(units, min_len_s / max(duration_s / n, 1e-6))
+    # best[k][j]: the most the first j sentences earn as k chapters; back[k][j]: where the last starts
+    best = np.full((cap + 1, n + 1), -np.inf)
+    back = np.zeros((cap + 1, n + 1), dtype=int)
+    best[0][0] = 0.0
+    norms = np.einsum("ij,ij->i", prefix, prefix)
+    for j in range(MIN_CHAPTER_SENTENCES, n + 1):
+        i = np.arange(0, j - MIN_CHAPTER_SENTENCES + 1)
+        long_enough = (ends[j - 1] - starts[i]) >= min_len_s
+        earned = (norms[j] - 2 * prefix[i] @ prefix[j] + norms[i]) / (j - i) + pauses[i]
+        for k in range(1, cap + 1):
+            total = np.where(long_enough | (k == 1) & (j == n), best[k - 1][i] + earned, -np.inf)
+            at = int(np.argmax(total))
+            best[k][j], back[k][j] = total[at], i[at]
+    chosen = max(range(1, cap + 1), key=lambda k: (best[k][n] - k * cost, -k))
+    edges = [n]
+    for k in range(chosen, 0, -1):
+        edges.append(back[k][edges[-1]])
+    edges = edges[::-1]
     return [list(range(a, b)) for a, b in zip(edges, edges[1:]) if b > a]
 
 
-def _depths(curve: list[float]) -> list[float]:
-    """For each point, the climb to the highest point reached going left and going right while the
-    curve keeps rising; zero where the point is not a local minimum."""
-    out = []
-    for k, value in enumerate(curve):
-        if (k > 0 and curve[k - 1] < value) or (k + 1 < len(curve) and curve[k + 1] < value):
-            out.append(0.0)
-            continue
-        left = value
-        for j in range(k - 1, -1, -1):
-            if curve[j] < left:
-                break
-            left = curve[j]
-        right = value
-        for j in range(k + 1, len(curve)):
-            if curve[j] < right:
-                break
-            right = curve[j]
-        out.append((left - value) + (right - value))
-    return out
+def _relative_units(vectors: np.ndarray) -> np.ndarray:
+    """Each sentence's embedding less the talk's mean, at unit length (a sentence that is the mean
+    itself stays zero and earns nothing)."""
+    centred = np.asarray(vectors, dtype=np.float64) - np.asarray(vectors, dtype=np.float64).mean(axis=0)
+    lengths = np.linalg.norm(centred, axis=1, keepdims=True)
+    return np.divide(centred, lengths, out=np.zeros_like(centred), where=lengths > 1e-9)
+
+
+def _pause_cues(segments: list[Segment]) -> np.ndarray:
+    """What starting a chapter at each sentence earns from the pause before it: speakers pause
+    longer before a new topic than between sentences (the log of the pause over the talk's median
+    pause, times PAUSE_WEIGHT; nothing for a pause no longer than usual). Sentence 0 and the end
+    earn nothing: they are no cut."""
+    gaps = np.array([0.0] + [max(b.start_s - a.end_s, 0.0) for a, b in zip(segments, segments[1:])])
+    usual = float(np.median(gaps[1:])) if len(gaps) > 1 else 0.0
+    cues = PAUSE_WEIGHT * np.log(np.maximum(gaps, 1e-3) / max(usual, PAUSE_FLOOR_S))
+    cues = np.maximum(cues, 0.0)
+    cues[0] = 0.0
+    return np.append(cues, 0.0)
+
+
+def _cut_cost(units: np.ndarray, min_sentences: float) -> float:
+    """What one cut earns at best in coherence when the sentences are in random order: the
+    NULL_QUANTILE of NULL_SHUFFLES shuffles (seeded, so a build is repeatable). Pauses are not
+    shuffled: a long pause earns its cut wherever it falls."""
+    n = len(units)
+    least = int(max(MIN_CHAPTER_SENTENCES, min(np.ceil(min_sentences), n // 2)))
+    rng = np.random.default_rng(0)
+    gains = []
+    for _ in range(NULL_SHUFFLES):
+        prefix = np.cumsum(units[rng.permutation(n)], axis=0)
+        whole = float(prefix[-1] @ prefix[-1]) / n
+        cut = np.arange(least, n - least + 1)
+        if not len(cut):
+            return np.inf
+        left = prefix[cut - 1]
+        right = prefix[-1] - left
+        earned = np.einsum("ij,ij->i", left, left) / cut + np.einsum("ij,ij->i", right, right) / (n - cut)
+        gains.append(float(earned.max()) - whole)
+    return float(np.quantile(gains, NULL_QUANTILE))
 
 
 def build_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: float,
@@ -141,9 +171,12 @@ def _central(members: list[int], vectors: np.ndarray) -> list[int]:
 
 def _slide_spans(segments: list[Segment], vectors: np.ndarray, duration_s: float, track: SlideTrack):
     """(slide or None, segment indices) per chapter: a segment goes to the slide on screen when it
-    starts; a slide nobody speaks over is no chapter: its time goes to the chapter before (at the
-    talk's start, or before a stretch without a slide, to the one after); a stretch without a
-    titled slide, or one slide held very long, is split by the text."""
+    starts. A titled slide nobody speaks over still opens its chapter (a pause to read a result, a
+    section divider: the slide is what the viewer sees there); flashes of a few seconds were
+    already merged by the slide reader. An untitled picture nobody speaks over is no chapter: its
+    time goes to the chapter before (at the talk's start, or before a stretch without a slide, to
+    the one after). A stretch without a titled slide, or one slide held very long, is split by
+    the text."""
     slides = track.slides
     starts = [0.0] + [s.start_s for s in slides[1:]]
     members: list[list[int]] = [[] for _ in slides]
@@ -153,15 +186,15 @@ def _slide_spans(segments: list[Segment], vectors: np.ndarray, duration_s: float
     spans: list[tuple] = []
     pending_start = None
     for slide, group, start in zip(slides, members, starts):
-        if not group:
+        if not group and not slide.title:
             pending_start = start if pending_start is None else pending_start
             continue
         if pending_start is not None and (not slide.title or not spans):
             start = pending_start
         pending_start = None
         shown = slide if slide.title else None
-        span_s = segments[group[-1]].end_s - segments[group[0]].start_s
-        if span_s > LONG_STRETCH_S and len(group) >= 2 * WINDOW:
+        span_s = segments[group[-1]].end_s - segments[group[0]].start_s if group else 0.0
+        if span_s > LONG_STRETCH_S and len(group) >= 2 * MIN_CHAPTER_SENTENCES:
             parts = split_chapters([segments[i] for i in group], vectors[group], span_s,
                                    cap=max(2, int(span_s // (2 * STRETCH_PART_S))), min_len_s=STRETCH_PART_S)
             for n, part in enumerate(parts):

@@ -4,9 +4,12 @@ On music, applause, noise or a long silence whisper loops: it repeats a phrase i
 ("the the the ...", "we will we will we will"), emits the same line window after window ("Thank
 you." x 12), or, when primed with a prompt, reads the prompt back or writes its terms into noise.
 A student's notes should say each thing once, so: runs of a repeated word sequence collapse to one
-copy, a run of prompt-term words whisper itself barely believes is cut, a line equal to one of the
-few lines before it is dropped, a line that still compresses like a loop (whisper's own
+copy, a run of prompt-term words whisper itself barely believes is cut, a run of one line said again
+and again is kept once when whisper's own signals doubt it (the run compresses like a loop, or
+whisper was unsure of the repeated words), a line that still compresses like a loop (whisper's
 compression-ratio test, 2.4) is dropped, and so is a line that is mostly a stretch of the prompt.
+A speaker who really says something twice ("It is not a reward model. It is not a reward model.")
+keeps both: only a doubted run is a hallucination, and a line said again later is never one.
 """
 from __future__ import annotations
 
@@ -20,8 +23,9 @@ from .sentences import TimedWord, sentences
 MAX_NGRAM = 12
 MIN_REPEATS = 3            # a word sequence said 3 times in a row is a loop; twice can be emphasis
 MIN_REPEATS_SINGLE = 4     # "no, no, no" is speech; four of one word in a row is not
-RECENT_LINES = 4           # a line equal to one of the last few is a repeat (A B A B loops too)
 MAX_COMPRESSION = 2.4      # whisper's compression_ratio_threshold
+LOOP_CHARS = 40            # shorter text compresses too little to say anything about loops
+REPEAT_P = 0.5             # a repeated line whose words average below this is whisper guessing
 UNHEARD_RUN = 3            # ... this many words of one prompt term in a row, each below UNHEARD_P
 UNHEARD_P = 0.05
 PROMPT_RUN = 4             # this many words in a row from the prompt, making up most of a line: an echo
@@ -112,9 +116,12 @@ def compression_ratio(text: str) -> float:
     return len(data) / len(zlib.compress(data)) if data else 0.0
 
 
-def is_repeat(line: str, recent: list[str]) -> bool:
-    key = " ".join(words_of(line))
-    return bool(key) and key in recent
+def line_key(line: str) -> str:
+    return " ".join(words_of(line))
+
+
+def looks_like_loop(text: str) -> bool:
+    return len(text) > LOOP_CHARS and compression_ratio(text) > MAX_COMPRESSION
 
 
 def echoes_prompt(line: str, prompt: str) -> bool:
@@ -144,24 +151,40 @@ def echoes_prompt(line: str, prompt: str) -> bool:
 
 def drop_repeated_lines(segments: list[Segment], prompt: str = "") -> tuple[list[Segment], int]:
     kept: list[Segment] = []
-    recent: list[str] = []
     dropped = 0
-    for segment in segments:
-        looping = len(segment.text) > 40 and compression_ratio(segment.text) > MAX_COMPRESSION
-        if is_repeat(segment.text, recent) or looping or echoes_prompt(segment.text, prompt):
-            dropped += 1
-            continue
-        kept.append(segment)
-        recent = (recent + [" ".join(words_of(segment.text))])[-RECENT_LINES:]
+    for run in _runs(segments):
+        if len(run) > 1 and _doubted(run):
+            dropped += len(run) - 1
+            run = run[:1]
+        for segment in run:
+            if looks_like_loop(segment.text) or echoes_prompt(segment.text, prompt):
+                dropped += 1
+                continue
+            kept.append(segment)
     return kept, dropped
 
 
-def repeated_lines(segments: list[Segment]) -> int:
-    """Lines equal to one of the few before them: what a clean transcript has none of."""
-    recent: list[str] = []
-    count = 0
+def _runs(segments: list[Segment]) -> list[list[Segment]]:
+    """Back-to-back lines with the same words, each run in a list."""
+    runs: list[list[Segment]] = []
     for segment in segments:
-        if is_repeat(segment.text, recent):
-            count += 1
-        recent = (recent + [" ".join(words_of(segment.text))])[-RECENT_LINES:]
-    return count
+        key = line_key(segment.text)
+        if runs and key and line_key(runs[-1][0].text) == key:
+            runs[-1].append(segment)
+        else:
+            runs.append([segment])
+    return runs
+
+
+def _doubted(run: list[Segment]) -> bool:
+    """Whisper's signals on a run of one line: together they compress like a loop, or the words of
+    the repeats are ones whisper was unsure of."""
+    repeats = [w.probability for segment in run[1:] for w in segment.words]
+    unsure = bool(repeats) and sum(repeats) / len(repeats) < REPEAT_P
+    return unsure or looks_like_loop(" ".join(segment.text for segment in run))
+
+
+def repeated_lines(segments: list[Segment]) -> int:
+    """Lines that repeat the line before them in a run whisper's signals doubt: what a clean
+    transcript has none of."""
+    return sum(len(run) - 1 for run in _runs(segments) if len(run) > 1 and _doubted(run))
