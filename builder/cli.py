@@ -56,20 +56,24 @@ def _common(command):
     return command
 
 
-def setting_option(name: str, *flags: str):
+def setting_option(name: str):
     """A flag for one course setting: its help and default come from `config.SETTINGS`; it defaults to
     None, so a setting given in mkdocs.yml holds unless the flag is given for this run."""
     spec = SETTINGS[name]
+    flags = spec.flags or ("--" + name.replace("_", "-"),)
+    default = spec.default_text()
+    if spec.kind is bool:  # --online/--offline: the default is named by its flag
+        on, off = flags[0].split("/")
+        return click.option(flags[0], name, default=None,
+                            help=f"{spec.help} [setting: {name}] [default: {(on if spec.default else off).lstrip('-')}]")
     if spec.choices:
         kind = click.Choice(spec.choices)
     elif spec.kind is float:
         kind = click.FloatRange(spec.minimum, spec.maximum, min_open=spec.minimum_open)
     else:
         kind = None
-    default = spec.default_text()
-    shown = f" [setting: {name}{'; default: ' + default if default else ''}]"
-    return click.option(*(flags or ("--" + name.replace("_", "-"),)), name, type=kind, default=None,
-                        help=spec.help + shown)
+    shown = f" [setting: {name}]" + (f" [default: {default}]" if default else "")
+    return click.option(*flags, name, type=kind, default=None, help=spec.help + shown)
 
 
 def _content_option(help_text: str):
@@ -98,6 +102,7 @@ _min_supported_option = setting_option("min_supported")
 @setting_option("llm_timeout")
 @setting_option("language")
 @_min_supported_option
+@setting_option("online")
 def build(root, verbose, quiet, content, **flags):
     verbosity = 0 if quiet else 1 + verbose
     try:

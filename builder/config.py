@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ConfigError, PairError
+from .ingest.online import OnlineSettings
 from .models.sources import PairConfig
 
 DEFAULT_CACHE = ".coursewiki-cache"
@@ -37,11 +38,12 @@ class Setting:
     flag of the same name. Declared once, so the plugin, the flag and the check cannot disagree."""
     default: object
     help: str
-    kind: object = str                    # str, float, or "url" (an http(s) base URL, checked)
+    kind: object = str                    # str, float, bool, or "url" (an http(s) base URL, checked)
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
     minimum_open: bool = False            # the minimum itself is not allowed (a timeout of 0)
+    flags: tuple[str, ...] = ()           # the CLI's spelling, when not --name-with-dashes
 
     def check(self, value):
         """The value as the build uses it; ValueError says what is wrong in words like MkDocs' own
@@ -52,6 +54,10 @@ class Setting:
         if self.choices:
             if value not in self.choices:
                 raise ValueError(f"expected one of: {', '.join(self.choices)}, but received: {shown}")
+            return value
+        if self.kind is bool:
+            if not isinstance(value, bool):
+                raise ValueError(f"expected true or false, but received: {shown}")
             return value
         if self.kind is float:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -118,6 +124,16 @@ class CourseSettings:
     min_supported: float = setting(
         0.9, "Smallest fraction of a report's cited sentences that must be supported by their evidence "
              "(measured on the real papers: benchmarks/support_threshold.py).", kind=float, minimum=0, maximum=1)
+    online: bool = setting(False, "Look each paper up by the arXiv id or DOI its PDF prints (arXiv API, Crossref) "
+                                  "for title, authors, venue and year; an answer is used only when its title is "
+                                  "printed on page 1.", kind=bool, flags=("--online/--offline",))
+    arxiv_api_url: str = OnlineSettings.arxiv_api_url
+    crossref_api_url: str = OnlineSettings.crossref_api_url
+    online_timeout_s: float = OnlineSettings.timeout_s
+
+    @property
+    def online_lookup(self) -> OnlineSettings:
+        return OnlineSettings(self.arxiv_api_url, self.crossref_api_url, self.online_timeout_s)
 
     @classmethod
     def for_root(cls, root: Path, **overrides) -> "CourseSettings":
@@ -143,9 +159,10 @@ class CourseSettings:
             if name in given:
                 paths[name] = Path(given[name])
         paths = {name: path.resolve() for name, path in paths.items()}
-        llm = given.get("llm") or _llm_settings(values)
-        return cls(root=root, course_title=course.site_name or cls.course_title, site_language=course.language,
-                   llm=llm, **paths, **values)
+        plain = {"course_title": course.site_name or cls.course_title, "site_language": course.language,
+                 "llm": _llm_settings(values)}
+        plain.update({key: value for key, value in given.items() if key not in SETTINGS and key not in paths})
+        return cls(root=root, **plain, **paths, **values)
 
 
 SETTINGS: dict[str, Setting] = {f.name: f.metadata["setting"] for f in fields(CourseSettings) if "setting" in f.metadata}
