@@ -96,14 +96,17 @@ _min_supported_option = click.option(
 @click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of an LLM-written report.")
 @_min_supported_option
+@click.option("--online/--offline", default=DEFAULTS["online"], show_default=True,
+              help="Look each paper up by the arXiv id or DOI its PDF prints (arXiv API, Crossref) for title, "
+                   "authors, venue and year; an answer is used only when its title is printed on page 1.")
 def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, device, compute_type, embedding_model,
-          writer, llm_url, llm_model, llm_timeout, language, min_supported):
+          writer, llm_url, llm_model, llm_timeout, language, min_supported, online):
     verbosity = 0 if quiet else 1 + verbose
     try:
         settings = _settings(root, sources_dir=sources, content_dir=content, cache_dir=cache_dir,
                              whisper_model=whisper_model, device=device, compute_type=compute_type,
                              embedding_model=embedding_model, writer=writer, min_supported=min_supported,
-                             llm=_llm_settings(writer, llm_url, llm_model, language, llm_timeout))
+                             llm=_llm_settings(writer, llm_url, llm_model, language, llm_timeout), online=online)
         summary = build_course(settings, TerminalReporter(verbosity))
     except CoursewikiError as err:
         _fail(err, verbose)

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ConfigError, PairError
+from .ingest.online import OnlineSettings
 from .models.sources import PairConfig
 
 DEFAULT_CACHE = ".coursewiki-cache"
@@ -46,6 +47,14 @@ class CourseSettings:
     writer: str = "extractive"            # "llm": the report is written by `llm` from numbered evidence
     llm: LLMSettings | None = None
     min_supported: float = DEFAULT_MIN_SUPPORTED  # `check` fails a report with fewer cited sentences supported
+    online: bool = False                  # title, authors, venue, year from arXiv / Crossref by the PDF's id or DOI
+    arxiv_api_url: str = OnlineSettings.arxiv_api_url
+    crossref_api_url: str = OnlineSettings.crossref_api_url
+    online_timeout_s: float = OnlineSettings.timeout_s
+
+    @property
+    def online_lookup(self) -> OnlineSettings:
+        return OnlineSettings(self.arxiv_api_url, self.crossref_api_url, self.online_timeout_s)
 
     @classmethod
     def for_root(cls, root: Path, **overrides) -> "CourseSettings":

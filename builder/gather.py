@@ -24,6 +24,7 @@ from .config import CourseSettings
 from .errors import PairError
 from .ingest.figures import read_figures
 from .ingest.keyframes import SharedChanges, grab_keyframes
+from .ingest.online import lookup
 from .ingest.overrides import with_overrides
 from .ingest.paper import read_paper
 from .ingest.pdf_layout import PdfFile
@@ -92,8 +93,13 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
         _, read = cached_paper(cache, slug, pdf)
         figures_key = FIGURES.key(cache.file_digest(pair.pdf))
         figure_set = cache.record(FIGURES.name, slug, figures_key, FigureSet, lambda: read_figures(pdf))
-    paper = replace(with_overrides(read, pair.config), figures=figure_set.figures)
     settings = course.settings
+    if settings.online:
+        reporter.step(slug, "looking the paper up online")
+        read, note = lookup(read, settings.online_lookup, cache, slug)
+        if note:
+            reporter.warn(f"{pair.pdf}: {note}")
+    paper = replace(with_overrides(read, pair.config), figures=figure_set.figures)
     video_digest = cache.file_digest(pair.video)
     reporter.step(slug, "reading the slides")
     slides_key = SLIDES.key(video_digest)

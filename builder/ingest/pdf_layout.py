@@ -18,6 +18,7 @@ _SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "ˆ": "\u0302
                     "¸": "\u0327", "ˇ": "\u030c", "˚": "\u030a", "¯": "\u0304"}
 _ACCENT_BEFORE = re.compile("([" + "".join(_SPACING_ACCENTS) + r"])\s?([A-Za-zıȷ])")
 _BOLD_FLAG = 16
+SUPERSCRIPT_GAP = "\u2063"   # invisible separator: never printed in a PDF's text
 MAX_PAGES = 600
 
 
@@ -34,6 +35,12 @@ class Line:
     bold: bool
     block: int
     vertical: bool = False
+    marked: str = ""  # `plain` with SUPERSCRIPT_GAP where a superscript was left out: where names and affiliations part
+
+    @property
+    def pieces(self) -> list[str]:
+        """The plain text cut where superscripts were printed ("Kwon1,∗Zhuohan Li1" gives two pieces)."""
+        return [p for p in (self.marked or self.plain).split(SUPERSCRIPT_GAP) if p.strip()]
 
 
 @dataclass
@@ -145,15 +152,16 @@ def _page_lines(page: pymupdf.Page, page_no: int) -> PageLines:
                 size = max(size, span["size"])
                 if span["flags"] & _BOLD_FLAG or "Bold" in span["font"]:
                     bold_chars += len(span["text"])
-            text, plain = _join_spans(spans, size)
+            text, marked = _join_spans(spans, size)
             text = fix_glyphs(text)
-            plain = text if plain == text else fix_glyphs(plain)
+            marked = text if marked == text else fix_glyphs(marked)
+            plain = marked.replace(SUPERSCRIPT_GAP, "")
             if not text.strip():
                 continue
             bold = bold_chars > chars / 2
             x0, y0, x1, y1 = raw["bbox"]
             line = Line(text.strip(), plain.strip(), page_no, x0, y0, x1, y1, round(size, 1), bold, block["number"],
-                        vertical=abs(raw["dir"][0]) < 0.5)
+                        vertical=abs(raw["dir"][0]) < 0.5, marked=marked.strip())
             if line.vertical or _is_margin_number(line, width):
                 margin.append(line)
             else:
@@ -184,7 +192,8 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
             sep = "   " if line.x0 - prev.x1 > 1.2 * line.size else " "  # a column gap, as in author rows
             merged[-1] = Line(f"{prev.text}{sep}{line.text}", f"{prev.plain}{sep}{line.plain}", prev.page_no,
                               prev.x0, min(prev.y0, line.y0), line.x1, max(prev.y1, line.y1),
-                              max(prev.size, line.size), prev.bold and line.bold, prev.block)
+                              max(prev.size, line.size), prev.bold and line.bold, prev.block,
+                              marked=f"{prev.marked or prev.plain}{sep}{line.marked or line.plain}")
         else:
             merged.append(line)
     return merged
@@ -192,7 +201,8 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
 
 def _join_spans(spans: list[dict], size: float) -> tuple[str, str]:
     """Concatenate spans as printed. Small capitals (smaller upper-case spans on the baseline,
-    as in "QLORA") become lower case; raised smaller spans are superscripts, left out of `plain`."""
+    as in "QLORA") become lower case; raised smaller spans are superscripts, left out of the second
+    text and marked there with SUPERSCRIPT_GAP."""
     if len(spans) == 1:  # most lines: nothing to compare a span against
         return spans[0]["text"], spans[0]["text"]
     baseline = max(s["origin"][1] for s in spans if s["size"] >= size - 0.1)
@@ -212,6 +222,8 @@ def _join_spans(spans: list[dict], size: float) -> tuple[str, str]:
         text += piece
         if not (smaller and raised):
             plain += piece
+        elif not plain.endswith(SUPERSCRIPT_GAP):
+            plain += SUPERSCRIPT_GAP
         prev = span
     return text, plain
 

@@ -111,7 +111,7 @@ def read_slides(video: Path, ocr=None, also: MoreSamplers | None = None) -> Slid
         if not stills:
             return SlideTrack()
         if scan.keyframes_only:
-            _take_last_pictures(video, stills)
+            _take_last_pictures(video, stills, ~_live_mask(scan.pictures))
     except (av.error.FFmpegError, ValueError, OSError):
         return SlideTrack()
     ocr = ocr or default_ocr()
@@ -300,25 +300,58 @@ def _background(picture: np.ndarray) -> float:
     return float((edges[k] + edges[k + 1]) / 2)
 
 
-def _take_last_pictures(video: Path, stills: list[_Still]) -> None:
+def _take_last_pictures(video: Path, stills: list[_Still], still: np.ndarray) -> None:
     """With keyframes alone, a build that was no scene cut is not among the samples: take each
-    slide's picture again just before it ends, when all its builds are on screen."""
+    slide's picture again just before it ends, when all its builds are on screen. x264 does not put
+    a keyframe at every slide change either (a change a few seconds after a keyframe may wait for
+    the next one), so the frames decoded on the way are also looked at every SAMPLE_STEP_S: where
+    the still part of the picture turns into another slide (not a build), the slide ends there and
+    the next one starts there, and its picture is the one before."""
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
-        for still in stills:
-            at_s = max(still.start_s, still.shown_until_s - LAST_PICTURE_BEFORE_END_S)
+        for n, shown in enumerate(stills):
+            at_s = max(shown.start_s, shown.shown_until_s - LAST_PICTURE_BEFORE_END_S)
             container.seek(int(at_s / stream.time_base), stream=stream, backward=True, any_frame=False)
-            chosen = None
+            chosen, sampled, reference, next_s, cut_s = None, None, None, 0.0, None
             for frame in container.decode(stream):
                 if frame.time is not None and frame.time > at_s:
                     break
                 chosen = frame
+                if frame.time is None or frame.time + 1e-6 < next_s:
+                    continue
+                picture = _small_pictures(frame)
+                if reference is not None and _another_slide(reference, picture, still):
+                    cut_s, chosen = float(frame.time), sampled
+                    break
+                sampled, reference, next_s = frame, picture, float(frame.time) + SAMPLE_STEP_S
+            if cut_s is not None and cut_s > shown.start_s:
+                if shown.end_s == shown.shown_until_s and n + 1 < len(stills):
+                    shown.end_s = stills[n + 1].start_s = cut_s
+                shown.shown_until_s = cut_s
             if chosen is not None:
-                grey = chosen.reformat(width=SCAN_SIZE[0], height=SCAN_SIZE[1], format="gray").to_ndarray()
-                last = grey.astype(np.float32) / 255.0
-                if (np.abs(last - still.last) >= PIXEL_DELTA).mean() >= CHANGE_SHARE:
-                    still.builds += 1
-                still.picture, still.last = _full_jpeg(chosen), last
+                last = _small_pictures(chosen)[0]
+                if (np.abs(last - shown.last) >= PIXEL_DELTA).mean() >= CHANGE_SHARE:
+                    shown.builds += 1
+                shown.picture, shown.last = _full_jpeg(chosen), last
+
+
+def _small_pictures(frame) -> tuple[np.ndarray, np.ndarray]:
+    """The frame as the scan sees it: a grey SCAN_SIZE thumbnail and a COLOUR_SIZE one, 0..1."""
+    grey = frame.reformat(width=SCAN_SIZE[0], height=SCAN_SIZE[1], format="gray").to_ndarray()
+    colour = frame.reformat(width=COLOUR_SIZE[0], height=COLOUR_SIZE[1], format="rgb24").to_ndarray()
+    return grey.astype(np.float32) / 255.0, colour.astype(np.float32) / 255.0
+
+
+def _another_slide(before: tuple[np.ndarray, np.ndarray], after: tuple[np.ndarray, np.ndarray],
+                   still: np.ndarray) -> bool:
+    """The still part of the picture changed as the scan would cut it, and not by a build. Live
+    pixels (a speaker's inset) are taken from `before`, so they neither cut nor spoil a build."""
+    (grey_before, colour_before), (grey_after, colour_after) = before, after
+    if (_changed(grey_after, grey_before, still).sum() < CHANGE_SHARE * still.sum()
+            and _colour_change(colour_after, colour_before) < COLOUR_CHANGE_SHARE):
+        return False
+    return (_colour_change(colour_after, colour_before) >= COLOUR_CHANGE_SHARE
+            or not is_build(grey_before, np.where(still, grey_after, grey_before)))
 
 
 def _full_jpeg(frame) -> bytes:
