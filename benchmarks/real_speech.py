@@ -94,7 +94,6 @@ def build_table(files: list[Path]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-        shutil.copytree(REPO / "theme", root / "theme")
         slugs = {}
         for path in files:
             slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")

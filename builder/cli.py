@@ -135,6 +135,25 @@ def build(root, verbose, quiet, content, **flags):
     sys.exit(1 if summary.failed else 0)
 
 
+@main.command(help="Start a course of one's own in DIR: mkdocs.yml (Material, English and Chinese search, the "
+                   "plugins, the course settings), sources/ with a README of its layout, .gitignore, "
+                   "requirements.txt and a GitHub Pages workflow. Never overwrites a file.")
+@click.argument("folder", metavar="DIR")
+@click.option("--title", help="The site's name (site_name in mkdocs.yml; default: from DIR's name).")
+def new(folder, title):
+    from .new import new_course
+    try:
+        written = new_course(Path(folder), title)
+    except CoursewikiError as err:
+        _fail(err, 0)
+    except OSError as err:
+        _fail(CoursewikiError(disk_error(err, Path(folder))), 0)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: put a pair in {Path(folder) / 'sources'}/<slug>/ (paper.pdf and talk.mp4), then "
+               f"cd {folder} && coursewiki build && mkdocs serve")
+
+
 @main.command(help="Validate the pages in content/: PDF pages, talk times and glossary links must resolve, and "
                    "each report's cited sentences must be supported by the PDF page or talk moment they cite "
                    "(numbers, words and meaning).")

@@ -1,4 +1,9 @@
-"""The `coursewiki` MkDocs plugin: lets `mkdocs serve` answer byte-range requests.
+"""The `coursewiki` MkDocs plugin: the course settings as its options, the theme overrides that
+ship in the package, and byte ranges under `mkdocs serve`.
+
+The overrides (`builder/theme/`: main.html, the player script, styles) go into the theme's
+folders just below a course's own `custom_dir`, so a course needs no copy of them and its own
+`theme/main.html` still wins.
 
 Browsers seek a video by asking for a byte range. `mkdocs serve` ignores `Range` and sends the
 whole file, so Chromium treats the talk as a stream it cannot seek and a timestamp link plays from
@@ -11,6 +16,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from importlib import resources
 from typing import Callable, Iterable
 
 from mkdocs.config.base import ValidationError
@@ -77,8 +83,19 @@ class _SettingOption(BaseConfigOption):
             raise ValidationError(str(err)) from None
 
 
+def theme_dir() -> str:
+    return str(resources.files("builder").joinpath("theme"))
+
+
 class CoursewikiPlugin(BasePlugin):
     config_scheme = tuple((name, _SettingOption(spec)) for name, spec in SETTINGS.items())
+
+    def on_config(self, config):
+        dirs = config.theme.dirs
+        ours = theme_dir()
+        if ours not in dirs:  # custom_dir, when given, is dirs[0]: it stays above ours
+            dirs.insert(1 if config.theme.custom_dir else 0, ours)
+        return config
 
     def on_serve(self, server, config, builder):
         server.set_app(with_ranges(server.get_app(), server.root, server.mount_path))

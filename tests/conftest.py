@@ -85,10 +85,9 @@ def make_pair(sources: Path, slug: str, pdf: Path, talk: Path, pair_yml: str | N
 
 
 def course_root(base: Path) -> Path:
-    """A course folder with the project's mkdocs.yml and theme, ready for sources."""
+    """A course folder with the project's mkdocs.yml (the theme comes from the package), ready for sources."""
     base.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "mkdocs.yml", base / "mkdocs.yml")
-    shutil.copytree(REPO / "theme", base / "theme", dirs_exist_ok=True)
     (base / "sources").mkdir(exist_ok=True)
     return base
 

@@ -163,7 +163,8 @@ def test_pages_workflow_builds_the_course_and_publishes_the_site():
     workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
     steps = workflow["jobs"]["build"]["steps"]
     commands = "\n".join(s.get("run", "") for s in steps)
-    assert "pip install torch==2.13.0 -e ." in commands
+    assert "pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu" in commands
+    assert "pip install -e ." in commands
     assert "coursewiki build" in commands and "mkdocs build --strict" in commands
     assert any(s.get("uses", "").startswith("actions/upload-pages-artifact") and s["with"]["path"] == "site"
                for s in steps)
@@ -174,8 +175,7 @@ def test_pages_workflow_builds_the_course_and_publishes_the_site():
 def test_gh_deploy_publishes_the_built_site_to_the_gh_pages_branch(real_course, tmp_path):
     root, _, _ = real_course
     course = tmp_path / "course"
-    for name in ("content", "theme"):
-        shutil.copytree(root / name, course / name)
+    shutil.copytree(root / "content", course / "content")
     shutil.copy(root / "mkdocs.yml", course / "mkdocs.yml")
     remote = tmp_path / "remote.git"
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NO_MKDOCS_2_WARNING": "1",

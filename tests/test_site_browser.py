@@ -28,7 +28,8 @@ needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
 def mkdocs_build(root: Path, config: str = "mkdocs.yml") -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", config], cwd=root,
                           capture_output=True, text=True,
-                          env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(root)})
+                          env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(root),
+                               "PYTHONPATH": str(REPO)})  # our plugin from this checkout
 
 
 @pytest.fixture(scope="module")
