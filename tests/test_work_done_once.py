@@ -133,3 +133,19 @@ def test_language_detected_on_the_start_of_a_long_talk_is_what_the_whole_talk_gi
     for audio in (speech[: (VAD_BLOCK_S + 60) * SAMPLE_RATE], np.concatenate([quiet, speech])):
         whole, probability, _ = model.detect_language(audio, vad_filter=True, language_detection_segments=4)
         assert detect_language(model, audio, vad=True) == (whole, pytest.approx(probability, abs=1e-6))
+
+
+def test_two_slides_of_one_template_that_differ_in_a_digit_are_both_read(tmp_path):
+    design = SlideDesign(background="white", ink="#202020")
+    shown = [Shown(8, "Results (1/2)", ("Sentiment and summaries",), design),
+             Shown(8, "Method", ("A new loss",), SlideDesign()),
+             Shown(8, "Results (2/2)", ("Sentiment and summaries",), design)]
+    path = tmp_path / "talk.mp4"
+    write_video(path, shown)
+    calls = []
+
+    def ocr(image):
+        calls.append(image)
+        return [OcrLine(f"slide {len(calls)}", (80, 90, 900, 140), 0.99)]
+    track = read_slides(path, ocr)
+    assert len(track.slides) == 3 and len(calls) == 3

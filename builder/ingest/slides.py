@@ -56,6 +56,8 @@ MIN_TEXT_COVER = 0.4
 COLOUR_SIZE = (16, 9)
 COLOUR_CHANGE_SHARE = 0.15
 OCR_WIDTH = 1280
+# Two full pictures are one slide when at most this share of their pixels moved by half the range.
+SAME_PICTURE_SHARE = 1e-4
 THUMB_WIDTH = 480
 MAX_SLIDES = 400
 GIVE_UP_AFTER = 12   # stills read without finding one title: not a slide talk, stop reading
@@ -134,13 +136,23 @@ def read_slides(video: Path, ocr=None, also: MoreSamplers | None = None) -> Slid
 
 def _text_read_before(still: _Still, read: list[tuple[_Still, tuple[str, str]]]) -> tuple[str, str] | None:
     """The title and body of an earlier slide showing the same picture (a talk going back to a
-    slide, a slide shown again after a video clip): OCR costs about a second a slide, the
-    comparison of two thumbnails microseconds. Same means what the scan calls no change."""
+    slide, a slide shown again after a video clip): OCR costs about a second a slide. Thumbnails
+    cannot tell "Results (1/2)" from "Results (2/2)" on one template, so a thumbnail match is
+    confirmed on the full pictures: the same where almost no pixel moved by half the grey range
+    (compression never does that; a changed digit moves hundreds of pixels)."""
     for earlier, text in read:
         if ((np.abs(earlier.last - still.last) >= PIXEL_DELTA).mean() < CHANGE_SHARE
-                and _colour_change(earlier.colour_last, still.colour_last) < COLOUR_CHANGE_SHARE):
+                and _colour_change(earlier.colour_last, still.colour_last) < COLOUR_CHANGE_SHARE
+                and _same_full_picture(earlier.picture, still.picture)):
             return text
     return None
+
+
+def _same_full_picture(a: bytes, b: bytes) -> bool:
+    first, second = (np.asarray(Image.open(io.BytesIO(j)).convert("L"), dtype=np.int16) for j in (a, b))
+    if first.shape != second.shape:
+        return False
+    return float((np.abs(first - second) > 128).mean()) <= SAME_PICTURE_SHARE
 
 
 # --- the picture ---------------------------------------------------------------------------------
