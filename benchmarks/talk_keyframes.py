@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from builder.ingest import keyframes  # noqa: E402
+from builder.ingest import keyframes, video_pass  # noqa: E402
 
 FPS, WIDTH, HEIGHT, SLIDE_S = 25, 1280, 720, 17
 
@@ -61,10 +61,12 @@ def main() -> None:
         seconds = args.minutes * 60
         for label, keyframes_only in (("keyframes only", True), ("frame a second", False)):
             start = time.perf_counter()
-            shots, scanned = keyframes._changes(keyframes._samples(video, keyframes_only))
+            finder = keyframes.SlideChangeFinder(keyframes_only)
+            scanned = video_pass._decode(video, keyframes_only, [finder])
+            shots = finder.shots
             took = time.perf_counter() - start
             found = sum(any(abs(t - c) <= 2.5 for t, _ in shots) for c in changes)
-            print(f"{label:<16} {len(scanned):>5} samples  {seconds / took:>7.0f}x real time  "
+            print(f"{label:<16} {len(scanned):>5} frames decoded  {seconds / took:>7.0f}x real time  "
                   f"{found}/{len(changes)} slide changes found, {len(shots) - found} extra")
 
 

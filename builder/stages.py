@@ -39,8 +39,9 @@ TALK = Stage("talk", "builder.ingest.talk")               # transcribe: talk fil
 ANALYSIS = Stage("analysis", "builder.analyse.pair")      # analyse_pair: (Paper, Transcript) -> PairAnalysis
 KEYFRAMES = Stage("keyframes", "builder.ingest.keyframes")  # grab_keyframes: talk file, times -> Keyframes
 SLIDES = Stage("slides", "builder.ingest.slides")         # read_slides: talk file -> SlideTrack (OCR)
+OCR = Stage("ocr", "builder.ingest.slide_text")           # one slide picture -> its text lines (inside SLIDES)
 SLIDE_FIGURES = Stage("slide-figures", "builder.analyse.slide_figures")  # (SlideTrack, FigureSet) -> SlideFigures
-STAGES = (PAPER, FIGURES, SLIDES, TALK, ANALYSIS, KEYFRAMES, SLIDE_FIGURES)
+STAGES = (PAPER, FIGURES, SLIDES, OCR, TALK, ANALYSIS, KEYFRAMES, SLIDE_FIGURES)
 
 
 def record_digest(record: Any) -> str:

@@ -1,11 +1,16 @@
-"""Shared fixtures: real data from ../shared/data, and one course built once per test session.
+"""Shared fixtures: real data from ../shared/data and the expensive results tests share (a parsed
+paper, a transcript, a built course), each made once per test session.
 
 Builds share one cache folder, so only the first build of a pair transcribes and embeds."""
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,12 +24,54 @@ PAPERS = SHARED / "papers"
 SPEECH = SHARED / "speech"
 
 
+def parsed_pdf(path: Path):
+    """The paper stage's record of a PDF, parsed once per session per content (records are frozen,
+    so tests can share it; a test that writes another PDF at the same path gets that one)."""
+    return _parsed(hashlib.sha256(Path(path).read_bytes()).hexdigest(), str(path))
+
+
 @functools.lru_cache(maxsize=None)
-def parsed_paper(file_name: str):
-    """A real paper from ../shared/data/papers, parsed once per test session (records are frozen,
-    so tests can share it)."""
+def _parsed(digest: str, path: str):
     from builder.ingest.paper import ingest_paper
-    return ingest_paper(PAPERS / file_name)
+    return ingest_paper(Path(path))
+
+
+def parsed_paper(file_name: str):
+    """A real paper from ../shared/data/papers, parsed once per test session."""
+    return parsed_pdf(PAPERS / file_name)
+
+
+def transcribed(path: Path, **settings):
+    """The transcript of a talk with WhisperSettings(**settings), made once per session."""
+    return _transcribed(str(path), tuple(sorted(settings.items())))
+
+
+@functools.lru_cache(maxsize=None)
+def _transcribed(path: str, settings: tuple):
+    from builder.ingest.talk import WhisperSettings, transcribe
+    return transcribe(Path(path), WhisperSettings(**dict(settings)))
+
+
+@pytest.fixture(scope="session")
+def jfk_transcript():
+    """The real JFK clip (11 s, one speaker) with the default settings."""
+    return transcribed(SPEECH / "jfk.flac")
+
+
+@pytest.fixture(scope="session")
+def bare_env(tmp_path_factory) -> dict[str, str]:
+    """The environment for a subprocess (mkdocs, the CLI): nothing of the caller's but PATH's
+    system folders, a HOME of its own, offline models, and PYTHONPATH set to this checkout, so
+    the subprocess imports the code under test (mkdocs finds our plugin through its entry point,
+    which would otherwise load whichever checkout is installed)."""
+    return {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path_factory.mktemp("home")), "PYTHONPATH": str(REPO),
+            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_VERBOSITY": "error", "NO_MKDOCS_2_WARNING": "1"}
+
+
+def mkdocs_build(root: Path, env: dict[str, str], *options: str) -> subprocess.CompletedProcess:
+    """`mkdocs build -q` of a course in a subprocess, as a student runs it."""
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", *options], cwd=root,
+                          capture_output=True, text=True, env=env)
 
 
 def make_pair(sources: Path, slug: str, pdf: Path, talk: Path, pair_yml: str | None = None) -> Path:
@@ -62,3 +109,47 @@ def real_course(tmp_path_factory, shared_cache):
     settings = CourseSettings.for_root(root, cache_dir=shared_cache)
     summary = build_course(settings)
     return root, settings, summary
+
+
+
+@dataclasses.dataclass(frozen=True)
+class Course:
+    root: Path
+    settings: object          # builder.config.CourseSettings
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+
+def one_pair_sources(base: Path, cache: Path) -> Course:
+    """A course folder with one pair (the TDNN paper, the real JFK clip), not built yet."""
+    from builder.config import CourseSettings
+    root = course_root(base)
+    make_pair(root / "sources", "tdnn", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
+    return Course(root, CourseSettings.for_root(root, cache_dir=cache))
+
+
+@pytest.fixture(scope="session")
+def _built_one_pair(tmp_path_factory, shared_cache) -> Course:
+    from builder.pipeline import build_course
+    course = one_pair_sources(tmp_path_factory.mktemp("one-pair") / "course", shared_cache)
+    summary = build_course(course.settings)
+    assert summary.built == ["tdnn"] and not summary.failed, summary.failed
+    return course
+
+
+@pytest.fixture
+def one_pair_unbuilt(tmp_path, shared_cache) -> Course:
+    """`one_pair_sources` in this test's own folder, for tests that change it before the build."""
+    return one_pair_sources(tmp_path / "course", shared_cache)
+
+
+@pytest.fixture
+def one_pair_course(_built_one_pair, tmp_path, shared_cache) -> Course:
+    """The one-pair course, built once per session and copied into this test's own folder (the
+    copy keeps file times and modes, so the next build sees what a rebuild in place would)."""
+    from builder.config import CourseSettings
+    root = tmp_path / "course"
+    shutil.copytree(_built_one_pair.root, root, symlinks=True)
+    return Course(root, CourseSettings.for_root(root, cache_dir=shared_cache))

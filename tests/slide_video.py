@@ -88,9 +88,11 @@ def draw_camera(t: float) -> Image.Image:
 
 
 def write_video(path: Path, shown: list[Shown], fps: int = 5, size: tuple[int, int] = (WIDTH, HEIGHT),
-                audio: np.ndarray | None = None) -> list[float]:
+                audio: np.ndarray | None = None, keyframe_every_s: float | None = None) -> list[float]:
     """Encode the pictures in order (H.264; with `audio`, 16 kHz mono, as its sound) and return
-    when each one starts. Camera pictures are redrawn every frame so they move."""
+    when each one starts. Camera pictures are redrawn every frame so they move. With
+    `keyframe_every_s`, keyframes come at that fixed step and never at a scene cut (as some
+    encoders do), so slide changes fall between keyframes."""
     starts, t = [], 0.0
     with av.open(str(path), "w") as out:
         stream = out.add_stream("libx264", rate=fps)
@@ -99,6 +101,9 @@ def write_video(path: Path, shown: list[Shown], fps: int = 5, size: tuple[int, i
             sound.layout = "mono"
         stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
         stream.options = {"preset": "veryfast"}
+        if keyframe_every_s is not None:
+            step = round(keyframe_every_s * fps)
+            stream.options["x264-params"] = f"keyint={step}:min-keyint={step}:scenecut=0"
         frame_no = 0
         for item in shown:
             starts.append(round(t, 3))

@@ -297,7 +297,8 @@ def test_the_llm_writer_needs_a_url_and_a_model(tmp_path):
     from builder.cli import main
     result = CliRunner().invoke(main, ["build", "--root", str(tmp_path), "--writer", "llm", "--llm-model", "m"])
     assert result.exit_code == 2
-    assert "error: --writer llm needs --llm-url (an OpenAI-compatible /v1 URL) and --llm-model" in result.output
+    assert "error: writer 'llm' needs llm_url (an OpenAI-compatible /v1 URL) and llm_model" in result.output
+    assert "--llm-url and --llm-model" in result.output
 
 
 def test_cited_ids_become_the_anchors_of_the_passages_they_name():

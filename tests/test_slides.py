@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 
+import av
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -54,6 +55,29 @@ def test_ocr_reads_the_body_of_the_fullest_build(lecture):
     assert track.slides[1].text.splitlines() == ["Start from the reward", "Change the variables"]
     assert track.slides[2].text.splitlines() == ["Sentiment", "Summaries", "Dialogue"]
     assert all(base64.b64decode(s.jpeg_base64)[:2] == b"\xff\xd8" for s in track.slides)
+
+
+def test_slide_changes_between_sparse_keyframes_are_cut_where_they_happen(tmp_path):
+    """Keyframes every 8 s and none at a slide change: the scan samples keyframes alone, so each
+    change is found between two of them, and a build between them is still no new slide."""
+    shown = [
+        Shown(13, "Why preferences matter", ("People rank answers",)),
+        Shown(6, "How the loss is derived", ("Start from the reward",), WHITE),
+        Shown(7, "How the loss is derived", ("Start from the reward", "Change the variables"), WHITE),
+        Shown(13, "Results on three tasks", ("Sentiment", "Summaries", "Dialogue"), WHITE),
+        Shown(10, "Take-aways", ("Simple and stable",), SlideDesign(background="#1f6b3a")),
+    ]
+    path = tmp_path / "talk.mp4"
+    starts = write_video(path, shown, keyframe_every_s=8)
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        keyframes = [float(p.pts * p.time_base) for p in container.demux(stream) if p.is_keyframe]
+    assert keyframes == pytest.approx([0, 8, 16, 24, 32, 40, 48])  # no keyframe at any change
+    track = read_slides(path)
+    assert [s.title for s in track.slides] == ["Why preferences matter", "How the loss is derived",
+                                               "Results on three tasks", "Take-aways"]
+    assert [s.start_s for s in track.slides] == pytest.approx([0.0, starts[1], starts[3], starts[4]], abs=1.0)
+    assert track.slides[1].text.splitlines() == ["Start from the reward", "Change the variables"]
 
 
 def test_a_camera_on_the_speaker_has_no_slides(tmp_path):

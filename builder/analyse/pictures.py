@@ -44,18 +44,25 @@ def with_pictures(analysis: PairAnalysis, frames: Keyframes) -> tuple[PairAnalys
     return replace(analysis, chapters=chapters), jpegs, slide_jpegs
 
 
-def with_slide_pictures(frames: Keyframes, chapters: list[Chapter], track: SlideTrack) -> Keyframes:
+def slide_pictures(chapters: list[Chapter], track: SlideTrack) -> dict[int, str]:
     """A chapter cut at a slide shows that slide as it looks after its builds, not the frame
-    two seconds in, which may show the first bullet only."""
-    jpegs = list(frames.jpeg_base64)
+    two seconds in, which may show the first bullet only: its picture (base64 JPEG) by chapter
+    position. These chapters need no keyframe grabbed from the video."""
+    pictures: dict[int, str] = {}
     for n, chapter in enumerate(chapters):
-        if chapter.title_source != "slide" or n >= len(jpegs):
+        if chapter.title_source != "slide":
             continue
         slide = next((s for s in track.slides if s.title == chapter.title
                       and s.start_s - 0.5 <= chapter.end_s and chapter.start_s < s.end_s), None)
         if slide is not None and slide.jpeg_base64:
-            jpegs[n] = slide.jpeg_base64
-    return replace(frames, jpeg_base64=jpegs)
+            pictures[n] = slide.jpeg_base64
+    return pictures
+
+
+def with_slide_pictures(frames: Keyframes, pictures: dict[int, str]) -> Keyframes:
+    """The keyframes with each slide chapter's own slide picture (`slide_pictures`) in its place."""
+    jpegs = [pictures.get(n, jpeg) for n, jpeg in enumerate(frames.jpeg_base64)]
+    return replace(frames, jpeg_base64=jpegs, has_picture=frames.has_picture or bool(pictures))
 
 
 def with_figures(analysis: PairAnalysis, links: list[SlideFigure]) -> PairAnalysis:

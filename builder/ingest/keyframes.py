@@ -1,9 +1,9 @@
 """Keyframes: small JPEG thumbnails from the talk video, taken with PyAV.
 
 One per chapter (seeking to just after its start), and one wherever the picture changes a lot,
-which in a recorded lecture is a new slide. Changes are found on 64x36 colour thumbnails;
-when the encoder put keyframes often enough (it also puts one at each scene cut) only those are
-decoded, which makes an hour of video a few seconds of work.
+which in a recorded lecture is a new slide. Changes are found on 64x36 colour thumbnails, in the
+same decoding as the slide scan when that stage runs (`builder.ingest.video_pass`): keyframes
+alone when the encoder put them often enough, which makes an hour of video a few seconds of work.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import av
 import numpy as np
 
 from ..models.frames import Keyframes, SlideImage
+from .video_pass import decode_once, picture_stream
 
 THUMB_WIDTH = 480
 SCAN_SIZE = (64, 36)
@@ -26,91 +27,98 @@ CHANGED_SHARE = 0.15
 MIN_SLIDE_GAP_S = 8.0
 MAX_SLIDES = 100
 SAMPLE_STEP_S = 1.0
-MAX_KEYFRAME_GAP_S = 10.0
 
 
-def grab_keyframes(video: Path, times_s: list[float]) -> Keyframes:
-    """The keyframes stage: a picture at each chapter's time, and every slide change."""
+def grab_keyframes(video: Path, times_s: list[float | None],
+                   changes: list[tuple[float, bytes]] | None = None) -> Keyframes:
+    """The keyframes stage: a picture at each chapter's time (None: the chapter shows its slide's
+    own picture, nothing to grab), and every slide change; `changes` when the slide scan already
+    found them in its decoding of the picture (`SharedChanges`)."""
     jpegs = grab_frames(video, times_s)
-    slides = [SlideImage(t, base64.b64encode(j).decode("ascii")) for t, j in slide_changes(video)]
+    found = changes if changes is not None else slide_changes(video)
+    slides = [SlideImage(t, base64.b64encode(j).decode("ascii")) for t, j in found]
     return Keyframes([base64.b64encode(j).decode("ascii") if j else None for j in jpegs], slides,
                      has_picture=any(jpegs) or bool(slides))
 
 
-def grab_frames(video: Path, times_s: list[float]) -> list[bytes | None]:
+def grab_frames(video: Path, times_s: list[float | None]) -> list[bytes | None]:
     """A JPEG for each requested time; None where the file has no picture there (audio-only)."""
+    if not any(t is not None for t in times_s):
+        return [None] * len(times_s)
     try:
         container = av.open(str(video))
     except (av.error.FFmpegError, OSError):
         return [None] * len(times_s)
     with container:
-        stream = _picture_stream(container)
+        stream = picture_stream(container)
         if stream is None:
             return [None] * len(times_s)
-        return [_frame_at(container, stream, t) for t in times_s]
+        return [None if t is None else _frame_at(container, stream, t) for t in times_s]
 
 
 def slide_changes(video: Path) -> list[tuple[float, bytes]]:
     """(time, JPEG) where the picture becomes very different from the last one kept; empty for
     audio files and unreadable video."""
     try:
-        shots, times = _changes(_samples(video, keyframes_only=True))
-        if len(times) < 2 or (times[-1] - times[0]) / (len(times) - 1) > MAX_KEYFRAME_GAP_S:
-            shots, _ = _changes(_samples(video, keyframes_only=False))
+        (finder,) = decode_once(video, lambda keyframes_only: [SlideChangeFinder(keyframes_only)])
     except (av.error.FFmpegError, ValueError, OSError):
         return []
-    return shots
+    return finder.shots
 
 
-def _changes(samples) -> tuple[list[tuple[float, bytes]], list[float]]:
-    """Slide changes among the samples, compared with the last picture kept (so a slow drift counts
-    once it adds up, and a flicker back and forth does not count twice); the times scanned."""
-    shots: list[tuple[float, bytes]] = []
-    times: list[float] = []
-    reference, reference_s = None, float("-inf")
-    for time_s, small, frame in samples:
-        times.append(time_s)
-        if reference is None:
-            reference = small  # the opening picture: the first chapter's keyframe shows it
-            continue
-        if (len(shots) < MAX_SLIDES and time_s - reference_s >= MIN_SLIDE_GAP_S
-                and changed_share(small, reference) >= CHANGED_SHARE):
+class SlideChangeFinder:
+    """A sampler of `video_pass.decode_once`: slide changes among its samples (every keyframe, or a
+    frame a second), each compared with the last picture kept, so a slow drift counts once it adds
+    up and a flicker back and forth does not count twice."""
+
+    def __init__(self, keyframes_only: bool):
+        self.keyframes_only = keyframes_only
+        self.shots: list[tuple[float, bytes]] = []
+        self.done = False
+        self._reference: np.ndarray | None = None
+        self._reference_s = float("-inf")
+        self._next_s = 0.0
+
+    def feed(self, frame) -> None:
+        time_s = float(frame.time)
+        if time_s < self._next_s:
+            return
+        small = frame.reformat(width=SCAN_SIZE[0], height=SCAN_SIZE[1], format="rgb24").to_ndarray()
+        small = small.astype(np.float32) / 255.0
+        self._next_s = time_s + (0.0 if self.keyframes_only else SAMPLE_STEP_S)
+        if self._reference is None:
+            self._reference = small  # the opening picture: the first chapter's keyframe shows it
+            return
+        if (len(self.shots) < MAX_SLIDES and time_s - self._reference_s >= MIN_SLIDE_GAP_S
+                and changed_share(small, self._reference) >= CHANGED_SHARE):
             jpeg = _jpeg(frame)
             if jpeg:
-                shots.append((round(time_s, 2), jpeg))
-            reference, reference_s = small, time_s
-    return shots, times
+                self.shots.append((round(time_s, 2), jpeg))
+            self._reference, self._reference_s = small, time_s
+
+    def finish(self, end_s: float) -> None:
+        self.done = True
+
+
+class SharedChanges:
+    """Slide changes found while the slide scan decodes the picture, kept for the keyframes stage
+    so that it does not decode the video a second time. `shots` is None until a pass completed
+    (the slide stage came from the cache, or its decoding failed): then the stage decodes itself."""
+
+    def __init__(self):
+        self._finder: SlideChangeFinder | None = None
+
+    def samplers(self, keyframes_only: bool) -> list[SlideChangeFinder]:
+        self._finder = SlideChangeFinder(keyframes_only)
+        return [self._finder]
+
+    @property
+    def shots(self) -> list[tuple[float, bytes]] | None:
+        return self._finder.shots if self._finder is not None and self._finder.done else None
 
 
 def changed_share(picture: np.ndarray, reference: np.ndarray) -> float:
     return float((np.abs(picture - reference).max(axis=2) >= PIXEL_DELTA).mean())
-
-
-def _samples(video: Path, keyframes_only: bool):
-    """(time, 64x36 RGB picture in 0..1, frame): every keyframe, or a frame a second."""
-    with av.open(str(video)) as container:
-        stream = _picture_stream(container)
-        if stream is None:
-            return
-        stream.thread_type = "AUTO"
-        if keyframes_only:
-            stream.codec_context.skip_frame = "NONKEY"
-        next_s = 0.0
-        for frame in container.decode(stream):
-            if frame.time is None or frame.time < next_s:
-                continue
-            small = frame.reformat(width=SCAN_SIZE[0], height=SCAN_SIZE[1], format="rgb24").to_ndarray()
-            yield float(frame.time), small.astype(np.float32) / 255.0, frame
-            next_s = float(frame.time) + (0.0 if keyframes_only else SAMPLE_STEP_S)
-
-
-def _picture_stream(container):
-    if not container.streams.video:
-        return None
-    stream = container.streams.video[0]
-    if stream.disposition & av.stream.Disposition.attached_pic:
-        return None  # cover art of an audio file, not the talk
-    return stream
 
 
 def _frame_at(container, stream, time_s: float) -> bytes | None:

@@ -114,12 +114,24 @@ def find_headings(pages: list[PageLines], body_size: float, toc: list) -> dict[i
             candidates = dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0])))
     candidates = _roman_run(dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0]))))
     candidates.update(_unnumbered_headings(pages, candidates, body_size))
-    candidates = dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0])))
+    candidates = _without_contents_page(dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0]))))
     headings: dict[int, Section] = {}
     for key, (line, number, title, toc_level) in candidates.items():
         level = toc_level or (number.rstrip(".").count(".") + 1 if number else 1)
         headings[key] = Section(number=number, title=title, level=level, page_start=line.page_no, page_end=line.page_no)
     return headings
+
+
+def _without_contents_page(candidates: dict) -> dict:
+    """A table of contents ("Contents", then "1 Introduction ... 3") repeats the headings in bold:
+    its heading and every entry whose title is printed again as a heading on a later page go."""
+    contents = [v[0] for v in candidates.values() if not v[1] and v[2].strip().lower() in ("contents", "table of contents")]
+    if not contents:
+        return candidates
+    page_no = contents[0].page_no
+    later = {_norm(v[2]) for v in candidates.values() if v[0].page_no > page_no}
+    return {k: v for k, v in candidates.items()
+            if not (v[0].page_no == page_no and (v[0] is contents[0] or _norm(v[2]) in later))}
 
 
 def _unnumbered_headings(pages: list[PageLines], known: dict, body_size: float) -> dict:
@@ -196,17 +208,20 @@ def _headings_from_toc(pages: list[PageLines], toc: list) -> dict[int, tuple[Lin
     for level, toc_title, page_no in toc:
         toc_number = re.match(r"^((?:\d+|[A-H])(?:\.\d+)*\.?)\s+", toc_title)
         bare = _norm(toc_title[toc_number.end():] if toc_number else toc_title)
-        for page in pages[max(0, page_no - 2): page_no + 1]:
-            matches = [l for l in page.lines if id(l) not in found and bare and _bare_line(l, bare_lines) == bare]
-            # a figure label can repeat a heading's words: prefer the numbered, then the bold line
-            matches.sort(key=lambda l: (not (HEADING.match(l.plain.strip()) and l.bold), not l.bold))
-            hit = matches[0] if matches else None
-            if hit:
-                printed = HEADING.match(hit.plain.strip())
-                number = printed["num"] if printed else (toc_number[1] if toc_number else "")
-                title = printed["title"] if printed else toc_title[toc_number.end():] if toc_number else toc_title
-                found[id(hit)] = (hit, number, title.strip(), level)
-                break
+        window = pages[max(0, page_no - 2): page_no + 1]
+        matches = [l for page in window for l in page.lines
+                   if id(l) not in found and bare and _bare_line(l, bare_lines) == bare]
+        # the outline's own page first (a table of contents a page or two earlier lists the same
+        # words), then the earliest page; a figure label can repeat a heading's words: prefer the
+        # numbered, then the bold line
+        matches.sort(key=lambda l: (l.page_no != page_no, l.page_no,
+                                    not (HEADING.match(l.plain.strip()) and l.bold), not l.bold))
+        hit = matches[0] if matches else None
+        if hit:
+            printed = HEADING.match(hit.plain.strip())
+            number = printed["num"] if printed else (toc_number[1] if toc_number else "")
+            title = printed["title"] if printed else toc_title[toc_number.end():] if toc_number else toc_title
+            found[id(hit)] = (hit, number, title.strip(), level)
     return found
 
 

@@ -8,22 +8,15 @@ import re
 from collections import Counter
 
 from ..models.paper import Field, PaperMeta
+from .authors import authors_and_affiliations
 from .pdf_layout import Line, PageLines
+from .titlecase import restore_case, spellings
+from .venue import find_venue
 
 ARXIV_STAMP = re.compile(
     r"arXiv:\s*(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?\s*"
     r"(?:\[(?P<cat>[\w.-]+)\])?\s*(?P<date>\d{1,2}\s+\w{3}\s+(?P<year>\d{4}))?")
 DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;])")
-VENUE_RULES: list[tuple[str, re.Pattern]] = [
-    ("conference-header", re.compile(
-        r"(?:Published|Accepted) as an? (?:conference|workshop) paper at (?P<venue>[A-Z][\w-]*(?: [\w-]+)?\s+(?P<year>(?:19|20)\d\d))")),
-    ("neurips-footer", re.compile(
-        r"Conference on Neural Information Processing Systems \((?P<venue>(?:NeurIPS|NIPS) (?P<year>(?:19|20)\d\d))\)")),
-    ("proceedings-line", re.compile(
-        r"Proceedings of (?:the )?(?:[\w\s-]+ )?\((?P<venue>[A-Z][A-Za-z-]+[ -]?(?P<year>(?:19|20)\d\d))\)")),
-    ("venue-year", re.compile(
-        r"^(?:[Pp]roc\. )?(?P<venue>(?:INTERSPEECH|Interspeech|ICASSP|ACL|EMNLP|NAACL|ICLR|ICML|AAAI|IJCAI|CVPR|ICCV|ECCV|COLING|EACL|KDD|SIGIR|WWW|NeurIPS|NIPS|TACL|JMLR|COLM) (?P<year>(?:19|20)\d\d))\b")),
-]
 ARXIV_FIELDS = {
     "cs.CL": "Computation and Language (NLP)", "cs.LG": "Machine Learning", "cs.AI": "Artificial Intelligence",
     "cs.CV": "Computer Vision", "cs.NE": "Neural and Evolutionary Computing", "cs.SD": "Sound",
@@ -38,13 +31,6 @@ VENUE_FIELDS = {
     "NeurIPS": "Machine Learning", "NIPS": "Machine Learning", "ICML": "Machine Learning", "ICLR": "Machine Learning",
     "CVPR": "Computer Vision", "ICCV": "Computer Vision", "ECCV": "Computer Vision",
 }
-AFFILIATION_WORDS = re.compile(
-    r"\b(Univ|University|Universit|Institute|Institut|Lab|Labs|Laboratory|Inc|Ltd|Co\.|College|School|"
-    r"Department|Dept|Center|Centre|Technology|Technologies|Polytechnique|Research|Brain|Google|Microsoft|"
-    r"Meta|OpenAI|DeepMind|Facebook|Amazon|IBM|NVIDIA|Corporation|Academy|Hospital|Foundation|Biohub|AI|"
-    r"Faculty|Group|Company|Sciences?|Engineering|Language|USA|China|Switzerland|Canada|UK|Germany|France)\b")
-NAME = re.compile(r"^[A-ZÀ-ÖØ-ÞŁŚŻ][\w'’.-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞŁŚŻ][\w'’.-]*|de|da|van|von|der|den|di|du|la|le|del))+$")
-MARKS = re.compile(r"[\*∗†‡§¶⇤⇧‖#♠♣♥♦⋆★✝✉]+|\d+(?:,\d+)*$")
 SECTION_START = re.compile(r"^(?:1\.?|I\.)\s+[A-Z]")
 
 
@@ -52,20 +38,29 @@ def extract_meta(pages: list[PageLines], body_size: float) -> PaperMeta:
     first = pages[0]
     meta: dict[str, Field] = {}
     front, abstract_at = _front_matter(first)
+    known = spellings([l.plain for page in pages[:6] for l in page.lines])
     title_lines = _title_lines(front)
     if title_lines:
-        meta["title"] = Field(" ".join(l.plain for l in title_lines), 1, "largest type on page 1")
-    rest = [l for l in front if l not in title_lines and (not title_lines or l.y0 > title_lines[0].y0)]
-    authors, affiliations = _authors_and_affiliations(rest)
+        title = join_lines([l.plain for l in title_lines])
+        copies = [l.plain for page in pages[1:4] for l in page.margin_lines + page.lines[:3]]
+        cased = restore_case(title, known, copies)
+        rule = "largest type on page 1" if cased == title else "largest type on page 1, set in capitals: cased as the paper spells it"
+        meta["title"] = Field(cased, 1, rule)
+    below = [l for l in front if l not in title_lines and (not title_lines or l.y0 > title_lines[0].y0)]
+    authors, affiliations, rule = authors_and_affiliations(below)
     if authors:
-        meta["authors"] = Field(authors, 1, "name lines between title and abstract")
+        meta["authors"] = Field(authors, 1, rule)
     if affiliations:
         meta["affiliations"] = Field(affiliations, 1, "institution lines between title and abstract")
-    abstract = _abstract(first, pages[1] if len(pages) > 1 else None, abstract_at, body_size)
+    if abstract_at is not None:
+        abstract = _abstract(first, abstract_at, body_size)
+        rule = "text under the Abstract heading"
+    else:
+        abstract, rule = _standfirst(below, body_size), "bold paragraph under the authors (no Abstract heading)"
     if abstract:
-        meta["abstract"] = Field(abstract, 1, "text under the Abstract heading")
+        meta["abstract"] = Field(abstract, 1, rule)
     _stamp_fields(meta, pages)
-    _venue_fields(meta, pages)
+    _venue_fields(meta, pages, known)
     _doi_and_keywords(meta, pages)
     return PaperMeta(**meta)
 
@@ -82,70 +77,49 @@ def _front_matter(page: PageLines) -> tuple[list[Line], int | None]:
 
 
 def _title_lines(front: list[Line]) -> list[Line]:
-    candidates = [l for l in front if len(l.plain) > 2 and not re.search(r"(conference|workshop) paper|preprint|arxiv", l.plain, re.I)]
+    """The title: the largest type above the abstract, and the lines right under it in the same type
+    (small capitals and stacked lines vary a few per cent in size). A lone word in capitals above it is
+    a masthead ("ARTICLE"), not the title; the author block, in smaller type, always ends it."""
+    candidates = [l for l in front if len(l.plain) > 2 and not _is_masthead(l)
+                  and not re.search(r"(conference|workshop) paper|preprint|arxiv", l.plain, re.I)]
     if not candidates:
         return []
     biggest = max(l.size for l in candidates)
-    first = next(l for l in candidates if l.size >= biggest - 0.3)
+    first = next(l for l in candidates if l.size >= 0.95 * biggest)
     title = [first]
     for line in candidates[candidates.index(first) + 1:]:
-        if line.size >= biggest - 0.3 and line.y0 - title[-1].y1 < 1.5 * line.size:
+        if line.size >= 0.95 * biggest and line.y0 - title[-1].y1 < 1.5 * line.size and len(title) < 4:
             title.append(line)
         else:
             break
     return title
 
 
-def _authors_and_affiliations(lines: list[Line]) -> tuple[list[str], list[str]]:
-    """Authors come in rows or grids; read them row by row, left to right."""
-    authors: list[str] = []
-    affiliations: list[str] = []
-    for line in _rows_left_to_right(lines):
-        text = line.plain.strip()
-        if "@" in text or not text or re.search(r"https?://|www\.", text):
-            continue
-        names = _names_in(text)
-        if names is not None:
-            authors.extend(n for n in names if n not in authors)
-            continue
-        for part in re.split(r"\s*[†‡§¶⇤∗*]\s*|\s+and\s+(?=[A-Z´É])", line.text):
-            part = re.sub(r"^\d+\s*", "", part).strip(" ,;&")
-            if part and AFFILIATION_WORDS.search(part) and part not in affiliations:
-                affiliations.append(part)
-    return authors, affiliations
+def _is_masthead(line: Line) -> bool:
+    words = line.plain.split()
+    return len(words) == 1 and words[0].isupper() and len(words[0]) > 3
 
 
-def _rows_left_to_right(lines: list[Line]) -> list[Line]:
-    """Group lines whose tops are within half a line of each other into rows (names with
-    footnote marks sit a point or two lower or higher), then read each row left to right."""
-    rows: list[list[Line]] = []
-    for line in sorted(lines, key=lambda l: l.y0):
-        if rows and abs(line.y0 - rows[-1][0].y0) < 0.6 * line.size:
-            rows[-1].append(line)
+def _standfirst(lines: list[Line], body_size: float) -> str:
+    """Journals such as Nature print no Abstract heading: the abstract is the paragraph set in bold
+    under the authors. Taken only when a bold block is a paragraph of sentences (two or more lines,
+    150+ characters, ending in a full stop); author and affiliation blocks are neither."""
+    blocks: list[list[Line]] = []
+    for line in lines:
+        if blocks and blocks[-1][-1].block == line.block:
+            blocks[-1].append(line)
         else:
-            rows.append([line])
-    return [line for row in rows for line in sorted(row, key=lambda l: l.x0)]
-
-
-def _names_in(text: str) -> list[str] | None:
-    """The names on an author line, or None when the line is not a list of names."""
-    if AFFILIATION_WORDS.search(text):
-        return None
-    parts = re.split(r"\s*(?:,|;|\band\b|&|\s{3,})\s*", text)
-    names = []
-    for part in parts:
-        part = MARKS.sub("", part).strip(" ,")
-        if not part:
+            blocks.append([line])
+    for block in blocks:
+        if not all(l.bold and l.size >= body_size - 0.5 for l in block):
             continue
-        if not NAME.match(part) or len(part.split()) > 5:
-            return None
-        names.append(re.sub(r"\s+", " ", part))
-    return names or None
+        text = join_lines([l.plain for l in block])
+        if len(block) >= 2 and len(text) >= 150 and text.endswith(".") and ". " in text:
+            return text
+    return ""
 
 
-def _abstract(page: PageLines, next_page: PageLines | None, abstract_at: int | None, body_size: float) -> str:
-    if abstract_at is None:
-        return ""
+def _abstract(page: PageLines, abstract_at: int, body_size: float) -> str:
     heading = page.lines[abstract_at]
     inline = re.sub(r"^abstract\s*[.:—–-]?\s*", "", heading.plain, flags=re.I)
     parts = [inline] if inline else []
@@ -199,20 +173,18 @@ def _stamp_fields(meta: dict[str, Field], pages: list[PageLines]) -> None:
             return
 
 
-def _venue_fields(meta: dict[str, Field], pages: list[PageLines]) -> None:
-    for page in pages[:2]:
-        for line in page.lines + page.margin_lines:
-            text = re.sub(r"\s+", " ", line.plain)
-            for rule, pattern in VENUE_RULES:
-                match = pattern.search(text)
-                if match:
-                    meta["venue"] = Field(match["venue"], page.page_no, rule)
-                    meta["year"] = Field(int(match["year"]), page.page_no, rule)
-                    if meta.get("field_of_study") is None:
-                        field = VENUE_FIELDS.get(match["venue"].split()[0])
-                        if field:
-                            meta["field_of_study"] = Field(field, page.page_no, "venue")
-                    return
+def _venue_fields(meta: dict[str, Field], pages: list[PageLines], known: dict[str, str]) -> None:
+    """The venue's year wins over the arXiv stamp's: a stamp dates the upload, not the publication."""
+    venue = find_venue(pages, known)
+    if venue is None:
+        return
+    meta["venue"] = Field(venue.name, venue.page_no, venue.rule)
+    if venue.year:
+        meta["year"] = Field(venue.year, venue.page_no, venue.rule)
+    if meta.get("field_of_study") is None:
+        field = VENUE_FIELDS.get(venue.name.split()[0])
+        if field:
+            meta["field_of_study"] = Field(field, venue.page_no, "venue")
 
 
 def _doi_and_keywords(meta: dict[str, Field], pages: list[PageLines]) -> None:

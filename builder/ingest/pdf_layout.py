@@ -18,6 +18,9 @@ _SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "ˆ": "\u0302
                     "¸": "\u0327", "ˇ": "\u030c", "˚": "\u030a", "¯": "\u0304"}
 _ACCENT_BEFORE = re.compile("([" + "".join(_SPACING_ACCENTS) + r"])\s?([A-Za-zıȷ])")
 _BOLD_FLAG = 16
+# Where a line's `marked` text parts: a superscript left out, or two text lines of the PDF set on one
+# row. An invisible separator, never printed in a PDF's text.
+PIECE_BREAK = "\u2063"
 MAX_PAGES = 600
 
 
@@ -34,6 +37,13 @@ class Line:
     bold: bool
     block: int
     vertical: bool = False
+    marked: str = ""  # `plain` with PIECE_BREAK where names and affiliations may part
+
+    @property
+    def pieces(self) -> list[str]:
+        """The plain text cut where superscripts were printed ("Kwon1,∗Zhuohan Li1" gives two pieces)
+        and where separate text lines meet (an author grid's columns, however narrow the gap)."""
+        return [p for p in (self.marked or self.plain).split(PIECE_BREAK) if p.strip()]
 
 
 @dataclass
@@ -145,15 +155,16 @@ def _page_lines(page: pymupdf.Page, page_no: int) -> PageLines:
                 size = max(size, span["size"])
                 if span["flags"] & _BOLD_FLAG or "Bold" in span["font"]:
                     bold_chars += len(span["text"])
-            text, plain = _join_spans(spans, size)
+            text, marked = _join_spans(spans, size)
             text = fix_glyphs(text)
-            plain = text if plain == text else fix_glyphs(plain)
+            marked = text if marked == text else fix_glyphs(marked)
+            plain = marked.replace(PIECE_BREAK, "")
             if not text.strip():
                 continue
             bold = bold_chars > chars / 2
             x0, y0, x1, y1 = raw["bbox"]
             line = Line(text.strip(), plain.strip(), page_no, x0, y0, x1, y1, round(size, 1), bold, block["number"],
-                        vertical=abs(raw["dir"][0]) < 0.5)
+                        vertical=abs(raw["dir"][0]) < 0.5, marked=marked.strip())
             if line.vertical or _is_margin_number(line, width):
                 margin.append(line)
             else:
@@ -184,7 +195,8 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
             sep = "   " if line.x0 - prev.x1 > 1.2 * line.size else " "  # a column gap, as in author rows
             merged[-1] = Line(f"{prev.text}{sep}{line.text}", f"{prev.plain}{sep}{line.plain}", prev.page_no,
                               prev.x0, min(prev.y0, line.y0), line.x1, max(prev.y1, line.y1),
-                              max(prev.size, line.size), prev.bold and line.bold, prev.block)
+                              max(prev.size, line.size), prev.bold and line.bold, prev.block,
+                              marked=f"{prev.marked or prev.plain}{sep}{PIECE_BREAK}{line.marked or line.plain}")
         else:
             merged.append(line)
     return merged
@@ -192,7 +204,9 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
 
 def _join_spans(spans: list[dict], size: float) -> tuple[str, str]:
     """Concatenate spans as printed. Small capitals (smaller upper-case spans on the baseline,
-    as in "QLORA") become lower case; raised smaller spans are superscripts, left out of `plain`."""
+    as in "QLORA") become lower case; raised smaller spans are superscripts, left out of the second
+    text and marked there with PIECE_BREAK, as is a gap wider than a word space (an author grid's
+    columns: "Lianmin Zheng", "Wei-Lin Chiang")."""
     if len(spans) == 1:  # most lines: nothing to compare a span against
         return spans[0]["text"], spans[0]["text"]
     baseline = max(s["origin"][1] for s in spans if s["size"] >= size - 0.1)
@@ -209,9 +223,13 @@ def _join_spans(spans: list[dict], size: float) -> tuple[str, str]:
             if gap > 0.25 * span["size"] and not text.endswith(" ") and not piece.startswith(" "):
                 text += " "
                 plain += " "
+            if gap > 0.5 * span["size"] and not plain.endswith(PIECE_BREAK):
+                plain += PIECE_BREAK
         text += piece
         if not (smaller and raised):
             plain += piece
+        elif not plain.endswith(PIECE_BREAK):
+            plain += PIECE_BREAK
         prev = span
     return text, plain
 

@@ -19,6 +19,12 @@ class OcrLine:
     score: float
 
 
+@dataclass(frozen=True)
+class OcrRead:
+    """What OCR read on one picture: the record the build caches per slide picture."""
+    lines: list[OcrLine]
+
+
 # --- the text ------------------------------------------------------------------------------------
 
 # The title is in the upper part of the slide; a title slide centres it, a little above the middle.

@@ -17,16 +17,17 @@ import base64
 import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable, Sequence
 
 import av
 import numpy as np
 from PIL import Image
 
 from .slide_text import default_ocr, same_text, title_and_body
+from .video_pass import Sampler, decode_once
 
 SCAN_SIZE = (160, 90)
 SAMPLE_STEP_S = 0.5
-MAX_KEYFRAME_GAP_S = 10.0
 # A grey level moved by PIXEL_DELTA (0..1) is a changed pixel: compression noise and a slow
 # camera drift stay under it, text strokes and backgrounds do not. The picture changed when
 # CHANGE_SHARE of the still pixels changed: one new line of body text at 160x90 is about 1%.
@@ -55,6 +56,8 @@ MIN_TEXT_COVER = 0.4
 COLOUR_SIZE = (16, 9)
 COLOUR_CHANGE_SHARE = 0.15
 OCR_WIDTH = 1280
+# Two full pictures are one slide when at most this share of their pixels moved by half the range.
+SAME_PICTURE_SHARE = 1e-4
 THUMB_WIDTH = 480
 MAX_SLIDES = 400
 GIVE_UP_AFTER = 12   # stills read without finding one title: not a slide talk, stop reading
@@ -93,33 +96,63 @@ class _Still:
         self.shown_until_s = self.shown_until_s or self.end_s
 
 
-def read_slides(video: Path, ocr=None) -> SlideTrack:
-    """The slides of a talk video; empty for audio, unreadable video or a talk without slides."""
+MoreSamplers = Callable[[bool], Sequence[Sampler]]
+
+
+def read_slides(video: Path, ocr=None, also: MoreSamplers | None = None) -> SlideTrack:
+    """The slides of a talk video; empty for audio, unreadable video or a talk without slides.
+    `also` makes samplers that read the same decoding of the picture for another stage (the
+    keyframes' slide changes), so the video is decoded once."""
     try:
-        scan = _scan(video)
+        scan = _scan(video, also)
         if len(scan.times) < 2:
             return SlideTrack()
         stills = _merge(_stills(scan))
         if not stills:
             return SlideTrack()
         if scan.keyframes_only:
-            _take_last_pictures(video, stills)
+            _take_last_pictures(video, stills, ~_live_mask(scan.pictures))
     except (av.error.FFmpegError, ValueError, OSError):
         return SlideTrack()
     ocr = ocr or default_ocr()
     slides = []
+    read: list[tuple[_Still, tuple[str, str]]] = []
     for n, still in enumerate(stills[:MAX_SLIDES]):
         if n == GIVE_UP_AFTER and not any(s.title for s in slides):
             return SlideTrack(engine=getattr(ocr, "name", ""))  # a moving picture without text: no slides
         image = Image.open(io.BytesIO(still.picture)).convert("RGB")
-        title, body = title_and_body(ocr(image), image.height)
-        slides.append(Slide(round(still.start_s, 2), round(still.end_s, 2), title, body, _thumb(image), still.builds))
+        text = _text_read_before(still, read)
+        if text is None:
+            text = title_and_body(ocr(image), image.height)
+            read.append((still, text))
+        slides.append(Slide(round(still.start_s, 2), round(still.end_s, 2), *text, _thumb(image), still.builds))
     slides = _same_title_joined(slides)
     duration = scan.end_s
     covered = sum(s.end_s - s.start_s for s in slides if s.title)
     if sum(1 for s in slides if s.title) < 2 or covered < MIN_TEXT_COVER * duration:
         return SlideTrack(engine=getattr(ocr, "name", ""))
     return SlideTrack(slides, engine=getattr(ocr, "name", ""))
+
+
+def _text_read_before(still: _Still, read: list[tuple[_Still, tuple[str, str]]]) -> tuple[str, str] | None:
+    """The title and body of an earlier slide showing the same picture (a talk going back to a
+    slide, a slide shown again after a video clip): OCR costs about a second a slide. Thumbnails
+    cannot tell "Results (1/2)" from "Results (2/2)" on one template, so a thumbnail match is
+    confirmed on the full pictures: the same where almost no pixel moved by half the grey range
+    (compression never does that; a changed digit moves hundreds of pixels)."""
+    for earlier, text in read:
+        if ((np.abs(earlier.last - still.last) >= PIXEL_DELTA).mean() < CHANGE_SHARE
+                and _colour_change(earlier.colour_last, still.colour_last) < COLOUR_CHANGE_SHARE
+                and _same_full_picture(earlier.picture, still.picture)):
+            return text
+    return None
+
+
+def _same_full_picture(a: bytes, b: bytes) -> bool:
+    first, second = (np.asarray(Image.open(io.BytesIO(j)).convert("L"), dtype=np.int16) for j in (a, b))
+    if first.shape != second.shape:
+        return False
+    return float((np.abs(first - second) > 128).mean()) <= SAME_PICTURE_SHARE
 
 
 # --- the picture ---------------------------------------------------------------------------------
@@ -134,51 +167,47 @@ class _Scan:
     keyframes_only: bool = False
 
 
-def _scan(video: Path) -> _Scan:
-    """A sample every SAMPLE_STEP_S: keyframes alone when the encoder put them often enough (an
-    hour of video in seconds; it also puts one at each scene cut), else every frame decoded."""
-    scan = _scan_pass(video, keyframes_only=True)
-    times = scan.times
-    if len(times) < 2 or (times[-1] - times[0]) / (len(times) - 1) > MAX_KEYFRAME_GAP_S:
-        scan = _scan_pass(video, keyframes_only=False)
-    return scan
+def _scan(video: Path, also: MoreSamplers | None = None) -> _Scan:
+    """A sample every SAMPLE_STEP_S, or every keyframe when the encoder put them often enough
+    (`video_pass.decode_once`); the samplers `also` makes read the same decoding."""
+    samplers = decode_once(video, lambda keyframes_only: [_Scanner(keyframes_only),
+                                                          *(also(keyframes_only) if also else [])])
+    return samplers[0].scan
 
 
-def _scan_pass(video: Path, keyframes_only: bool) -> _Scan:
-    """Full-size pictures are kept (as JPEG) only where the still part of the picture changed from
-    the last one kept; which pixels are live is estimated as the scan goes."""
-    scan = _Scan([], [], [], {}, keyframes_only=keyframes_only)
-    with av.open(str(video)) as container:
-        if not container.streams.video:
-            return scan
-        stream = container.streams.video[0]
-        if stream.disposition & av.stream.Disposition.attached_pic:
-            return scan  # cover art of an audio file
-        stream.thread_type = "AUTO"
-        if keyframes_only:
-            stream.codec_context.skip_frame = "NONKEY"
-        next_s, kept, liveliness = 0.0, None, np.zeros(SCAN_SIZE[::-1], dtype=np.float32)
-        for frame in container.decode(stream):
-            if frame.time is None or frame.time + 1e-6 < next_s:
-                continue
-            grey = frame.reformat(width=SCAN_SIZE[0], height=SCAN_SIZE[1], format="gray").to_ndarray()
-            picture = grey.astype(np.float32) / 255.0
-            if scan.pictures:
-                step = (np.abs(picture - scan.pictures[-1]) >= PIXEL_DELTA).astype(np.float32)
-                liveliness = 0.9 * liveliness + 0.1 * step
-            still = liveliness <= LIVE_SHARE
-            if kept is None or (len(scan.stored) < MAX_STORED
-                                and _changed(picture, kept, still).sum() >= CHANGE_SHARE * max(1, still.sum())):
-                scan.stored[len(scan.pictures)] = _full_jpeg(frame)
-                kept = picture
-            scan.times.append(float(frame.time))
-            scan.pictures.append(picture)
-            colour = frame.reformat(width=COLOUR_SIZE[0], height=COLOUR_SIZE[1], format="rgb24").to_ndarray()
-            scan.colours.append(colour.astype(np.float32) / 255.0)
-            next_s = float(frame.time) + (0.0 if keyframes_only else SAMPLE_STEP_S)
-        last_s = scan.times[-1] + SAMPLE_STEP_S if scan.times else 0.0
-        scan.end_s = max(last_s, float(container.duration or 0) / av.time_base)
-    return scan
+class _Scanner:
+    """The scan's sampler. Full-size pictures are kept (as JPEG) only where the still part of the
+    picture changed from the last one kept; which pixels are live is estimated as the scan goes."""
+
+    def __init__(self, keyframes_only: bool):
+        self.scan = _Scan([], [], [], {}, keyframes_only=keyframes_only)
+        self._next_s = 0.0
+        self._kept: np.ndarray | None = None
+        self._liveliness = np.zeros(SCAN_SIZE[::-1], dtype=np.float32)
+
+    def feed(self, frame) -> None:
+        scan = self.scan
+        if frame.time + 1e-6 < self._next_s:
+            return
+        grey = frame.reformat(width=SCAN_SIZE[0], height=SCAN_SIZE[1], format="gray").to_ndarray()
+        picture = grey.astype(np.float32) / 255.0
+        if scan.pictures:
+            step = (np.abs(picture - scan.pictures[-1]) >= PIXEL_DELTA).astype(np.float32)
+            self._liveliness = 0.9 * self._liveliness + 0.1 * step
+        still = self._liveliness <= LIVE_SHARE
+        if self._kept is None or (len(scan.stored) < MAX_STORED
+                                  and _changed(picture, self._kept, still).sum() >= CHANGE_SHARE * max(1, still.sum())):
+            scan.stored[len(scan.pictures)] = _full_jpeg(frame)
+            self._kept = picture
+        scan.times.append(float(frame.time))
+        scan.pictures.append(picture)
+        colour = frame.reformat(width=COLOUR_SIZE[0], height=COLOUR_SIZE[1], format="rgb24").to_ndarray()
+        scan.colours.append(colour.astype(np.float32) / 255.0)
+        self._next_s = float(frame.time) + (0.0 if self.scan.keyframes_only else SAMPLE_STEP_S)
+
+    def finish(self, end_s: float) -> None:
+        last_s = self.scan.times[-1] + SAMPLE_STEP_S if self.scan.times else 0.0
+        self.scan.end_s = max(last_s, end_s)
 
 
 def _live_mask(pictures: list[np.ndarray]) -> np.ndarray:
@@ -271,25 +300,58 @@ def _background(picture: np.ndarray) -> float:
     return float((edges[k] + edges[k + 1]) / 2)
 
 
-def _take_last_pictures(video: Path, stills: list[_Still]) -> None:
+def _take_last_pictures(video: Path, stills: list[_Still], still: np.ndarray) -> None:
     """With keyframes alone, a build that was no scene cut is not among the samples: take each
-    slide's picture again just before it ends, when all its builds are on screen."""
+    slide's picture again just before it ends, when all its builds are on screen. x264 does not put
+    a keyframe at every slide change either (a change a few seconds after a keyframe may wait for
+    the next one), so the frames decoded on the way are also looked at every SAMPLE_STEP_S: where
+    the still part of the picture turns into another slide (not a build), the slide ends there and
+    the next one starts there, and its picture is the one before."""
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
-        for still in stills:
-            at_s = max(still.start_s, still.shown_until_s - LAST_PICTURE_BEFORE_END_S)
+        for n, shown in enumerate(stills):
+            at_s = max(shown.start_s, shown.shown_until_s - LAST_PICTURE_BEFORE_END_S)
             container.seek(int(at_s / stream.time_base), stream=stream, backward=True, any_frame=False)
-            chosen = None
+            chosen, sampled, reference, next_s, cut_s = None, None, None, 0.0, None
             for frame in container.decode(stream):
                 if frame.time is not None and frame.time > at_s:
                     break
                 chosen = frame
+                if frame.time is None or frame.time + 1e-6 < next_s:
+                    continue
+                picture = _small_pictures(frame)
+                if reference is not None and _another_slide(reference, picture, still):
+                    cut_s, chosen = float(frame.time), sampled
+                    break
+                sampled, reference, next_s = frame, picture, float(frame.time) + SAMPLE_STEP_S
+            if cut_s is not None and cut_s > shown.start_s:
+                if shown.end_s == shown.shown_until_s and n + 1 < len(stills):
+                    shown.end_s = stills[n + 1].start_s = cut_s
+                shown.shown_until_s = cut_s
             if chosen is not None:
-                grey = chosen.reformat(width=SCAN_SIZE[0], height=SCAN_SIZE[1], format="gray").to_ndarray()
-                last = grey.astype(np.float32) / 255.0
-                if (np.abs(last - still.last) >= PIXEL_DELTA).mean() >= CHANGE_SHARE:
-                    still.builds += 1
-                still.picture, still.last = _full_jpeg(chosen), last
+                last = _small_pictures(chosen)[0]
+                if (np.abs(last - shown.last) >= PIXEL_DELTA).mean() >= CHANGE_SHARE:
+                    shown.builds += 1
+                shown.picture, shown.last = _full_jpeg(chosen), last
+
+
+def _small_pictures(frame) -> tuple[np.ndarray, np.ndarray]:
+    """The frame as the scan sees it: a grey SCAN_SIZE thumbnail and a COLOUR_SIZE one, 0..1."""
+    grey = frame.reformat(width=SCAN_SIZE[0], height=SCAN_SIZE[1], format="gray").to_ndarray()
+    colour = frame.reformat(width=COLOUR_SIZE[0], height=COLOUR_SIZE[1], format="rgb24").to_ndarray()
+    return grey.astype(np.float32) / 255.0, colour.astype(np.float32) / 255.0
+
+
+def _another_slide(before: tuple[np.ndarray, np.ndarray], after: tuple[np.ndarray, np.ndarray],
+                   still: np.ndarray) -> bool:
+    """The still part of the picture changed as the scan would cut it, and not by a build. Live
+    pixels (a speaker's inset) are taken from `before`, so they neither cut nor spoil a build."""
+    (grey_before, colour_before), (grey_after, colour_after) = before, after
+    if (_changed(grey_after, grey_before, still).sum() < CHANGE_SHARE * still.sum()
+            and _colour_change(colour_after, colour_before) < COLOUR_CHANGE_SHARE):
+        return False
+    return (_colour_change(colour_after, colour_before) >= COLOUR_CHANGE_SHARE
+            or not is_build(grey_before, np.where(still, grey_after, grey_before)))
 
 
 def _full_jpeg(frame) -> bytes:

@@ -35,6 +35,8 @@ TRUNCATION_SLACK_S = 1.0
 # of up to this many windows); English and Mandarin clips here score 0.94-0.999 (BENCHMARKS.md).
 DETECTION_WINDOWS = 4
 HEARD_P = 0.5
+# faster-whisper's Silero VAD reads 10,000 windows of 512 samples at a time: 320 s.
+VAD_BLOCK_S = 320
 ProgressFn = Callable[[float, float], None]
 
 
@@ -169,8 +171,7 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
     if listener is None and not is_english(language) and multilingual_installed():
         listener = load(multilingual_path())
     if listener is not None and (multilingual or language is None):
-        detected, probability, _ = listener.detect_language(audio, vad_filter=settings.vad,
-                                                            language_detection_segments=DETECTION_WINDOWS)
+        detected, probability = detect_language(listener, audio, settings.vad)
         if language is None and probability >= HEARD_P:
             language = detected
     if not multilingual and language and not is_english(language):
@@ -182,8 +183,7 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
                               withheld=cannot_write(model_label(name), language, stated=bool(settings.language)))
     if multilingual and not detected:
         # the language was stated, so whisper will report it back; listen once to say if it fits
-        detected, probability, _ = model.detect_language(audio, vad_filter=settings.vad,
-                                                         language_detection_segments=DETECTION_WINDOWS)
+        detected, probability = detect_language(model, audio, settings.vad)
     if not multilingual:
         language = "en"
     options = dict(language=language, beam_size=settings.beam_size, word_timestamps=True,
@@ -222,6 +222,31 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
     speech_s = sum(float(p.end - p.start) for p in found)
     return Recognised(found, Heard(detected, float(probability), multilingual, speech_s, foreign),
                       prompt if settings.vocabulary_as != "none" else "", model_label(name), language or "en")
+
+
+def detect_language(model, audio: np.ndarray, vad: bool) -> tuple[str, float]:
+    """faster-whisper's `detect_language` over the first DETECTION_WINDOWS windows of speech,
+    with the voice detection run on the start of the talk only: over a whole hour it costs more
+    than the detection itself (14 of 15 s). The prefix grows until the speech found in it, less
+    its last two stretches (which the audio after it could still change), fills the windows; the
+    VAD reads the audio in blocks of VAD_BLOCK_S from the start, so every stretch before those is
+    the one the whole talk gives, and so are the language and its probability."""
+    speech = audio
+    if vad:
+        from faster_whisper.vad import collect_chunks, get_speech_timestamps
+        wanted = DETECTION_WINDOWS * 30 * SAMPLE_RATE
+        length = VAD_BLOCK_S * SAMPLE_RATE
+        while True:
+            prefix = audio[:length]
+            stretches = get_speech_timestamps(prefix)
+            settled = stretches if len(prefix) == len(audio) else stretches[:-2]
+            if len(prefix) == len(audio) or sum(c["end"] - c["start"] for c in settled) >= wanted:
+                break
+            length *= 2
+        speech = np.concatenate(collect_chunks(prefix, stretches)[0])
+    detected, probability, _ = model.detect_language(speech, vad_filter=False,
+                                                     language_detection_segments=DETECTION_WINDOWS)
+    return detected, float(probability)
 
 
 def vocabulary_prompt(terms: tuple[str, ...], fits: Callable[[str], bool]) -> str:

@@ -281,7 +281,7 @@ def _basic_information(result: PairResult, video_name: str | None) -> list[str]:
         found = getattr(meta, name)
         if found is not None and found.value not in ("", []):
             value = ", ".join(found.value) if isinstance(found.value, list) else str(found.value)
-            where = page_link(found.page_no) if found.page_no else "pair.yml"
+            where = page_link(found.page_no) if found.page_no else escape_md(found.rule)  # pair.yml, arXiv API, Crossref
             rows.append(f"| {label} | {render(value)} | {where} |")
 
     add("Title", "title")

@@ -1,0 +1,125 @@
+"""Authors and affiliations from the lines between a paper's title and its abstract.
+
+What holds across templates: a person's name is two to five capitalised words (with particles such as
+"van den"); the marks printed after a name (affiliation numbers, equal-contribution stars) are
+superscripts, and where the text layer runs two names together ("Kwon1,∗Zhuohan Li") the superscript
+is what parts them; an affiliation line starts with its superscript number instead. E-mail lines,
+"Editor: ...", "Member, IEEE", report numbers and warnings are not names. A line that is not all
+names is not an author line: better an empty field than an invented author.
+"""
+from __future__ import annotations
+
+import re
+
+from .pdf_layout import PIECE_BREAK, Line
+
+AFFILIATION_WORDS = re.compile(
+    r"\b(Univ|University|Universit|Institute|Institut|Lab|Labs|Laboratory|Inc|Ltd|Co\.|College|School|"
+    r"Department|Dept|Division|Center|Centre|Technology|Technologies|Polytechnique|Research|Researcher|Brain|"
+    r"Google|Microsoft|Meta|OpenAI|DeepMind|Facebook|Amazon|IBM|NVIDIA|Corporation|Academy|Hospital|"
+    r"Foundation|Biohub|AI|Faculty|Group|Company|Sciences?|Engineering|Language|USA|China|Switzerland|Canada|"
+    r"UK|Germany|France|RIKEN|Paradigm)\b")
+NAME = re.compile(r"^[A-ZÀ-ÖØ-ÞŁŚŻ][\w'’.-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞŁŚŻ][\w'’.-]*|de|da|van|von|der|den|di|du|la|le|del))+$")
+# Words that never stand in a person's name but do stand where names are printed.
+NOT_NAME_WORDS = re.compile(
+    r"\b(Report|Technical|Editor|Member|Fellow|IEEE|Abstract|Preprint|Draft|Version|Paper|Conference|"
+    r"Journal|Proceedings|Volume|Warning|Note|Submitted|Revised|Published|Accepted|Received|Keywords|"
+    r"Contents|Introduction|Correspondence|Corresponding|Equal|Contribution|Work|Done|Team)\b")
+MARKS = re.compile(r"[\*∗†‡§¶⇤⇧‖#♠♣♥♦⋆★✝✉]+|\d+(?:,\d+)*$")
+IEEE_GRADE = re.compile(r",?\s*(?:(?:Senior|Student|Life)\s+)?(?:Member|Fellow),?\s+IEEE\b")
+NOT_PEOPLE = re.compile(r"@|https?://|www\.|^(?:Editor|Warning|Keywords|Submitted|Received)\b", re.I)
+PARTS = re.compile(r"\s*(?:,|;|\band\b|&|\s{3,})\s*")
+
+
+def authors_and_affiliations(lines: list[Line]) -> tuple[list[str], list[str], str]:
+    """Authors, affiliations and the rule that found the authors, read row by row, left to right."""
+    authors: list[str] = []
+    affiliations: list[str] = []
+    for line in rows_left_to_right(lines):
+        text = line.plain.strip()
+        if not text or NOT_PEOPLE.search(text):
+            continue
+        names = None if _starts_with_superscript(line) else names_in(line)
+        if names is not None:
+            authors.extend(n for n in names if n not in authors)
+            continue
+        for found in _affiliations_in(line):
+            affiliations.extend(a for a in _split_on_listed(found, affiliations) if a not in affiliations)
+    if authors:
+        return authors, affiliations, "name lines between title and abstract"
+    organisation = _organisation_as_author(lines)
+    if organisation:
+        return [organisation], [a for a in affiliations if a != organisation], "organisation named under the title"
+    return [], affiliations, ""
+
+
+def rows_left_to_right(lines: list[Line]) -> list[Line]:
+    """Group lines whose tops are within half a line of each other into rows (names with
+    footnote marks sit a point or two lower or higher), then read each row left to right."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda l: l.y0):
+        if rows and abs(line.y0 - rows[-1][0].y0) < 0.6 * line.size:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [line for row in rows for line in sorted(row, key=lambda l: l.x0)]
+
+
+def names_in(line: Line) -> list[str] | None:
+    """The names on an author line, or None when the line is not a list of names."""
+    text = IEEE_GRADE.sub("", line.plain)
+    if AFFILIATION_WORDS.search(text) or NOT_NAME_WORDS.search(text):
+        return None
+    names = []
+    for piece in IEEE_GRADE.sub("", line.marked or line.plain).split(PIECE_BREAK):
+        for part in PARTS.split(piece):
+            part = MARKS.sub("", part).strip(" ,")
+            if not part:
+                continue
+            if not NAME.match(part) or len(part.split()) > 5:
+                return None
+            names.append(re.sub(r"\s+", " ", part))
+    return names or None
+
+
+def _starts_with_superscript(line: Line) -> bool:
+    """"1Department of ..." or "2Stanford University": an affiliation, whatever its words."""
+    return line.marked.startswith(PIECE_BREAK) or bool(re.match(r"^\d", line.text) and not re.match(r"^\d", line.plain))
+
+
+def _affiliations_in(line: Line) -> list[str]:
+    """The affiliations on a line, without their footnote numbers and marks. Where the PDF shows
+    which numbers were superscripts, only those are removed ("34Paradigm" is "3" + "4Paradigm")."""
+    if not AFFILIATION_WORDS.search(line.plain):
+        return []
+    numbered = _starts_with_superscript(line) or line.text != line.plain  # superscripts were left out
+    out = []
+    for piece in line.pieces:
+        for part in re.split(r"\s*[;†‡§¶⇤∗*]\s*|\s{3,}", piece):
+            if not numbered:
+                part = re.sub(r"^\d+\s*", "", part)
+            part = part.strip(" ,;&")
+            if part and (numbered or AFFILIATION_WORDS.search(part)):
+                out.append(part)
+    return out
+
+
+def _split_on_listed(affiliation: str, listed: list[str]) -> list[str]:
+    """"Imperial College London and École Polytechnique ..." names two places when the part after
+    "and" is already listed on its own; "Department of Computer Science and Technology" stays whole."""
+    for other in listed:
+        if affiliation.endswith(f" and {other}"):
+            return [affiliation[: -len(other) - 5].strip(" ,"), other]
+    return [affiliation]
+
+
+def _organisation_as_author(lines: list[Line]) -> str | None:
+    """A company report may name only the organisation under its title ("DeepSeek-AI", then an e-mail
+    line). Taken only when it is the one short line there, so a stray line is never made an author."""
+    kept = [l for l in lines if l.plain.strip() and "@" not in l.plain]
+    if len(kept) != 1:
+        return None
+    text = MARKS.sub("", kept[0].plain).strip()
+    if 1 <= len(text.split()) <= 3 and re.match(r"^[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*$", text) and not re.search(r"\d", text):
+        return text
+    return None
