@@ -11,7 +11,8 @@ alignment, supplements; all cached), and compared with truth.json:
 - supplements: precision over the talk sentences reported as what the talk adds, recall over the
   script's supplement sentences (a sentence counts when a reported one starts inside it);
 - titles: true chapters (talks with slides) whose chapter title equals the slide title;
-- terms: the script's paper terms found in the transcript.
+- terms: the script's paper terms found in the transcript, of those its sentences say (some scripts
+  list terms they never say).
 
 A second row per talk, "true cuts", runs the same alignment and supplements on the true chapter
 spans (with the slide title as the chapter's slide text where the talk has slides), so each part is
@@ -166,7 +167,8 @@ def score(truth: dict, transcript: Transcript, chapters: list[Chapter], alignmen
             titles += _norm(best.title) == _norm(t["slide"])
         titles /= len(tch)
     heard = _norm(" ".join(s.text for s in transcript.segments))
-    terms = truth.get("terms", [])
+    said = _norm(" ".join(s["text"] for s in sentences))
+    terms = [term for term in truth.get("terms", []) if _norm(term) in said]   # a term never said cannot be heard
     return {
         "chapters": len(chapters), "true_chapters": len(tch),
         "f1": boundary_f1([c.start_s for c in chapters[1:]], [t["start"] for t in tch[1:]]),

@@ -103,6 +103,9 @@ _min_supported_option = setting_option("min_supported")
 @setting_option("language")
 @_min_supported_option
 @setting_option("online")
+@setting_option("arxiv_api_url")
+@setting_option("crossref_api_url")
+@setting_option("online_timeout_s")
 def build(root, verbose, quiet, content, **flags):
     verbosity = 0 if quiet else 1 + verbose
     try:

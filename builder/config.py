@@ -127,9 +127,13 @@ class CourseSettings:
     online: bool = setting(False, "Look each paper up by the arXiv id or DOI its PDF prints (arXiv API, Crossref) "
                                   "for title, authors, venue and year; an answer is used only when its title is "
                                   "printed on page 1.", kind=bool, flags=("--online/--offline",))
-    arxiv_api_url: str = OnlineSettings.arxiv_api_url
-    crossref_api_url: str = OnlineSettings.crossref_api_url
-    online_timeout_s: float = OnlineSettings.timeout_s
+    arxiv_api_url: str = setting(OnlineSettings.arxiv_api_url, "arXiv API query URL the online lookup asks "
+                                                                "(?id_list=... is added).", kind="url")
+    crossref_api_url: str = setting(OnlineSettings.crossref_api_url, "Crossref works URL the online lookup asks "
+                                                                     "(/DOI is added).", kind="url")
+    online_timeout_s: float = setting(OnlineSettings.timeout_s, "Seconds one online lookup may take; a lookup "
+                                                               "that takes longer keeps page 1's values.",
+                                      kind=float, minimum=0, maximum=600, minimum_open=True)
 
     @property
     def online_lookup(self) -> OnlineSettings:

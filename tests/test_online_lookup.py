@@ -77,6 +77,17 @@ def test_the_lookup_is_off_unless_asked_for(tmp_path):
     assert "--online / --offline" in help_text and "[default: offline]" in " ".join(help_text.split())
 
 
+def test_the_lookup_is_a_course_setting_in_mkdocs_yml_that_a_flag_overrides(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: C\nplugins:\n  - coursewiki:\n      online: true\n"
+        "      arxiv_api_url: http://127.0.0.1:8123/api/query\n      online_timeout_s: 3\n", encoding="utf-8")
+    settings = CourseSettings.for_root(tmp_path)
+    assert settings.online is True
+    assert settings.online_lookup == OnlineSettings("http://127.0.0.1:8123/api/query",
+                                                    OnlineSettings.crossref_api_url, 3.0)
+    assert CourseSettings.for_root(tmp_path, online=False).online is False
+
+
 def test_an_arxiv_answer_whose_title_is_on_page_one_gives_title_and_authors(apis, tmp_path):
     paper, note = lookup(parsed_paper("attention.pdf"), apis.settings, Cache(tmp_path), "attention")
     assert note is None

@@ -111,6 +111,19 @@ def test_names_run_together_in_the_text_layer_are_parted_at_their_superscripts(t
     assert meta.value("affiliations") == ["Example University", "Acme Research Lab"]
 
 
+def test_names_in_an_author_grid_with_narrow_columns_stay_apart(tmp_path):
+    def front(p: Page) -> float:
+        p.run(150, 90, "Paging Memory for Model Serving", 17, "tibo")
+        x = 110
+        for name in ("Lianmin Zheng", "Wei-Lin Chiang", "Kwang-Ting Cheng", "Min-Hung Chen"):
+            x = p.run(x, 130, name, 11, "tibo") + 6     # a gap narrower than a column gap usually is
+        p.run(240, 144, "Example University", 10)
+        return 144
+
+    assert meta_of(tmp_path, front).value("authors") == ["Lianmin Zheng", "Wei-Lin Chiang", "Kwang-Ting Cheng",
+                                                         "Min-Hung Chen"]
+
+
 def test_a_small_capitals_title_over_two_lines_keeps_its_case_and_joins_the_hyphenated_word(tmp_path):
     def front(p: Page) -> float:
         p.small_caps(100, 90, "Robust Lessons From Improv-")

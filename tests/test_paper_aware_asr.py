@@ -8,7 +8,7 @@ from builder.analyse.glossary import TermMatcher, load_glossary
 from builder.analyse.vocabulary import talk_vocabulary
 from builder.ingest.paper import ingest_paper
 from builder.ingest.repeats import (collapse_loops, drop_repeated_lines, drop_unheard_terms, echoes_prompt,
-                                    repeated_lines)
+                                    joined_terms, repeated_lines)
 from builder.ingest.sentences import TimedWord
 from builder.ingest.talk import PROMPT_TOKENS, WhisperSettings, transcribe, vocabulary_prompt
 from builder.models import Segment, Word
@@ -51,7 +51,7 @@ def test_names_on_the_slides_rank_right_after_the_title():
 
 def test_the_prompt_keeps_the_best_ranked_terms_that_fit_the_budget():
     fits = lambda text: len(text) <= 20   # noqa: E731  a budget of 20 characters
-    assert vocabulary_prompt(("DPO", "Bradley-Terry", "a very long phrase here", "KL"), fits) == "DPO, Bradley-Terry"
+    assert vocabulary_prompt(("DPO", "Bradley-Terry", "a very long phrase here", "KL"), fits) == "DPO. Bradley-Terry."
     assert vocabulary_prompt((), fits) == ""
     assert PROMPT_TOKENS < 448 // 2   # whisper's prompt half of its context
 
@@ -136,14 +136,22 @@ def test_a_repeat_whisper_is_unsure_of_is_dropped():
 
 
 def test_the_prompt_read_back_is_dropped_but_speech_using_its_terms_is_kept():
-    prompt = "Direct Preference Optimization, DPO, PPO, Bradley-Terry, GPT-4, Anthropic, IMDb"
+    prompt = joined_terms(["Direct Preference Optimization", "DPO", "PPO", "Bradley-Terry", "GPT-4", "Anthropic", "IMDb"])
     assert echoes_prompt("DPO, PPO, Bradley-Terry, GPT-4, Anthropic.", prompt)
     assert not echoes_prompt("Direct preference optimization.", prompt)   # one term said is speech
-    assert not echoes_prompt("Attention is all you need.", "Attention Is All You Need, Transformer, BLEU")
+    assert not echoes_prompt("Attention is all you need.", joined_terms(["Attention Is All You Need", "Transformer", "BLEU"]))
     lines = [segment("DPO, PPO, Bradley-Terry, GPT-4, Anthropic."),
              segment("We compare DPO with PPO on the IMDb task.", 3)]
     kept, dropped = drop_repeated_lines(lines, prompt)
     assert [s.text for s in kept] == ["We compare DPO with PPO on the IMDb task."] and dropped == 1
+
+
+def test_the_prompt_read_back_a_term_a_line_is_dropped():
+    prompt = joined_terms(["Direct Preference Optimization", "DPO", "PPO", "Bradley-Terry", "GPT-4", "Anthropic"])
+    lines = [segment("We compare DPO with PPO.", 0), segment("DPO.", 3), segment("PPO.", 4), segment("Bradley-Terry.", 5),
+             segment("GPT-4.", 6), segment("DPO.", 8), segment("It wins.", 9)]
+    kept, dropped = drop_repeated_lines(lines, prompt)
+    assert [s.text for s in kept] == ["We compare DPO with PPO.", "It wins."] and dropped == 5
 
 
 def test_a_line_that_compresses_like_a_loop_is_dropped():
@@ -153,7 +161,8 @@ def test_a_line_that_compresses_like_a_loop_is_dropped():
 
 
 def test_hotwords_written_into_noise_are_taken_out_but_terms_said_stay():
-    prompt = "A time delay neural network architecture, TDNN, time delay neural network, stochastic gradient descent"
+    prompt = joined_terms(["A time delay neural network architecture", "TDNN", "time delay neural network",
+                           "stochastic gradient descent"])
     noise = timed("we are going to come up with just about a time delay neural network")
     for word in noise[-4:]:
         word.probability = 0.01

@@ -210,6 +210,14 @@ def test_a_long_pause_places_the_cut_between_two_close_topics():
     assert [segments[c[0]].start_s for c in without] != [0.0, starts[1]]
 
 
+def test_a_sentence_opening_a_new_part_places_the_cut_between_two_close_topics():
+    starts, segments, vectors, duration_s = _topic_talk([60, 60], seed=1, spread=2.5)
+    opened = [Segment(s.start_s, s.end_s, "Now let us look at the results." if s.start_s == starts[1] else s.text, [])
+              for s in segments]
+    assert [segments[c[0]].start_s for c in split_chapters(segments, vectors, duration_s)] != [0.0, starts[1]]
+    assert [opened[c[0]].start_s for c in split_chapters(opened, vectors, duration_s)] == [0.0, starts[1]]
+
+
 def test_text_cut_chapters_are_never_shorter_than_the_minimum():
     starts, segments, vectors, duration_s = _topic_talk([30, 5, 60, 50], seed=7)   # a 5-s aside
     chapters = split_chapters(segments, vectors, duration_s)

@@ -24,6 +24,12 @@ NULL_SHUFFLES = 30            # shuffles of the talk that price a cut (see _cut_
 NULL_QUANTILE = 0.95
 PAUSE_WEIGHT = 1.0            # a pause e times the usual one earns a cut this much coherence
 PAUSE_FLOOR_S = 0.2           # pauses are compared with the usual one, at least this long
+CUE_WEIGHT = 0.7              # a sentence opening with a cue phrase earns a cut as much as a pause twice the usual
+_OPENING = re.compile(r"\W*(now\b|next\b|so far\b|let me\b|let's\b|let us\b|here is\b|here's\b|first(ly)?,|second(ly)?,"
+                      r"|finally\b|lastly\b|to (sum|wrap|conclude|summari[sz]e)\b|in (summary|conclusion|short)\b"
+                      r"|moving on\b|turning to\b|before we\b|(going |coming )?back to\b|that (is|'s) (all|it)\b"
+                      r"|thank you\b|thanks\b|okay\b|alright\b|all right\b|(the|our) (next|last|final) (part|point|step|topic|question)\b"
+                      r"|how (does|do|did|is|are) (it|this|they)\b|what (does|did) (it|this|the)\b)", re.I)
 # A slide or slide-less stretch longer than this is more than one topic: split it by the text,
 # into parts of at least STRETCH_PART_S (a slide is explained in one to three minutes).
 LONG_STRETCH_S = 300.0
@@ -69,7 +75,7 @@ def split_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: flo
     prefix = np.vstack([np.zeros((1, units.shape[1])), np.cumsum(units, axis=0)])
     starts = np.array([s.start_s for s in segments])
     ends = np.array([s.end_s for s in segments])
-    pauses = _pause_cues(segments)
+    pauses = _pause_cues(segments) + _opening_cues(segments)
     cost = _cut_cost(units, min_len_s / max(duration_s / n, 1e-6))
     # best[k][j]: the most the first j sentences earn as k chapters; back[k][j]: where the last starts
     best = np.full((cap + 1, n + 1), -np.inf)
@@ -111,6 +117,15 @@ def _pause_cues(segments: list[Segment]) -> np.ndarray:
     cues = np.maximum(cues, 0.0)
     cues[0] = 0.0
     return np.append(cues, 0.0)
+
+
+def _opening_cues(segments: list[Segment]) -> np.ndarray:
+    """What starting a chapter at each sentence earns from how it begins: speakers open a new part
+    with a cue phrase ("Now ...", "Next, ...", "Here is how it works", "To sum up", "Let us go back
+    to ..."), a signal of spoken discourse that the embeddings of short sentences miss."""
+    cues = np.array([CUE_WEIGHT if _OPENING.match(s.text) else 0.0 for s in segments] + [0.0])
+    cues[0] = 0.0
+    return cues
 
 
 def _cut_cost(units: np.ndarray, min_sentences: float) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .pdf_layout import SUPERSCRIPT_GAP, Line
+from .pdf_layout import PIECE_BREAK, Line
 
 AFFILIATION_WORDS = re.compile(
     r"\b(Univ|University|Universit|Institute|Institut|Lab|Labs|Laboratory|Inc|Ltd|Co\.|College|School|"
@@ -71,7 +71,7 @@ def names_in(line: Line) -> list[str] | None:
     if AFFILIATION_WORDS.search(text) or NOT_NAME_WORDS.search(text):
         return None
     names = []
-    for piece in IEEE_GRADE.sub("", line.marked or line.plain).split(SUPERSCRIPT_GAP):
+    for piece in IEEE_GRADE.sub("", line.marked or line.plain).split(PIECE_BREAK):
         for part in PARTS.split(piece):
             part = MARKS.sub("", part).strip(" ,")
             if not part:
@@ -84,7 +84,7 @@ def names_in(line: Line) -> list[str] | None:
 
 def _starts_with_superscript(line: Line) -> bool:
     """"1Department of ..." or "2Stanford University": an affiliation, whatever its words."""
-    return line.marked.startswith(SUPERSCRIPT_GAP) or bool(re.match(r"^\d", line.text) and not re.match(r"^\d", line.plain))
+    return line.marked.startswith(PIECE_BREAK) or bool(re.match(r"^\d", line.text) and not re.match(r"^\d", line.plain))
 
 
 def _affiliations_in(line: Line) -> list[str]:
@@ -92,7 +92,7 @@ def _affiliations_in(line: Line) -> list[str]:
     which numbers were superscripts, only those are removed ("34Paradigm" is "3" + "4Paradigm")."""
     if not AFFILIATION_WORDS.search(line.plain):
         return []
-    numbered = _starts_with_superscript(line) or SUPERSCRIPT_GAP in line.marked
+    numbered = _starts_with_superscript(line) or line.text != line.plain  # superscripts were left out
     out = []
     for piece in line.pieces:
         for part in re.split(r"\s*[;†‡§¶⇤∗*]\s*|\s{3,}", piece):

@@ -18,7 +18,9 @@ _SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "ˆ": "\u0302
                     "¸": "\u0327", "ˇ": "\u030c", "˚": "\u030a", "¯": "\u0304"}
 _ACCENT_BEFORE = re.compile("([" + "".join(_SPACING_ACCENTS) + r"])\s?([A-Za-zıȷ])")
 _BOLD_FLAG = 16
-SUPERSCRIPT_GAP = "\u2063"   # invisible separator: never printed in a PDF's text
+# Where a line's `marked` text parts: a superscript left out, or two text lines of the PDF set on one
+# row. An invisible separator, never printed in a PDF's text.
+PIECE_BREAK = "\u2063"
 MAX_PAGES = 600
 
 
@@ -35,12 +37,13 @@ class Line:
     bold: bool
     block: int
     vertical: bool = False
-    marked: str = ""  # `plain` with SUPERSCRIPT_GAP where a superscript was left out: where names and affiliations part
+    marked: str = ""  # `plain` with PIECE_BREAK where names and affiliations may part
 
     @property
     def pieces(self) -> list[str]:
-        """The plain text cut where superscripts were printed ("Kwon1,∗Zhuohan Li1" gives two pieces)."""
-        return [p for p in (self.marked or self.plain).split(SUPERSCRIPT_GAP) if p.strip()]
+        """The plain text cut where superscripts were printed ("Kwon1,∗Zhuohan Li1" gives two pieces)
+        and where separate text lines meet (an author grid's columns, however narrow the gap)."""
+        return [p for p in (self.marked or self.plain).split(PIECE_BREAK) if p.strip()]
 
 
 @dataclass
@@ -155,7 +158,7 @@ def _page_lines(page: pymupdf.Page, page_no: int) -> PageLines:
             text, marked = _join_spans(spans, size)
             text = fix_glyphs(text)
             marked = text if marked == text else fix_glyphs(marked)
-            plain = marked.replace(SUPERSCRIPT_GAP, "")
+            plain = marked.replace(PIECE_BREAK, "")
             if not text.strip():
                 continue
             bold = bold_chars > chars / 2
@@ -193,7 +196,7 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
             merged[-1] = Line(f"{prev.text}{sep}{line.text}", f"{prev.plain}{sep}{line.plain}", prev.page_no,
                               prev.x0, min(prev.y0, line.y0), line.x1, max(prev.y1, line.y1),
                               max(prev.size, line.size), prev.bold and line.bold, prev.block,
-                              marked=f"{prev.marked or prev.plain}{sep}{line.marked or line.plain}")
+                              marked=f"{prev.marked or prev.plain}{sep}{PIECE_BREAK}{line.marked or line.plain}")
         else:
             merged.append(line)
     return merged
@@ -202,7 +205,8 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
 def _join_spans(spans: list[dict], size: float) -> tuple[str, str]:
     """Concatenate spans as printed. Small capitals (smaller upper-case spans on the baseline,
     as in "QLORA") become lower case; raised smaller spans are superscripts, left out of the second
-    text and marked there with SUPERSCRIPT_GAP."""
+    text and marked there with PIECE_BREAK, as is a gap wider than a word space (an author grid's
+    columns: "Lianmin Zheng", "Wei-Lin Chiang")."""
     if len(spans) == 1:  # most lines: nothing to compare a span against
         return spans[0]["text"], spans[0]["text"]
     baseline = max(s["origin"][1] for s in spans if s["size"] >= size - 0.1)
@@ -219,11 +223,13 @@ def _join_spans(spans: list[dict], size: float) -> tuple[str, str]:
             if gap > 0.25 * span["size"] and not text.endswith(" ") and not piece.startswith(" "):
                 text += " "
                 plain += " "
+            if gap > 0.5 * span["size"] and not plain.endswith(PIECE_BREAK):
+                plain += PIECE_BREAK
         text += piece
         if not (smaller and raised):
             plain += piece
-        elif not plain.endswith(SUPERSCRIPT_GAP):
-            plain += SUPERSCRIPT_GAP
+        elif not plain.endswith(PIECE_BREAK):
+            plain += PIECE_BREAK
         prev = span
     return text, plain
 

@@ -29,6 +29,11 @@ REPEAT_P = 0.5             # a repeated line whose words average below this is w
 UNHEARD_RUN = 3            # ... this many words of one prompt term in a row, each below UNHEARD_P
 UNHEARD_P = 0.05
 PROMPT_RUN = 4             # this many words in a row from the prompt, making up most of a line: an echo
+# How the hotwords are joined. Whisper writes in the style of its prompt: a comma list of
+# title-case terms made it write run-on text with commas for full stops ("..., So The Author's
+# Also Run ..."), one "sentence" for half a minute; terms given as short sentences keep its
+# punctuation and prime the terms as well (BENCHMARKS.md, "hotwords as sentences").
+TERM_SEPARATOR = ". "
 
 
 @dataclass(frozen=True)
@@ -80,13 +85,22 @@ def collapse_loops(words: list[TimedWord]) -> tuple[list[TimedWord], int]:
     return [words[k] for k in out], removed
 
 
+def joined_terms(terms: list[str]) -> str:
+    """The hotwords as whisper is given them: each term a short sentence."""
+    return TERM_SEPARATOR.join(terms) + TERM_SEPARATOR.strip() if terms else ""
+
+
+def prompt_terms(prompt: str) -> list[str]:
+    return [term.strip() for term in prompt.removesuffix(TERM_SEPARATOR.strip()).split(TERM_SEPARATOR) if term.strip()]
+
+
 def drop_unheard_terms(words: list[TimedWord], prompt: str) -> tuple[list[TimedWord], int]:
     """Whisper primed with hotwords writes them into noise it cannot read: a radio log of an
     unrelated talk came out as "... come up with just about a time delay neural network" with each
     of those words below 0.03 probability. A run of UNHEARD_RUN or more words that spell part of
     one prompt term, every one that unlikely, is taken out. A single low word is left: a term
     truly said ("Direct" in "Direct Preference Optimization", 0.016) scores as low on its own."""
-    terms = [words_of(term) for term in prompt.split(", ") if term.strip()]
+    terms = [words_of(term) for term in prompt_terms(prompt)]
     vocabulary = {word for term in terms for word in term}
     keys = [" ".join(words_of(w.raw)) for w in words]
     drop: set[int] = set()
@@ -129,7 +143,7 @@ def echoes_prompt(line: str, prompt: str) -> bool:
     from one prompt term into the next ("DPO, PPO, Bradley-Terry"). A speaker saying one term,
     even a long one such as the paper's title, is not an echo."""
     words = words_of(line)
-    sequence = [(word, k) for k, term in enumerate(prompt.split(", ")) for word in words_of(term)]
+    sequence = [(word, k) for k, term in enumerate(prompt_terms(prompt)) for word in words_of(term)]
     if len(words) < PROMPT_RUN or not sequence:
         return False
     origins: dict[str, list[int]] = {}
@@ -150,9 +164,10 @@ def echoes_prompt(line: str, prompt: str) -> bool:
 
 
 def drop_repeated_lines(segments: list[Segment], prompt: str = "") -> tuple[list[Segment], int]:
+    echoed = _echo_runs(segments, prompt)
     kept: list[Segment] = []
-    dropped = 0
-    for run in _runs(segments):
+    dropped = len(echoed)
+    for run in _runs([s for i, s in enumerate(segments) if i not in echoed]):
         if len(run) > 1 and _doubted(run):
             dropped += len(run) - 1
             run = run[:1]
@@ -162,6 +177,25 @@ def drop_repeated_lines(segments: list[Segment], prompt: str = "") -> tuple[list
                 continue
             kept.append(segment)
     return kept, dropped
+
+
+def _echo_runs(segments: list[Segment], prompt: str) -> set[int]:
+    """Lines that read the prompt back a term or two at a time ("DPO." "PPO." "Bradley-Terry."):
+    back-to-back lines made only of prompt words that, joined, echo the prompt."""
+    vocabulary = {word for term in prompt_terms(prompt) for word in words_of(term)}
+    if not vocabulary:
+        return set()
+    found: set[int] = set()
+    run: list[int] = []
+    for i, segment in enumerate(segments + [Segment(0.0, 0.0, "", [])]):
+        words = words_of(segment.text)
+        if words and all(word in vocabulary for word in words):
+            run.append(i)
+            continue
+        if len(run) >= 2 and echoes_prompt(" ".join(segments[k].text for k in run), prompt):
+            found.update(run)
+        run = []
+    return found
 
 
 def _runs(segments: list[Segment]) -> list[list[Segment]]:

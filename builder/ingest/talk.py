@@ -19,7 +19,7 @@ from ..errors import PairError
 from ..models.talk import Transcript
 from . import chinese
 from .language import Heard, cannot_write, foreign_spans, is_english, language_warnings
-from .repeats import clean
+from .repeats import clean, joined_terms
 from .sentences import TimedWord
 from .whisper_models import MULTILINGUAL, Notice, english_path, label as model_label, model_path, \
     multilingual_installed, multilingual_path
@@ -250,12 +250,13 @@ def detect_language(model, audio: np.ndarray, vad: bool) -> tuple[str, float]:
 
 
 def vocabulary_prompt(terms: tuple[str, ...], fits: Callable[[str], bool]) -> str:
-    """The ranked terms as one comma list, as many as fit whisper's prompt, best first."""
+    """The ranked terms as short sentences (`repeats.joined_terms`), as many as fit whisper's
+    prompt, best first."""
     chosen: list[str] = []
     for term in terms:
-        if fits(", ".join(chosen + [term])):
+        if fits(joined_terms(chosen + [term])):
             chosen.append(term)
-    return ", ".join(chosen)
+    return joined_terms(chosen)
 
 
 def clean_segments(result: Recognised, duration_s: float) -> list:
