@@ -164,7 +164,7 @@ class CourseSettings:
                 paths[name] = Path(given[name])
         paths = {name: path.resolve() for name, path in paths.items()}
         plain = {"course_title": course.site_name or cls.course_title, "site_language": course.language,
-                 "llm": _llm_settings(values)}
+                 "llm": given["llm"] if "llm" in given else _llm_settings(values)}
         plain.update({key: value for key, value in given.items() if key not in SETTINGS and key not in paths})
         return cls(root=root, **plain, **paths, **values)
 

@@ -45,7 +45,13 @@ class Shown:
 
 
 def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(FONTS[name], size)
+    """Noto CJK where Debian's fonts-noto-cjk is installed; otherwise the CJK font PyMuPDF carries
+    (Droid Sans Fallback), so a clean machine with only the pip packages draws Chinese slides too."""
+    path = Path(FONTS[name])
+    if not path.exists() and name.startswith("cjk"):
+        import pymupdf
+        return ImageFont.truetype(io.BytesIO(pymupdf.Font("china-s").buffer), size)
+    return ImageFont.truetype(str(path), size)
 
 
 def draw_slide(shown: Shown) -> Image.Image:
