@@ -186,7 +186,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; the best is kept")
     parser.add_argument("--slides", action="store_true", help="a slide video instead of an audio file")
     parser.add_argument("--baselines", default="raw,raw+hotwords",
-                        help="which raw faster-whisper runs to time: raw, raw+hotwords or both")
+                        help="comma-separated raw faster-whisper runs to time: raw, raw+hotwords (default: both)")
     parser.add_argument("--profile", type=Path, help="write a cProfile of an extra (uncounted) build here")
     parser.add_argument("--measure", choices=["raw", "raw+hotwords", "build"], help=argparse.SUPPRESS)
     parser.add_argument("--talk", type=Path, help=argparse.SUPPRESS)

@@ -23,18 +23,22 @@ def with_pictures(analysis: PairAnalysis, frames: Keyframes) -> tuple[PairAnalys
                                                                       dict[str, bytes]]:
     """The analysis with each chapter's keyframe and slides named, the keyframe JPEGs (one per
     chapter) and the slide JPEGs by name. A slide that shows when the chapter's own keyframe is
-    taken (within 2.5 s) would be the same picture twice and is left out."""
+    taken (within 2.5 s) would be the same picture twice and is left out, and so is one that opens
+    the next chapter: slide changes and slide cuts are found by two detectors whose times may
+    differ by a frame or two, and the next chapter already shows that slide as its picture."""
     chapters: list[Chapter] = []
     slide_jpegs: dict[str, bytes] = {}
     last = len(analysis.chapters) - 1
+    shown = [t for chapter, jpeg in zip(analysis.chapters, frames.jpeg_base64) if jpeg
+             for t in (keyframe_time(chapter.start_s, chapter.end_s),
+                       *((chapter.start_s,) if chapter.title_source == "slide" else ()))]
     for position, (chapter, jpeg) in enumerate(zip(analysis.chapters, frames.jpeg_base64)):
         keyframe = chapter_image(chapter.index) if jpeg else None
-        own = keyframe_time(chapter.start_s, chapter.end_s) if keyframe else None
         shots = []
         for slide in frames.slides:
             inside = chapter.start_s <= slide.start_s < chapter.end_s or (
                 position == last and slide.start_s >= chapter.end_s)
-            if inside and (own is None or abs(slide.start_s - own) >= 2.5):
+            if inside and all(abs(slide.start_s - t) >= 2.5 for t in shown):
                 name = slide_image(slide.start_s)
                 shots.append(SlideShot(slide.start_s, name))
                 slide_jpegs[name] = base64.b64decode(slide.jpeg_base64)
