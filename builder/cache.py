@@ -5,6 +5,7 @@ which stages ran and which were reused so the build can say so (and tests can as
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from dataclasses import dataclass
@@ -29,11 +30,27 @@ def digest_text(*parts: Any) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+class NotCached(Exception):
+    """A stage has no entry for its inputs in a build that may only read the cache for this pair
+    (`coursewiki build --pair` takes the other pairs from the cache as their last build left them)."""
+    def __init__(self, stage: str, subject: str):
+        super().__init__(f"{subject}: no cached {stage} for its current sources")
+        self.stage, self.subject = stage, subject
+
+
 class Cache:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.log: list[StageRun] = []
         self._file_digests: dict[tuple[str, int, int], str] = {}
+        self.computes = True
+
+    def reading_only(self) -> "Cache":
+        """The same cache (entries, log, file hashes) for a pair that must not run any stage: a
+        missing entry raises NotCached instead of being computed."""
+        view = copy.copy(self)
+        view.computes = False
+        return view
 
     def file_digest(self, path: Path) -> str:
         stat = path.stat()
@@ -63,6 +80,8 @@ class Cache:
             if loaded is not None:
                 self.log.append(StageRun(stage, subject, ran=False))
                 return loaded
+        if not self.computes:
+            raise NotCached(stage, subject)
         result = compute()
         write_atomic(path, json.dumps(to_jsonable(result), ensure_ascii=False, sort_keys=True))
         self.log.append(StageRun(stage, subject, ran=True))

@@ -89,6 +89,10 @@ _min_supported_option = setting_option("min_supported")
               "Settings come from the coursewiki plugin's options in mkdocs.yml; a flag overrides one for "
               "this run.\n\n\b\n" + SOURCES_HELP)
 @_common
+@click.option("--pair", "pairs", multiple=True, metavar="SLUG",
+              help="Build only this pair (its folder name under sources/; repeat for more). The other pairs "
+                   "are taken from the cache as their last build left them, so the course pages stay whole; "
+                   "one never built with its current sources keeps its pages as they are.")
 @setting_option("sources")
 @_content_option("Output folder")
 @_cache_option
@@ -106,11 +110,11 @@ _min_supported_option = setting_option("min_supported")
 @setting_option("arxiv_api_url")
 @setting_option("crossref_api_url")
 @setting_option("online_timeout_s")
-def build(root, verbose, quiet, content, **flags):
+def build(root, verbose, quiet, content, pairs, **flags):
     verbosity = 0 if quiet else 1 + verbose
     try:
         settings = _settings(root, content_dir=content, **flags)
-        summary = build_course(settings, TerminalReporter(verbosity))
+        summary = build_course(settings, TerminalReporter(verbosity), only=pairs or None)
     except CoursewikiError as err:
         _fail(err, verbose)
     except OSError as err:  # a disk or folder problem outside any one pair
@@ -132,6 +136,9 @@ def build(root, verbose, quiet, content, **flags):
         click.echo(f"kept: {page.path} was edited outside its notes section, so this build left it alone; "
                    f"the new version is in {page.pending}. To take it (your notes are kept): "
                    f"coursewiki accept {relative}", err=True)
+    for slug in summary.kept:
+        click.echo(f"kept: {slug} has no cached build of its current sources, so its pages stay as they were; "
+                   f"coursewiki build --pair {slug} builds it", err=True)
     if summary.removed and verbosity:
         click.echo(f"removed {len(summary.removed)} generated file(s) of pairs no longer in sources/", err=True)
     click.echo(summary.line())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 import types
 import typing
 from dataclasses import dataclass, field, fields
@@ -278,7 +279,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 # Bounds on what a pair.yml may say: every field ends up on pages, in the search index and in nav,
 # so a pasted megabyte would become a site of hundreds of megabytes. Generous for real papers.
-MAX_CHARS = {"title": 500, "abstract": 10_000, "venue": 300, "arxiv_id": 40, "doi": 200,
+MAX_CHARS = {"title": 500, "short_title": 100, "week": 40, "group": 100, "abstract": 10_000, "venue": 300, "arxiv_id": 40, "doi": 200,
              "field_of_study": 200, "language": 20, "video_url": 2_000, "whisper_model": 1_000}
 MAX_ITEM_CHARS = {"authors": 300, "affiliations": 500, "keywords": 100, "tags": 100}
 MAX_ITEMS = {"authors": 200, "affiliations": 200, "keywords": 50, "tags": 50}
@@ -310,7 +311,9 @@ def load_pair_config(path: Path) -> PairConfig:
     values = {}
     for key, value in data.items():
         if key not in allowed:
-            raise ConfigError(f"{path}: unknown key '{_short(key)}' (allowed: {', '.join(sorted(allowed))})")
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise ConfigError(f"{path}: unknown key '{_short(key)}' ({hint}allowed: {', '.join(sorted(allowed))})")
         values[key] = _check_bounds(path, key, _check_type(path, key, value, hints[key]))
     if values.get("video_url"):
         _check_video_url(path, values["video_url"])

@@ -113,7 +113,7 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
                               vocabulary=vocabulary.terms)
     talk_key = TALK.key(video_digest, to_jsonable(whisper))
     reporter.step(slug, f"transcribing {pair.video.name}")
-    if not cache.has(TALK.name, talk_key):
+    if cache.computes and not cache.has(TALK.name, talk_key):
         # the embedding model loads, and embeds what the analysis and the related terms will ask
         # for, while the talk is transcribed
         course.embedder.preload({f"{slug}/paper": [p.text for p in paper.passages],

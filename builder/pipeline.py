@@ -9,14 +9,14 @@ pair failures in one place, `_as_failure`; one bad pair is reported and the rest
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterable, TypeVar
 
 from .analyse.embed import Embedder
 from .analyse.glossary import TermMatcher, load_glossary
 from .analyse.related import with_related_links
-from .cache import Cache, StageRun
+from .cache import Cache, NotCached, StageRun
 from .check.support import SupportChecker
 from .check.validate import Validation
 from .config import CourseSettings
@@ -26,7 +26,7 @@ from .gather import Course, Reporter, cached_paper, gather_pair, regathered_if_c
 from .layout.manifest import Manifest
 from .models import PairFailure, PairResult
 from .publish import Writer, Written, llm_endpoint
-from .sources import discover_pairs
+from .sources import discover_pairs, load_seen, save_seen, slugify, source_signatures
 from .write.pages import course_relative
 from .write.student_notes import PageOutcome
 
@@ -44,6 +44,7 @@ class BuildSummary:
     left_alone: list[PageOutcome] = field(default_factory=list)
     tracebacks: dict[str, str] = field(default_factory=dict)  # shown with -v -v
     removed: list[Path] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)   # --pair: others with no cached result, pages left as they were
 
     def ran(self, stage: str) -> list[StageRun]:
         return [r for r in self.runs if r.ran and r.stage == stage]
@@ -53,14 +54,19 @@ class BuildSummary:
         cached = [s for s in self.built if s not in fresh]
         return (f"{len(self.built)} pair(s) built ({len(cached)} entirely from cache), {len(self.failed)} failed; "
                 f"transcribed {len(self.ran('talk'))}, embedded {len(self.ran('embed'))} batch(es); "
-                f"{len(self.written)} file(s) updated")
+                f"{len(self.written)} file(s) updated" + (f"; {len(self.kept)} kept as they were" if self.kept else ""))
 
     def add(self, done: Written) -> None:
         self.written += done.changed
         self.left_alone += done.left_alone
 
 
-def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> BuildSummary:
+def build_course(settings: CourseSettings, reporter: Reporter | None = None,
+                 only: Iterable[str] | None = None) -> BuildSummary:
+    """Build the course. With `only` (pair folder names or slugs: `coursewiki build --pair`), just
+    those pairs run their stages; every other pair is taken from the cache as its last build left it,
+    so the course pages, related links and glossary stay whole, and one whose current sources have
+    no cached result keeps its pages as they are until a build that includes it."""
     reporter = reporter or Reporter()
     content = settings.content_dir
     if content.exists() and not content.is_dir():
@@ -72,13 +78,17 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     course = Course(settings, cache, glossary, TermMatcher(glossary), Embedder(cache, settings.embedding_model),
                     reporter)
     summary = BuildSummary()
+    signatures = source_signatures(settings.sources_dir)
     pairs, summary.failed = discover_pairs(settings.sources_dir)
+    chosen = _chosen(only, pairs, summary.failed, settings.sources_dir)
+    from_cache = replace(course, cache=cache.reading_only(), reporter=_WarningsOnly(reporter))
+    course_of = {pair.slug: course if chosen is None or pair.slug in chosen else from_cache for pair in pairs}
 
     # 1. every pair's stage results
     results: list[PairResult] = []
     for pair in pairs:
-        gathered = _as_failure(summary, pair.slug, settings.cache_dir, lambda: gather_pair(pair, course),
-                               building=pair.folder.name)
+        gather = lambda: _unless_uncached(summary, pair.slug, lambda: gather_pair(pair, course_of[pair.slug]))
+        gathered = _as_failure(summary, pair.slug, settings.cache_dir, gather, building=pair.folder.name)
         if gathered is not None:
             results.append(gathered)
     glossary_by_id = {t.id: t for t in glossary}
@@ -90,7 +100,8 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     built: list[PairResult] = []
     for result in results:
         slug = result.source.slug
-        done = _as_failure(summary, slug, content / slug, lambda: writer.pair(regathered_if_changed(result, course)))
+        write = lambda: _unless_uncached(summary, slug, lambda: writer.pair(regathered_if_changed(result, course_of[slug])))
+        done = _as_failure(summary, slug, content / slug, write)
         if done is not None:
             summary.add(done)
             summary.validations[slug] = done.validation
@@ -102,15 +113,63 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None) -> 
     site = _as_failure(summary, "(site)", content, lambda: writer.site(built, failures, glossary, course.embedder))
     if site is not None:
         summary.add(site)
-        writer.manifest.keep({f.slug for f in summary.failed})
+        writer.manifest.keep({f.slug for f in summary.failed} | set(summary.kept))
         _as_failure(summary, "(site)", content, lambda: summary.removed.extend(writer.manifest.remove_stale()))
         _as_failure(summary, "(site)", content, writer.manifest.save)
     summary.runs = list(cache.log)
+    seen = _sources_seen(signatures, summary.kept, pairs, load_seen(settings.cache_dir, settings.sources_dir))
     try:
         cache.write_log()
+        save_seen(settings.cache_dir, settings.sources_dir, seen)
     except OSError:
-        pass  # the log is for tests and curious users; a full disk has already been reported
+        pass  # both only save work (tests read the log; serve compares what was seen); a full disk is reported
     return summary
+
+
+class _WarningsOnly(Reporter):
+    """A pair taken from the cache runs none of the steps it would announce; its warnings (a talk
+    in a language the model cannot write, say) still hold, and are still shown."""
+    def __init__(self, reporter: Reporter):
+        self.warn = reporter.warn
+
+
+def _chosen(only: Iterable[str] | None, pairs: list, failed: list[PairFailure], sources_dir: Path) -> set[str] | None:
+    """The slugs `--pair` names (a folder name or its slug); an unknown name stops the build with
+    the pairs there are, before anything runs."""
+    if only is None:
+        return None
+    known = sorted({p.slug for p in pairs} | {f.slug for f in failed})
+    chosen = set()
+    for name in only:
+        slug = slugify(str(name).strip().rstrip("/").rsplit("/", 1)[-1])
+        if slug not in known:
+            raise CoursewikiError(f"{sources_dir}: no pair '{name}' (pairs: {', '.join(known) or 'none'})")
+        chosen.add(slug)
+    return chosen
+
+
+def _unless_uncached(summary: BuildSummary, slug: str, work: Callable[[], T]) -> T | None:
+    """A pair taken from the cache only whose current sources were never built is kept as it is."""
+    try:
+        return work()
+    except NotCached:
+        if slug not in summary.kept:
+            summary.kept.append(slug)
+        return None
+
+
+def _sources_seen(signatures: dict, kept: list[str], pairs: list, previous: dict | None) -> dict:
+    """The pair folders as this build found them; a kept pair keeps the files its pages were built
+    from, so `mkdocs serve` still sees it as changed."""
+    sources = dict(signatures)
+    folders = {p.slug: p.folder.name for p in pairs}
+    for slug in kept:
+        folder = folders[slug]
+        if previous is not None and folder in previous:
+            sources[folder] = previous[folder]
+        else:
+            sources.pop(folder, None)
+    return sources
 
 
 def _as_failure(summary: BuildSummary, slug: str, where: Path, work: Callable[[], T],

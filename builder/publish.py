@@ -19,8 +19,10 @@ from .check.validate import Validation, validate_markdown, validation_line
 from .config import CourseSettings
 from .errors import CoursewikiError
 from .fsio import copy_atomic, write_atomic
+from .layout.course_record import CourseRecord
 from .layout.manifest import Manifest, bytes_digest, file_digest
 from .models import GlossaryTerm, PairResult
+from .write.course_nav import arranged, nav_entries
 from .write.pages import subtitles, write_glossary, write_index, write_talk
 from .write.report import write_report
 from .write.site import abbreviations, front_matter, load_formulas, mathjax_files, write_tags_page
@@ -113,9 +115,11 @@ class Writer:
 
     def site(self, built: list[PairResult], failures: list[str], glossary: list[GlossaryTerm],
              embedder: Embedder) -> Written:
+        """The course pages, and the navigation (in the home page's order) for the MkDocs plugin."""
         done = Written()
+        language = self.settings.site_language
         pages = {
-            layout.INDEX: write_index(self.settings.course_title, built, failures),
+            layout.INDEX: write_index(self.settings.course_title, built, failures, language),
             layout.GLOSSARY: write_glossary(glossary, built, load_formulas(),
                                             course_related_terms(glossary, built, embedder)),
             layout.TAGS_PAGE: write_tags_page(),
@@ -124,6 +128,8 @@ class Writer:
             self.page(name, text, done)
         # appended to every page by pymdownx.snippets, so it must stay bare: no notes section
         self.file(self.settings.content_dir / layout.ABBREVIATIONS, abbreviations(glossary), done)
+        record = CourseRecord(nav_entries(arranged(built, language), language))
+        self.file(self.settings.content_dir / layout.COURSE_RECORD, record.text(), done)
         for name, source in mathjax_files().items():
             self.copy(source, self.settings.content_dir / name, file_digest(source), done)
         return done

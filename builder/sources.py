@@ -1,12 +1,14 @@
 """Finding the course's pairs on disk: `sources/<slug>/` holds one PDF and one talk file."""
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from pathlib import Path
 
 from .config import load_pair_config
 from .errors import ConfigError, CoursewikiError, PairError
+from .fsio import write_atomic
 from .models.sources import PairFailure, PairSource
 
 TALK_SUFFIXES = (".mp4", ".mkv", ".webm", ".mov", ".avi", ".m4v", ".mp3", ".wav", ".m4a", ".flac", ".ogg", ".opus")
@@ -16,7 +18,8 @@ Each pair lives in its own folder under sources/:
   sources/<slug>/paper.pdf  the paper (exactly one .pdf)
   sources/<slug>/talk.mp4   the talk: mp4 mkv webm mov avi m4v
                             mp3 wav m4a flac ogg or opus
-  sources/<slug>/pair.yml   optional overrides: title, authors,
+  sources/<slug>/pair.yml   optional overrides: title, short_title,
+                            week, group, authors,
                             affiliations, venue, year, arxiv_id,
                             doi, field_of_study, keywords,
                             abstract, language, video_url, tags,
@@ -95,3 +98,53 @@ def read_pair(folder: Path, slug: str) -> PairSource:
                         "keep exactly one talk per pair folder")
     config = load_pair_config(folder / "pair.yml")
     return PairSource(slug=slug, folder=folder, pdf=pdfs[0], video=talks[0], config=config)
+
+
+def source_signatures(sources_dir: Path) -> dict[str, dict[str, list[int]]]:
+    """Each pair folder's files as [size, mtime in ns], by folder name then file name: cheap to take
+    (no file is read), and any copy, edit or removal changes it. Folders skipped by
+    `discover_pairs` (hidden, `_drafts`) are skipped here too."""
+    signatures: dict[str, dict[str, list[int]]] = {}
+    if not sources_dir.is_dir():
+        return signatures
+    for folder in sorted(p for p in sources_dir.iterdir() if not p.name.startswith((".", "_"))):
+        try:
+            if not folder.is_dir():
+                continue
+            files = {}
+            for path in sorted(folder.iterdir()):
+                if path.is_file() and not path.name.startswith("."):
+                    stat = path.stat()
+                    files[path.name] = [stat.st_size, stat.st_mtime_ns]
+        except OSError:
+            files = {"": [-1, -1]}  # unreadable now: a change the next look will see
+        signatures[folder.name] = files
+    return signatures
+
+
+SOURCES_SEEN = "sources-seen.json"   # in the cache folder: sources folder -> its signatures
+
+
+def load_seen(cache_dir: Path, sources_dir: Path) -> dict[str, dict[str, list[int]]] | None:
+    """The pair folders as the last build of this sources folder found them; None when no build
+    has recorded them. Kept in the cache, not in content/: file times are this machine's state,
+    and the generated site must be the same bytes wherever the same sources are built."""
+    try:
+        data = json.loads((cache_dir / SOURCES_SEEN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    seen = data.get(str(sources_dir.resolve())) if isinstance(data, dict) else None
+    return seen if isinstance(seen, dict) else None
+
+
+def save_seen(cache_dir: Path, sources_dir: Path, signatures: dict[str, dict[str, list[int]]]) -> None:
+    """Record the folders a build found, beside those of other courses sharing the cache."""
+    path = cache_dir / SOURCES_SEEN
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    data[str(sources_dir.resolve())] = signatures
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")

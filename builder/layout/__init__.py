@@ -22,6 +22,8 @@ GLOSSARY = "glossary.md"
 TAGS_PAGE = "tags.md"
 ABBREVIATIONS = "includes/abbreviations.md"
 MANIFEST = ".coursewiki-manifest.json"
+# What the coursewiki MkDocs plugin reads of the last build: the navigation.
+COURSE_RECORD = ".coursewiki-course.json"
 
 
 def talk_name(source: Path) -> str:

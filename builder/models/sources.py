@@ -9,6 +9,9 @@ from pathlib import Path
 class PairConfig:
     """Overrides from a pair's optional `pair.yml`; every key is optional."""
     title: str | None = None
+    short_title: str | None = None   # the navigation's name for the pair (default: the title up to a colon)
+    week: int | str | None = None    # the heading the pair goes under: "Week 3" (or as written) ...
+    group: str | None = None         # ... or a named group (both: "Week 3: Alignment")
     authors: list[str] | None = None
     affiliations: list[str] | None = None
     venue: str | None = None

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..layout import talk_name
 from ..models import GlossaryTerm, PairResult, Segment, Transcript, Word
 from ..video_link import VideoLink, parse_video_url
+from .course_nav import arranged
 from .crossrefs import glossary_places_line, related_terms_line, section_label
 from .markdown import escape_attr, escape_md, format_time, page_link, time_link
 from .site import display_math, local_player, no_transcript_note, tag_anchor
@@ -155,18 +156,19 @@ def course_relative(message: str, roots: list[Path]) -> str:
     return _ABSOLUTE_PATH.sub(lambda m: "/".join(Path(m[0]).parts[-2:]), message)
 
 
-def write_index(course_title: str, results: list[PairResult], failures: list[str]) -> str:
-    """The home page: one Material grid card per pair, newest first (year, then title)."""
+def write_index(course_title: str, results: list[PairResult], failures: list[str], language: str = "en") -> str:
+    """The home page: one Material grid card per pair, under the course's headings (weeks, groups)
+    in the navigation's order, newest first within each (`course_nav.arranged`)."""
     lines = [f"# {escape_md(course_title)}", "",
              ("1 paper with its talk. " if len(results) == 1 else f"{len(results)} papers with their talks. ") +
              "Each has a reading report whose every sentence links to "
              "the PDF page or talk moment it comes from, and talk notes with chapters and a transcript; "
              "the [glossary](glossary.md) links them all, and the [tags](tags.md) group them.", ""]
-    def sort_key(r: PairResult):
-        return (-(r.paper.meta.value("year") or 0), (r.paper.meta.value("title") or r.source.slug).lower())
-    if results:
+    for heading in arranged(results, language):
+        if heading.title is not None:
+            lines += [f"## {escape_md(heading.title)}", ""]
         lines += ['<div class="grid cards" markdown>', ""]
-        for result in sorted(results, key=sort_key):
+        for result in heading.pairs:
             lines += _card(result)
         lines += ["</div>", ""]
     if failures:
