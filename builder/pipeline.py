@@ -2,7 +2,7 @@
 
 Like mkdocs' `build()`: every pair's stages run first (`gather.py`, each through the
 content-hash cache, so a second build with nothing changed transcribes and embeds nothing),
-then related reports are linked across the course, then everything is written (`publish.py`)
+then related reports and the terms the papers name are linked across the course, then everything is written (`publish.py`)
 and what earlier builds wrote but this one did not is removed (`layout.Manifest`). Errors become
 pair failures in one place, `_as_failure`; one bad pair is reported and the rest builds.
 """
@@ -15,6 +15,7 @@ from typing import Callable, Iterable, TypeVar
 
 from .analyse.embed import Embedder
 from .analyse.glossary import TermMatcher, load_glossary
+from .analyse.named_terms import with_named_terms
 from .analyse.related import with_related_links
 from .cache import Cache, NotCached, StageRun
 from .check.support import SupportChecker
@@ -92,7 +93,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None,
         if gathered is not None:
             results.append(gathered)
     glossary_by_id = {t.id: t for t in glossary}
-    results = with_related_links(results, glossary_by_id)
+    results = with_named_terms(with_related_links(results, glossary_by_id), glossary)
 
     # 2. write them, each pair checked against its inputs first
     writer = Writer(settings, Manifest.load(content), cache, glossary_by_id, SupportChecker(course.embedder, glossary),

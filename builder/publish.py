@@ -86,7 +86,8 @@ class Writer:
         evidence = build_evidence(result.paper.passages, result.paper.page_texts, parse_vtt(vtt))
         report = self._report(result, video, evidence)
         done.validation = validate_markdown(report, result.paper.page_count, result.transcript.duration_s,
-                                            set(self.glossary), support=self.support, evidence=evidence,
+                                            set(self.glossary) | {t.id for t in result.named_terms},
+                                            support=self.support, evidence=evidence,
                                             subject=slug, min_supported=self.settings.min_supported)
         for name, data in files.items():
             self.file(folder / name, data, done)
@@ -118,16 +119,17 @@ class Writer:
         """The course pages, and the navigation (in the home page's order) for the MkDocs plugin."""
         done = Written()
         language = self.settings.site_language
+        named = sorted({t.id: t for r in built for t in r.named_terms}.values(), key=lambda t: (t.name.casefold(), t.id))
         pages = {
             layout.INDEX: write_index(self.settings.course_title, built, failures, language),
             layout.GLOSSARY: write_glossary(glossary, built, load_formulas(),
-                                            course_related_terms(glossary, built, embedder)),
+                                            course_related_terms(glossary, built, embedder), named),
             layout.TAGS_PAGE: write_tags_page(),
         }
         for name, text in pages.items():
             self.page(name, text, done)
         # appended to every page by pymdownx.snippets, so it must stay bare: no notes section
-        self.file(self.settings.content_dir / layout.ABBREVIATIONS, abbreviations(glossary), done)
+        self.file(self.settings.content_dir / layout.ABBREVIATIONS, abbreviations(glossary, named), done)
         record = CourseRecord(nav_entries(arranged(built, language), language))
         self.file(self.settings.content_dir / layout.COURSE_RECORD, record.text(), done)
         for name, source in mathjax_files().items():

@@ -61,13 +61,17 @@ def test_talk_notes_name_the_paper_section_and_page(tdnn_pair):
 
 def test_glossary_lists_the_defining_page_first_with_its_sentence(tdnn_pair):
     result, by_id, glossary, _ = tdnn_pair
-    page = write_glossary(glossary, [result], related={"time-delay-neural-network": [("speech-recognition", "listed")]})
+    from builder.analyse.named_terms import with_named_terms
+    (result,) = with_named_terms([result], glossary)
+    page = write_glossary(glossary, [result], related={"time-delay-neural-network": [("speech-recognition", "listed")]},
+                          named=result.named_terms)
     entry = page.split("{ #time-delay-neural-network }", 1)[1].split("\n## ", 1)[0]
     place = next(l for l in entry.splitlines() if l.startswith("- [A time delay"))
     defined = next(d for d in result.analysis.definitions if d.term_id == "time-delay-neural-network")
     assert place.index(f"defined on [p.&nbsp;{defined.page_no}]") < place.index("also")
     assert "*Related:* [Speech recognition (ASR)](#speech-recognition) (listed)" in entry.replace("\\", "")
-    assert "## Terms the papers name themselves" in page and "sMBR" in page
+    smbr = next(t for t in result.named_terms if "sMBR" in (t.name, t.abbr))
+    assert f"{{ #{smbr.id} }}" in page and "*Named in* [A time delay" in page
 
 
 def test_what_the_talk_adds_is_shown_under_its_chapter_on_the_talk_page_and_in_the_report(tdnn_pair):

@@ -11,6 +11,7 @@ from builder.pipeline import build_course
 from builder.analyse.glossary import load_glossary
 from builder.write.markdown import escape_md
 from builder.write.report import LengthTarget, centrality, choose_summary, report_length, tidy
+from builder.check.course import published_anchors
 from builder.check.validate import validate_markdown
 from conftest import PAPERS, SPEECH, course_root, make_pair, parsed_paper
 
@@ -20,7 +21,7 @@ PARTS = ["## 1. Basic information", "## 2. Core summary", "## 3. Key techniques"
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory, shared_cache):
+def built_reports(tmp_path_factory, shared_cache):
     """Every real paper with the same real speech clip (transcribed once: the cache key is its content)."""
     root = course_root(tmp_path_factory.mktemp("reports"))
     for name in NAMES:
@@ -28,8 +29,19 @@ def reports(tmp_path_factory, shared_cache):
     settings = CourseSettings.for_root(root, cache_dir=shared_cache)
     summary = build_course(settings)
     assert sorted(summary.built) == NAMES, summary.failed
-    return {name: ((root / "content" / name / "report.md").read_text(encoding="utf-8"),
-                   parsed_paper(f"{name}.pdf")) for name in NAMES}
+    return root, {name: ((root / "content" / name / "report.md").read_text(encoding="utf-8"),
+                         parsed_paper(f"{name}.pdf")) for name in NAMES}
+
+
+@pytest.fixture(scope="module")
+def reports(built_reports):
+    return built_reports[1]
+
+
+@pytest.fixture(scope="module")
+def glossary_ids(built_reports):
+    """The entries the course's glossary page has: the curated ones and those its papers name."""
+    return {t.id for t in load_glossary()} | published_anchors(built_reports[0] / "content" / "glossary.md")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -50,7 +62,7 @@ def _letters(text: str) -> str:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_every_quoted_paper_sentence_carries_the_page_it_is_printed_on(reports, name):
+def test_every_quoted_paper_sentence_carries_the_page_it_is_printed_on(reports, glossary_ids, name):
     """Every paper sentence in the report is followed by a page anchor, and the page it names really
     prints that sentence (checked against the PDF's own text, not against our extraction)."""
     import pymupdf
@@ -76,7 +88,7 @@ def test_every_quoted_paper_sentence_carries_the_page_it_is_printed_on(reports, 
             overleaf = printed[int(page)] if int(page) < len(printed) else ""
             assert letters[:30] in on_page or letters[-30:] in on_page + overleaf, (page, sentence)
     assert checked >= 20
-    check = validate_markdown(report, paper.page_count, 11.0, {t.id for t in load_glossary()})
+    check = validate_markdown(report, paper.page_count, 11.0, glossary_ids)
     assert check.ok, check.problems
 
 

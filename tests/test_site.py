@@ -122,12 +122,19 @@ def test_home_page_cards_are_newest_first_with_thumbnail_and_venue_year():
 
 
 def test_glossary_page_shows_formulas_as_display_math():
+    from dataclasses import replace
+
+    from builder.models import TermUse
     formulas = load_formulas()
     ids = {t.id for t in load_glossary()}
     assert formulas and set(formulas) <= ids, set(formulas) - ids
-    page = write_glossary(load_glossary(), [], formulas)
+    using = _result("all", "Uses every term with a formula", 2024)
+    using = replace(using, source=replace(using.source, video=Path("talk.mp4")),
+                    analysis=replace(using.analysis, term_uses=[TermUse(t, "A use.", 1) for t in formulas]))
+    page = write_glossary(load_glossary(), [using], formulas)
     out = render(page)
     assert out.count('<div class="arithmatex">') == len(formulas)
+    assert write_glossary(load_glossary(), [], formulas).count("$$") == 0  # unused terms are folded, compact
 
 
 def test_mathjax_files_are_the_parts_the_site_loads():

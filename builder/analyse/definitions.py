@@ -10,6 +10,7 @@ equation numbers "(1)", enumerations "(a)", "(Table 2)", citations "(Smith et al
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..models.analysis import TermDefinition
 from ..models.paper import Paper, Passage, Section
@@ -49,12 +50,16 @@ MATHY = re.compile(r"[=<>∈∑∏√^_{}\\|⇡θβαλ∼≈±×·]|\d\s*[+*/]"
 
 def paper_vocabulary(paper: Paper, matcher: TermMatcher) -> tuple[list[Passage], list[TermDefinition],
                                                                  list[TermDefinition]]:
-    """(sentences searched, where each course term is defined, the paper's own new terms)."""
+    """(sentences searched, where each course term is defined, the paper's own terms: those it
+    names, then those it uses most without naming them, `prominent_terms`)."""
+    from .prominent_terms import prominent_terms
     abstract = paper.meta.abstract
     passages = with_abstract(paper.passages, abstract.value if abstract and abstract.rule != "pair.yml" else None,
                              abstract.page_no if abstract else None)
     definitions = find_definitions(passages, paper.sections, matcher)
-    return passages, defining_places(passages, paper.sections, matcher, definitions), paper_terms(passages, definitions)
+    named = paper_terms(passages, definitions)
+    return (passages, defining_places(passages, paper.sections, matcher, definitions),
+            named + prominent_terms(paper, passages, matcher, named))
 
 
 def with_abstract(passages: list[Passage], abstract_text: str | None, page_no: int | None) -> list[Passage]:
@@ -90,6 +95,9 @@ def paper_terms(passages: list[Passage], definitions: list[TermDefinition]) -> l
     for definition in definitions:
         if definition.term_id is not None:
             continue
+        name = re.sub(r"[’']s$", "", definition.name)  # "the operating system’s (OS)": the term is the system
+        if name != definition.name:
+            definition = replace(definition, name=name)
         key = _key(definition.abbr or definition.name)
         best.setdefault(key, definition)
     kept = []

@@ -6,6 +6,8 @@ come from the cached paper record, so a check after a build embeds nothing new).
 """
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from .. import layout
@@ -25,9 +27,9 @@ def check_course(settings: CourseSettings) -> dict[str, Validation]:
     from ..ingest.pdf_layout import open_pdf
     from ..ingest.talk import media_duration
     glossary = load_glossary()
-    glossary_ids = {t.id for t in glossary}
     if not settings.content_dir.is_dir():
         raise CoursewikiError(f"{settings.content_dir}: no content folder; run `coursewiki build` first")
+    glossary_ids = {t.id for t in glossary} | published_anchors(settings.content_dir / layout.GLOSSARY)
     cache = Cache(settings.cache_dir)
     support = SupportChecker(Embedder(cache, settings.embedding_model), glossary)
     results: dict[str, Validation] = {}
@@ -49,6 +51,16 @@ def check_course(settings: CourseSettings) -> dict[str, Validation]:
                     generated_part(page.read_text(encoding="utf-8")), page_count, duration, glossary_ids,
                     support=checker, evidence=evidence, subject=folder.name, min_supported=settings.min_supported)
     return results
+
+
+def published_anchors(page: Path) -> set[str]:
+    """The entry anchors the published glossary page has (`{ #id }`, `{: #id }`): the terms the
+    course's papers name are entries there and nowhere else."""
+    try:
+        text = page.read_text(encoding="utf-8")
+    except OSError:
+        return set()
+    return set(re.findall(r"\{:?\s*#([\w-]+)\s*\}", text))
 
 
 def published_evidence(folder: Path, cache: Cache) -> Evidence | None:

@@ -9,13 +9,13 @@ re-exports them for the page writers and the tests.
 from .analysis import (Chapter, ChapterAlignment, PairAnalysis, SlideFigure, SlideFigures, SlideShot, Supplement,
                        TalkPoint, TermDefinition, TermUse)
 from .frames import Keyframes, SlideImage
-from .glossary import GlossaryTerm
+from .glossary import GlossaryTerm, NamedTerm
 from .paper import Field, Figure, FigureSet, Paper, PaperMeta, Passage, Section
 from .site import PairResult, RelatedLink
 from .sources import PairConfig, PairFailure, PairSource
 from .talk import Segment, Transcript, Word
 
-__all__ = ["Chapter", "ChapterAlignment", "Field", "Figure", "FigureSet", "GlossaryTerm", "Keyframes", "PairAnalysis",
+__all__ = ["Chapter", "ChapterAlignment", "Field", "Figure", "FigureSet", "GlossaryTerm", "Keyframes", "NamedTerm", "PairAnalysis",
            "PairConfig", "PairFailure", "PairResult", "PairSource", "Paper", "PaperMeta", "Passage", "RelatedLink",
            "Section", "Segment", "SlideFigure", "SlideFigures", "SlideImage", "SlideShot", "Supplement", "TalkPoint", "TermDefinition", "TermUse",
            "Transcript", "Word"]

@@ -1,6 +1,7 @@
 """The course glossary's entries (builder/data/glossary.yml)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -21,3 +22,32 @@ class GlossaryTerm:
     @property
     def label(self) -> str:
         return f"{self.term} ({self.abbr})" if self.abbr else self.term
+
+
+@dataclass(frozen=True)
+class NamedTerm:
+    """A term a paper of the course names itself and the curated glossary lacks ("small-loss
+    trick", "Co-teaching"). Its glossary entry is the paper's own defining sentence, quoted with its
+    page: we never write a definition we cannot cite. `used_in` is every pair whose paper uses the
+    term, with the pages (the naming pair first)."""
+    id: str
+    name: str
+    abbr: str | None
+    slug: str                 # the pair whose paper names it
+    sentence: str
+    page_no: int
+    used_in: tuple[tuple[str, tuple[int, ...]], ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.abbr})" if self.abbr else self.name
+
+    def is_entry_for(self, name: str, abbr: str | None) -> bool:
+        """Whether a paper's own term (name, abbreviation) is this entry, however it is spelt."""
+        return bool({term_key(f) for f in (name, abbr) if f} & {term_key(f) for f in (self.name, self.abbr) if f})
+
+
+def term_key(text: str) -> str:
+    """How two spellings of one term compare: case, spaces and hyphens aside ("Co-teaching" is
+    "co teaching")."""
+    return re.sub(r"[\s\-\u2010-\u2015]+", " ", text).strip().casefold()

@@ -1,9 +1,11 @@
-"""A built pair as the page writers see it: every stage's result, and the related reports."""
+"""A built pair as the page writers see it: every stage's result, the related reports and the
+terms the course's papers name that this pair uses."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from .analysis import PairAnalysis
+from .glossary import NamedTerm
 from .paper import Paper
 from .sources import PairSource
 from .talk import Transcript
@@ -24,6 +26,7 @@ class PairResult:
     transcript: Transcript
     analysis: PairAnalysis
     related: list[RelatedLink] = field(default_factory=list)
+    named_terms: tuple[NamedTerm, ...] = ()   # course terms papers name, used by this pair's paper
     keyframe_jpegs: list[bytes | None] = field(default_factory=list)
     slide_jpegs: dict[str, bytes] = field(default_factory=dict)
     talk_has_picture: bool = True

@@ -75,16 +75,34 @@ def sections_explained_lines(result: PairResult, video_name: str | None) -> list
 
 
 def paper_terms_lines(result: PairResult) -> list[str]:
-    """The paper's own new terms, each quoted from the sentence that names it."""
-    own = result.analysis.paper_terms
-    if not own:
-        return []
-    lines = ["### Terms this paper names", "",
-             "Not in the course glossary: the paper's own names, quoted where it introduces them.", ""]
-    for term in own:
-        label = f"{term.name} ({term.abbr})" if term.abbr else term.name
-        lines.append(f"- **{escape_md(label)}**: “{escape_md(term.sentence)}” {page_link(term.page_no)}")
-    return lines + [""]
+    """The terms this paper names, each quoted from the sentence that names it, then those it uses
+    most and those other papers of the course name, all linked to their course glossary entries
+    (where the sentences of the last two are quoted)."""
+    def entry(name: str, abbr: str | None):
+        return next((t for t in result.named_terms if t.is_entry_for(name, abbr)), None)
+
+    def link(label: str, found) -> str:
+        return f"[{escape_md(label)}](../glossary.md#{found.id})" if found else escape_md(label)
+    named = [d for d in result.analysis.paper_terms if d.rule != "first use"]
+    lines = []
+    if named:
+        lines += ["### Terms this paper names", "",
+                  "Not in the curated glossary: the paper's own names, quoted where it introduces them, each with "
+                  "its entry in the course glossary.", ""]
+        for d in named:
+            label = f"{d.name} ({d.abbr})" if d.abbr else d.name
+            lines.append(f"- **{link(label, entry(d.name, d.abbr))}**: “{escape_md(d.sentence)}” {page_link(d.page_no)}")
+        lines.append("")
+    most = [(d, entry(d.name, d.abbr)) for d in result.analysis.paper_terms if d.rule == "first use"]
+    if most:
+        lines += ["**Terms this paper uses most** (course glossary entries, quoted where the paper first uses "
+                  "them): " + ", ".join(link(d.name, found) for d, found in most), ""]
+    shown = {id(e) for d in result.analysis.paper_terms if (e := entry(d.name, d.abbr))}
+    others = [t for t in result.named_terms if id(t) not in shown and t.slug != result.source.slug]
+    if others:
+        lines += ["**Named by other papers of this course, used here too:** "
+                  + ", ".join(f"[{escape_md(t.label)}](../glossary.md#{t.id})" for t in others), ""]
+    return lines
 
 
 def glossary_places_line(term_id: str, result: PairResult, title: str, slug: str, video_name: str | None,

@@ -6,7 +6,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..layout import talk_name
-from ..models import GlossaryTerm, PairResult, Segment, Transcript, Word
+from ..models import GlossaryTerm, NamedTerm, PairResult, Segment, Transcript, Word
 from ..video_link import VideoLink, parse_video_url
 from .course_nav import arranged
 from .crossrefs import glossary_places_line, related_terms_line, section_label
@@ -91,20 +91,28 @@ def _embed_player(link: VideoLink) -> list[str]:
 
 def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult],
                    formulas: dict[str, str] | None = None,
-                   related: dict[str, list[tuple[str, str]]] | None = None) -> str:
+                   related: dict[str, list[tuple[str, str]]] | None = None,
+                   named: list[NamedTerm] | tuple[NamedTerm, ...] = ()) -> str:
+    """The course's glossary: the curated terms its papers and talks use and the terms its papers
+    name themselves, in one alphabetical list, each with every place it appears; the curated terms
+    no pair uses come last, folded away (their anchors stay, for links between terms)."""
     uses = defaultdict(lambda: defaultdict(list))
     for result in results:
         for use in result.analysis.term_uses:
             uses[use.term_id][result.source.slug].append(use)
     titles = {r.source.slug: r.paper.meta.value("title") or r.source.slug for r in results}
-    videos = {r.source.slug: r for r in results}
+    by_slug = {r.source.slug: r for r in results}
     by_id = {t.id: t for t in glossary}
     lines = ["# Glossary", "",
-             "Course terms, defined in our own words in English and Chinese, with every place they appear "
-             "in the course's papers and talks.", ""]
-    for term in sorted(glossary, key=lambda t: t.term.lower()):
-        heading = escape_md(term.label)
-        lines += [f"## {heading} · {escape_md(term.zh)} {{ #{term.id} }}", "",
+             "The terms of this course: the curated ones its papers and talks use, defined in our own words in "
+             "English and Chinese, and the terms its papers name themselves, quoted from the paper that names "
+             "them. Each lists every place it appears in the course's papers and talks.", ""]
+    entries = [(t.term.casefold(), 0, t) for t in glossary if uses[t.id]] + [(n.name.casefold(), 1, n) for n in named]
+    for _, _, term in sorted(entries, key=lambda e: (e[0], e[1])):
+        if isinstance(term, NamedTerm):
+            lines += _named_entry(term, titles)
+            continue
+        lines += [f"## {escape_md(term.label)} · {escape_md(term.zh)} {{ #{term.id} }}", "",
                   escape_md(term.definition), "", escape_md(term.definition_zh), ""]
         if formulas and formulas.get(term.id):
             lines += [display_math(formulas[term.id]), ""]
@@ -121,22 +129,36 @@ def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult],
         if reasons:
             lines += [related_terms_line(term, reasons, by_id), ""]
         defining_first = sorted(uses[term.id], key=lambda s: (not any(
-            d.term_id == term.id and d.rule != "first use" for d in videos[s].analysis.definitions), s))
+            d.term_id == term.id and d.rule != "first use" for d in by_slug[s].analysis.definitions), s))
         for slug in defining_first:
-            lines.append(glossary_places_line(term.id, videos[slug], titles[slug], slug, _video_name(videos[slug])))
-        if uses[term.id]:
-            lines.append("")
-    own_terms = [(r, t) for r in results for t in r.analysis.paper_terms]
-    if own_terms:
-        lines += ["## Terms the papers name themselves", "",
-                  "Not course terms: names a paper introduces, quoted from the sentence that introduces them.", ""]
-        for result, term in sorted(own_terms, key=lambda rt: (rt[1].name.lower(), rt[0].source.slug)):
-            slug = result.source.slug
-            label = f"{term.name} ({term.abbr})" if term.abbr else term.name
-            lines.append(f"- **{escape_md(label)}**, [{escape_md(titles[slug])}]({slug}/report.md): "
-                         f"“{escape_md(term.sentence)}” {page_link(term.page_no, f'{slug}/')}")
+            lines.append(glossary_places_line(term.id, by_slug[slug], titles[slug], slug, _video_name(by_slug[slug])))
+        lines.append("")
+    unused = sorted((t for t in glossary if not uses[t.id]), key=lambda t: t.term.casefold())
+    if unused:
+        lines += ["## Other course terms { #other-course-terms }", "",
+                  f"{len(unused)} more entries of the curated glossary, which no paper or talk of this course uses.", "",
+                  f'??? note "Show the {len(unused)} terms"', ""]
+        for term in unused:
+            lines += [f"    - **{escape_md(term.label)}** · {escape_md(term.zh)}: {escape_md(term.definition)}",
+                      f"    {{: #{term.id} }}"]
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+MAX_PAGES_LISTED = 12
+
+
+def _named_entry(term: NamedTerm, titles: dict[str, str]) -> list[str]:
+    """A term a paper names: the naming sentence quoted with its page, then every pair using it."""
+    owner = term.slug
+    lines = [f"## {escape_md(term.label)} {{ #{term.id} }}", "",
+             f"*Named in* [{escape_md(titles.get(owner, owner))}]({owner}/report.md): “{escape_md(term.sentence)}” "
+             f"{page_link(term.page_no, f'{owner}/')}", ""]
+    for slug, pages in term.used_in:
+        shown = ", ".join(page_link(n, f"{slug}/") for n in pages[:MAX_PAGES_LISTED])
+        more = f" and {len(pages) - MAX_PAGES_LISTED} more pages" if len(pages) > MAX_PAGES_LISTED else ""
+        lines.append(f"- [{escape_md(titles.get(slug, slug))}]({slug}/report.md): {shown}{more}")
+    return lines + [""]
 
 
 def _video_name(result: PairResult) -> str:

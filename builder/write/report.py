@@ -154,6 +154,13 @@ def key_terms(uses: list[TermUse], glossary: dict[str, GlossaryTerm]) -> list[st
     return [t for t in ranked if paper_counts[t] + talk_counts[t] >= 2][:MAX_TERMS]
 
 
+def glossary_terms_used(uses: list[TermUse]) -> list[str]:
+    """Every glossary term the paper uses, most used first: a student meeting one in the paper
+    finds its definition from the report."""
+    counts = Counter(u.term_id for u in uses if u.page_no is not None)
+    return [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
 def write_report(result: PairResult, glossary: dict[str, GlossaryTerm], video_name: str | None,
                  length: LengthTarget = LengthTarget()) -> str:
     """The report at the least detail that reaches the length target (or the most the paper has)."""
@@ -226,6 +233,10 @@ def _report_at(result: PairResult, glossary: dict[str, GlossaryTerm], video_name
         if in_talk and video_name:
             lines += ["**In the talk:**", ""]
             lines += [f"- {time_link(u.start_s, video_name)} {escape_md(u.text)}" for u in in_talk] + [""]
+    more = [t for t in glossary_terms_used(analysis.term_uses) if t not in terms and t in glossary]
+    if more:
+        lines += ["**More course glossary terms this paper uses:** "
+                  + ", ".join(glossary_link(t, glossary[t].label) for t in more), ""]
     lines += paper_terms_lines(result)
     lines += ["## 4. Video supplementary points", ""]
     lines += sections_explained_lines(result, video_name)

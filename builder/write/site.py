@@ -13,7 +13,7 @@ from pymdownx.slugs import slugify
 
 
 from ..errors import ConfigError
-from ..models import GlossaryTerm, RelatedLink
+from ..models import GlossaryTerm, NamedTerm, RelatedLink
 from .markdown import escape_attr, escape_md
 
 # Relative to content/ (the MkDocs docs_dir). mkdocs.yml excludes includes/ from the pages and
@@ -29,18 +29,26 @@ MATHJAX_PARTS = ("tex-chtml.js", "ui", "a11y/assistive-mml.js", "input/tex/exten
                  "output/chtml/fonts/woff-v2", "LICENSE")
 
 
-def abbreviations(glossary: list[GlossaryTerm]) -> str:
-    """`*[DPO]: ...` lines, so Material shows a tooltip wherever an abbreviation appears.
+def abbreviations(glossary: list[GlossaryTerm], named: list[NamedTerm] | tuple[NamedTerm, ...] = ()) -> str:
+    """`*[DPO]: ...` lines, so Material shows a tooltip wherever an abbreviation appears: a curated
+    term's definition, or for a term a paper names, the sentence that names it (a curated
+    abbreviation keeps its own).
 
     The abbr extension puts the text in a title attribute, where Markdown escapes would show as
     backslashes; html-escaping (done again by the renderer) keeps it inert instead."""
-    lines = []
+    texts: dict[str, str] = {}
     for term in sorted((t for t in glossary if t.abbr), key=lambda t: t.abbr):
-        abbr = re.sub(r"[\[\]\s]", "", term.abbr)
-        if abbr:
-            text = escape_attr(f"{term.term} ({term.zh}): {term.definition}")
-            lines.append(f"*[{abbr}]: {text}")
+        texts.setdefault(re.sub(r"[\[\]\s]", "", term.abbr), f"{term.term} ({term.zh}): {term.definition}")
+    for term in named:
+        abbr = re.sub(r"[\[\]\s]", "", term.abbr or "")
+        if abbr and abbr not in texts:
+            sentence = term.sentence if len(term.sentence) <= TOOLTIP_CHARS else term.sentence[:TOOLTIP_CHARS - 1] + "…"
+            texts[abbr] = f"{term.name}: “{sentence}” (p. {term.page_no} of {term.slug})"
+    lines = [f"*[{abbr}]: {escape_attr(text)}" for abbr, text in sorted(texts.items()) if abbr]
     return "\n".join(lines) + "\n"
+
+
+TOOLTIP_CHARS = 240
 
 
 def tag_text(tag: str) -> str:

@@ -1,0 +1,75 @@
+"""The glossary grows with the course: every term a paper names itself becomes a course entry.
+
+A paper about sharp minima or weight decomposition names its own key ideas, and a curated glossary
+written before the paper cannot know them. Each pair's analysis already finds the terms its paper
+names (`definitions.paper_terms`: the naming sentence and page); here, across the course, the same
+term named by two papers becomes one entry (the first pair by folder name quotes its sentence),
+and every pair whose paper uses it is listed with the pages, so the glossary links papers to each
+other through their own vocabulary as it does through the curated terms. A curated entry always
+wins: a term the curated glossary knows never becomes a named one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..models import GlossaryTerm, NamedTerm, PairResult, TermDefinition
+from ..models.glossary import term_key
+from .definitions import SKIP_SECTIONS
+
+
+def with_named_terms(results: list[PairResult], glossary: list[GlossaryTerm]) -> list[PairResult]:
+    """Each result with the course's named terms its paper uses (its own among them)."""
+    terms = course_named_terms(results, glossary)
+    return [replace(r, named_terms=tuple(t for t in terms if any(slug == r.source.slug for slug, _ in t.used_in)))
+            for r in results]
+
+
+def course_named_terms(results: list[PairResult], glossary: list[GlossaryTerm]) -> list[NamedTerm]:
+    """One entry per term the course's papers name, in name order, ids unique beside the curated ones."""
+    curated_names = {term_key(n) for t in glossary for n in (t.term, t.abbr, *t.aliases) if n}
+    taken = {t.id for t in glossary}
+    named: dict[str, tuple[PairResult, TermDefinition]] = {}
+    seen: set[str] = set()   # every spelling of a term taken (name and abbreviation)
+    for result in sorted(results, key=lambda r: r.source.slug):
+        for definition in result.analysis.paper_terms:
+            keys = {term_key(f) for f in (definition.name, definition.abbr) if f}
+            if keys & (curated_names | seen):
+                continue
+            seen |= keys
+            named[term_key(definition.abbr or definition.name)] = (result, definition)
+    terms = []
+    for _, (owner, definition) in sorted(named.items(), key=lambda kv: (kv[1][1].name.casefold(), kv[0])):
+        term_id = _free_id(definition.name, taken)
+        taken.add(term_id)
+        pattern = uses_pattern(definition.name, definition.abbr)
+        used = [(owner.source.slug, _pages(owner, pattern) or (definition.page_no,))]
+        used += [(r.source.slug, pages) for r in sorted(results, key=lambda r: r.source.slug)
+                 if r is not owner and (pages := _pages(r, pattern))]
+        terms.append(NamedTerm(term_id, definition.name, definition.abbr, owner.source.slug, definition.sentence,
+                               definition.page_no, tuple(used)))
+    return terms
+
+
+def uses_pattern(name: str, abbr: str | None) -> re.Pattern:
+    """The term as papers write it: the name in any case, its words joined by a space or a hyphen,
+    with a plural s; the abbreviation only in its own case ("CoT", never "cot")."""
+    words = [re.escape(w) for w in re.split(r"[\s-]+", name.strip()) if w]
+    forms = [r"(?i:" + r"[\s-]+".join(words) + r"s?)"]
+    if abbr:
+        forms.append(re.escape(abbr) + "s?")
+    return re.compile(r"(?<![\w-])(?:" + "|".join(forms) + r")(?![\w-])")
+
+
+def _pages(result: PairResult, pattern: re.Pattern) -> tuple[int, ...]:
+    """Pages of the paper's text (not its references) that use the term."""
+    return tuple(sorted({p.page_no for p in result.paper.passages
+                         if not SKIP_SECTIONS.search(p.section) and pattern.search(p.text)}))
+
+
+def _free_id(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^\w]+", "-", name.casefold(), flags=re.UNICODE).strip("-_") or "term"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate

@@ -1,0 +1,238 @@
+"""Terms a paper uses most as technical terms without naming them in so many words.
+
+Many key terms are never introduced with "we call" or "long form (ABBR)": vLLM's PagedAttention,
+ResNet's residual learning, Co-teaching's small-loss trick. Two kinds of evidence find them in
+any field and template, with no list of terms:
+
+- a **coined name**: one word with a capital after its first letter or a digit among letters
+  (PagedAttention, GloVe, MentorNet, vLLM, TransE, DeepSeek-R1), not a plural abbreviation
+  ("GPUs"), not a name from the author block (an organisation);
+- a **phrase the paper puts up front**: two or three content words from its title, abstract or
+  section headings ("residual learning", "value network", "cold-start data"), or a hyphenated
+  compound there ("small-loss", "self-play"), never a phrase of academic filler ("experimental
+  results", "recent work").
+
+Either must recur in at least MIN_SENTENCES sentences outside the references. The most used come
+first, at most MAX_TERMS a paper; each is quoted from the first sentence that uses it (rule
+"first use": introduced, not defined), as the glossary quotes a curated term's first use.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..models.analysis import TermDefinition
+from ..models.glossary import term_key
+from ..models.paper import Paper, Passage
+from .definitions import GENERIC, SKIP_SECTIONS, STOP, run_in_heading
+from .glossary import TermMatcher
+
+MIN_SENTENCES = 3
+MAX_TERMS = 8
+COINED = re.compile(r"(?<![\w-])(?:[A-Za-z]+[0-9]*)(?:-[A-Za-z0-9]+)*(?![\w-])")
+WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]|[A-Za-z]")
+# Words that make a phrase academic prose rather than a term.
+FILLER = {
+    "paper", "papers", "work", "works", "study", "studies", "experiment", "experiments", "experimental", "performance",
+    "state", "art", "recent", "recently", "new", "novel", "large", "small", "high", "higher", "low", "lower", "different",
+    "various", "significant", "significantly", "better", "best", "simple", "effective", "effectively", "efficient",
+    "strong", "well", "first", "second", "third", "existing", "previous", "prior", "such", "also", "show", "shows",
+    "shown", "propose", "proposed", "present", "presented", "use", "uses", "used", "using", "based", "improve",
+    "improves", "improved", "improvement", "improvements", "train", "trained", "test", "tested", "evaluation",
+    "evaluate", "evaluated", "number", "numbers", "problem", "problems", "example", "examples", "case", "cases", "way",
+    "ways", "order", "time", "times", "section", "sections", "figure", "figures", "table", "tables", "appendix",
+    "analysis", "important", "general", "key", "main", "common", "standard", "original", "final", "overall", "total",
+    "further", "multiple", "single", "many", "several", "each", "both", "other", "same", "wide", "range", "introduction",
+    "conclusion", "conclusions", "discussion", "related", "background", "overview", "future", "limitations", "setup",
+    "details", "implementation", "evaluation", "ablation", "ablations", "comparison", "comparisons", "additional",
+    "more", "most", "less", "very", "much", "only", "not", "all", "any", "some", "can", "could", "may", "might", "our",
+    "their", "its", "we", "they", "it", "this", "that", "these", "those", "which", "while", "when", "where", "how",
+    "what", "why", "who", "into", "over", "under", "between", "without", "within", "across", "through", "against",
+    "than", "then", "there", "here", "about", "after", "before", "during", "up", "out", "one", "two", "three", "four",
+    "five", "make", "makes", "made", "take", "takes", "give", "gives", "achieve", "achieves", "obtain", "obtained",
+    "good", "bad", "strongly", "widely", "able", "empirical", "is", "are", "was", "were", "been", "be", "being", "have",
+    "has", "had", "do", "does", "did", "submitted", "discussed", "corresponding", "extremely", "increased", "public",
+    "empirically", "theoretical", "theoretically", "practical", "practice", "real", "world", "even", "still", "yet",
+    "often", "usually", "typically", "generally", "given", "respectively", "thus", "however", "therefore", "paper",
+}
+
+
+# Words a term may hold but not consist of ("model size", "training data" are no terms).
+VAGUE = GENERIC | {"size", "sizes", "length", "lengths", "cost", "costs", "bound", "bounds", "rate", "rates", "type",
+                   "types", "class", "classes", "base", "capability", "capabilities", "information", "instance",
+                   "instances", "training", "performance", "quality", "accuracy", "scale", "level", "levels",
+                   "system", "systems", "representation", "representations", "capacity", "step", "steps"}
+NOUNS_LIKE_ADJECTIVES = {"signal", "signals", "interval", "trial", "potential", "proposal", "retrieval", "removal",
+                         "tutorial", "terminal", "journal", "manual", "material", "objective", "alternative",
+                         "negative", "positive", "derivative", "primitive", "incentive", "directive", "rival"}
+VERBS = {"consider", "considers", "follow", "follows", "stay", "stays", "aligning", "making", "learn", "learns",
+         "apply", "applying", "leverage", "leveraging", "enable", "enables", "enabling", "allow", "allows", "scaling"}
+# Hyphenated words that describe rather than name ("pre-trained", "large-scale").
+DESCRIPTIVE_PREFIX = {"pre", "large", "small", "well", "real", "high", "low", "long", "short", "fine", "end", "open",
+                      "state", "so", "non", "mini", "full", "half", "top", "wide", "single", "multi", "two", "three"}
+
+
+def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
+                    known: list[TermDefinition]) -> list[TermDefinition]:
+    """The paper's most used coined names and up-front phrases that are neither course terms nor
+    among the terms it names (`known`), most used first."""
+    body = [p for p in passages if not SKIP_SECTIONS.search(p.section)]
+    text = "\n".join(p.text for p in body)
+    # terms already known: the curated ones, and those the paper names
+    known_forms = {_stem(n): n for t in matcher.terms.values() for n in (t.term, t.abbr, *t.aliases) if n}
+    known_forms.update({_stem(f): f for d in known for f in (d.name, d.abbr) if f})
+    coined = _coined_names(body, _author_block_words(paper))
+    phrases = {k: f for k, f in _phrases_up_front(paper, passages).items()
+               if not any(f" {w} " in f" {k} " for w in coined)   # "instructgpt model": the name is the term
+               and not any(_only_capitals(w, text) for w in f.split())}   # "nlp tasks": NLP is the term
+    scored, seen = [], set()
+    for form in {**phrases, **coined}.values():
+        key = _stem(form)
+        if key in seen or key in known_forms or _known_plus_vague(key, known_forms):
+            continue  # a known term, or one with filler around it ("deep neural networks")
+        seen.add(key)
+        # a piece of a known term counts only where it stands alone: "noisy labels" outside
+        # "learning with noisy labels", never "tangent kernel" inside "neural tangent kernel"
+        around = [_pattern(original) for stem, original in known_forms.items() if f" {key} " in f" {stem} "]
+        pattern = _pattern(form)
+        matches = [(p, m.group()) for p in body if (m := pattern.search(_without(p.text, around)))]
+        if len(matches) >= MIN_SENTENCES:  # an unexpanded abbreviation (GPU, WMT) after the names and phrases
+            forms = Counter(w if form in coined.values() else w.lower() for _, w in matches)
+            written = forms.most_common(1)[0][0]
+            if written.endswith("s") and written[:-1] in forms:
+                written = written[:-1]  # "serving system", as the paper also writes it
+            scored.append((len(matches) / (2 if form.isupper() else 1), written, matches[0][0]))
+    # a longer phrase used nearly as often as a shorter one inside it is the term ("support vector
+    # machine", not "support vector")
+    scored = [s for s in scored if not any(_overlaps(s[1], o[1]) and len(o[1]) > len(s[1]) and o[0] >= 0.75 * s[0]
+                                           for o in scored)]
+    scored.sort(key=lambda s: (-s[0], s[1].casefold()))
+    kept: list[tuple[int, str, Passage]] = []
+    for count, form, first in scored:
+        if any(_overlaps(form, other) for _, other, _ in kept):
+            continue  # "residual learning" already kept: not "deep residual learning" too
+        kept.append((count, form, first))
+        if len(kept) == MAX_TERMS:
+            break
+    return [TermDefinition(term_id=None, name=form, abbr=None, sentence=first.text, page_no=first.page_no,
+                           section=first.section, rule="first use") for _, form, first in kept]
+
+
+def _without(text: str, patterns: list[re.Pattern]) -> str:
+    for pattern in patterns:
+        text = pattern.sub(" ", text)
+    return text
+
+
+def _coined_names(body: list[Passage], people: set[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    words = {w for p in body for w in re.findall(r"[a-z][a-z-]*", p.text)}   # the paper's lower-case words
+    for passage in body:
+        for match in COINED.finditer(passage.text):
+            word = match.group()
+            if (word.isupper() and word.lower() in words) or re.search(r"\d{4}", word):
+                continue  # an ordinary word in capitals ("FIRST"); a dated release ("o1-1217")
+            if _looks_coined(word) and word.casefold() not in people:
+                found.setdefault(term_key(word), word)
+    return found
+
+
+def _looks_coined(word: str) -> bool:
+    """PagedAttention, GloVe, vLLM, DeepSeek-R1, LVCSR: a capital after the first letter with a
+    lower-case letter somewhere, letters and digits in one hyphenated name, or an abbreviation
+    the paper never expands; not "GPUs" (a plural abbreviation) or "Co-Teaching"-style title case
+    of ordinary words."""
+    letters = word.replace("-", "")
+    if len(letters) < 3 or not re.search(r"[A-Z]", letters):
+        return False
+    if re.fullmatch(r"[A-Z]{3,10}", letters):
+        return not re.fullmatch(r"[IVXLC]+", letters)   # not a Roman numeral
+    if not re.search(r"[a-z]", letters):
+        return False
+    if re.fullmatch(r"[A-Z]{2,}s", letters):
+        return False
+    parts = word.split("-")
+    inner_capital = any(re.search(r"[A-Z]", part[1:]) and re.search(r"[a-z]", part) for part in parts)
+    digit_part = len(parts) > 1 and any(re.search(r"\d", part) for part in parts)
+    return bool(inner_capital or (digit_part and re.search(r"[A-Z]", word)))
+
+
+def _phrases_up_front(paper: Paper, passages: list[Passage]) -> dict[str, str]:
+    """Two- and three-word phrases (and hyphenated compounds) of the title, abstract and headings."""
+    title = str(paper.meta.value("title") or "")
+    abstract = " ".join(p.text for p in passages if p.section.lower() == "abstract")
+    sections = [s.title for s in paper.sections if not SKIP_SECTIONS.search(s.title)]
+    run_in = [h for p in passages if not SKIP_SECTIONS.search(p.section) and (h := run_in_heading(p.text))]
+    headings = sections + run_in
+    found: dict[str, str] = {}
+    for heading in sections:  # a section named by one word: "Distillation" (a run-in "Human:" is a speaker)
+        words = [w.lower() for w in WORD.findall(heading)]
+        if len(words) == 1 and len(words[0]) >= 5 and words[0] not in VAGUE | FILLER:
+            found.setdefault(term_key(words[0]), words[0])
+    for text in (title, abstract, " . ".join(headings)):
+        for run in re.split(r"[^A-Za-z\s-]+|\s-\s", text):
+            words = [w.lower() for w in WORD.findall(run)]
+            for n in (3, 2, 1):
+                for i in range(len(words) - n + 1):
+                    gram = words[i:i + n]
+                    if _term_like(gram):
+                        phrase = " ".join(gram)
+                        found.setdefault(term_key(phrase), phrase)
+    return found
+
+
+def _term_like(words: list[str]) -> bool:
+    """Whether words are a term's: content words, a noun at the end; one word alone only as a
+    hyphenated compound ("small-loss", "self-play")."""
+    if any(w in STOP or w in FILLER or len(w.replace("-", "")) < 3 for w in words):
+        return False
+    last = words[-1].split("-")[-1]
+    if last.endswith(("ly", "ed", "ous")) or (last.endswith(("al", "ive")) and last not in NOUNS_LIKE_ADJECTIVES):
+        return False  # a noun phrase ends in its noun: not "feature-based", "wider temporal", "average relative"
+    if len(words) == 1:
+        parts = words[0].split("-")
+        return len(parts) == 2 and all(len(p) >= 2 for p in parts) and parts[0] not in DESCRIPTIVE_PREFIX
+    if words[0] in VERBS:
+        return False  # a noun phrase, not "follow instructions"
+    return not all(w in VAGUE for w in words) and not words[0].split("-")[0] in DESCRIPTIVE_PREFIX - {"multi"}
+
+
+def _author_block_words(paper: Paper) -> set[str]:
+    words: set[str] = set()
+    for name in ("authors", "affiliations"):
+        for entry in paper.meta.value(name) or []:
+            words |= {w.casefold() for w in re.findall(r"[\w-]+", str(entry))}
+    return words
+
+
+def _pattern(form: str) -> re.Pattern:
+    words = [re.escape(w) for w in re.split(r"[\s-]+", form) if w]
+    joined = r"[\s-]+".join(words)
+    flags = 0 if " " not in form and _looks_coined(form) else re.I   # a coined name in its own case
+    return re.compile(rf"(?<![\w-]){joined}s?(?![\w-])", flags)
+
+
+def _overlaps(form: str, other: str) -> bool:
+    a, b = f" {_stem(form)} ", f" {_stem(other)} "
+    return a in b or b in a
+
+
+def _known_plus_vague(key: str, known_forms: list[str]) -> bool:
+    for name in known_forms:
+        if name in f" {key} ":
+            rest = f" {key} ".replace(name, " ").split()
+            if all(w in VAGUE or w in FILLER or w == "deep" for w in rest):
+                return True
+    return False
+
+
+def _stem(text: str) -> str:
+    """A term's key with plural s dropped from each word: "neural networks" is "neural network"."""
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+                    for w in term_key(text).split())
+
+
+def _only_capitals(word: str, text: str) -> bool:
+    """A word the paper writes only in capitals (an abbreviation: NLP, LVCSR)."""
+    return bool(re.search(rf"(?<!\w){re.escape(word.upper())}(?!\w)", text)) and not re.search(
+        rf"(?<!\w){re.escape(word)}(?!\w)", text)

@@ -1,0 +1,130 @@
+"""The glossary grows with the course: the terms its papers name or use most become entries, quoted
+from the paper, linked from every report that uses them; the curated terms no pair uses are
+folded away."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from builder.analyse.definitions import paper_vocabulary
+from builder.analyse.glossary import TermMatcher, load_glossary
+from builder.analyse.named_terms import uses_pattern, with_named_terms
+from builder.analyse.prominent_terms import FILLER, VAGUE
+from builder.check.validate import validate_markdown
+from builder.models import PairAnalysis, PairConfig, PairResult, PairSource, Segment, Transcript
+from builder.write.pages import write_glossary
+from builder.write.report import write_report
+from builder.write.site import abbreviations
+
+from conftest import PAPERS, parsed_paper
+
+ALL_PAPERS = sorted(p.name for p in PAPERS.glob("*.pdf"))
+
+
+@pytest.fixture(scope="module")
+def glossary():
+    return load_glossary()
+
+
+def paper_only_pair(slug: str, file_name: str, glossary) -> PairResult:
+    """A pair of a real paper with a one-sentence talk: what the glossary reads of a built pair."""
+    matcher = TermMatcher(glossary)
+    paper = parsed_paper(file_name)
+    passages, definitions, own = paper_vocabulary(paper, matcher)
+    segments = [Segment(0.0, 5.0, "Today I present this paper.", [])]
+    analysis = PairAnalysis(term_uses=matcher.in_passages(passages), chapters=[], alignments=[], supplements=[],
+                            paper_vector=[], definitions=definitions, paper_terms=own)
+    source = PairSource(slug, Path(f"sources/{slug}"), PAPERS / file_name, Path("talk.mp4"), PairConfig())
+    return PairResult(source, paper, Transcript("talk.mp4", 5.0, "en", "tiny.en", segments), analysis)
+
+
+@pytest.fixture(scope="module")
+def course(glossary):
+    """Three real papers: two that both use LLaMA and ChatGPT (QLoRA, the safety-tuning paper) and
+    one that names its own method (Co-teaching)."""
+    pairs = [paper_only_pair("coteaching", "coteaching.pdf", glossary), paper_only_pair("qlora", "qlora.pdf", glossary),
+             paper_only_pair("safetyllama", "safetyllama.pdf", glossary)]
+    return {r.source.slug: r for r in with_named_terms(pairs, glossary)}
+
+
+def test_a_term_two_papers_use_is_one_entry_listing_both(course):
+    llama = [t for r in course.values() for t in r.named_terms if t.name == "LLaMA"]
+    assert llama and all(t is llama[0] or t == llama[0] for t in llama)
+    entry = llama[0]
+    assert entry.slug == "qlora" and "LLaMA" in entry.sentence
+    assert [slug for slug, _ in entry.used_in] == ["qlora", "safetyllama"]
+    assert all(pages for _, pages in entry.used_in)
+
+
+def test_the_glossary_has_an_entry_per_named_term_quoted_with_its_page(course, glossary):
+    named = sorted({t.id: t for r in course.values() for t in r.named_terms}.values(), key=lambda t: t.name.casefold())
+    page = write_glossary(glossary, list(course.values()), named=named)
+    co = next(t for t in named if t.name == "Co-teaching")
+    entry = page.split(f"{{ #{co.id} }}", 1)[1].split("\n## ", 1)[0]
+    assert "*Named in* [Co-teaching: Robust Training" in entry and f"(coteaching/paper.pdf#page={co.page_no})" in entry
+    assert "- [Co-teaching: Robust Training" in entry
+    llama = next(t for t in named if t.name == "LLaMA")
+    entry = page.split(f"{{ #{llama.id} }}", 1)[1].split("\n## ", 1)[0]
+    assert "(qlora/report.md)" in entry and "(safetyllama/report.md)" in entry
+
+
+def test_the_glossary_lists_what_the_course_uses_and_folds_the_rest_away(course, glossary):
+    page = write_glossary(glossary, list(course.values()))
+    used = {u.term_id for r in course.values() for u in r.analysis.term_uses}
+    headed = set(re.findall(r"^## .* \{ #([\w-]+) \}$", page, re.M))
+    assert headed - {"other-course-terms"} == used
+    folded = page[page.index("## Other course terms"):]
+    assert '??? note "Show the' in folded
+    for term in glossary:
+        if term.id not in used:
+            assert f"    {{: #{term.id} }}" in folded, term.id  # its anchor stays for links between terms
+
+
+def test_each_report_links_its_named_terms_and_those_other_papers_name(course, glossary):
+    by_id = {t.id: t for t in glossary}
+    report = write_report(course["safetyllama"], by_id, "talk.mp4")
+    llama = next(t for t in course["safetyllama"].named_terms if t.name == "LLaMA")
+    assert f"(../glossary.md#{llama.id})" in report
+    own = [t for t in course["safetyllama"].named_terms if t.slug == "safetyllama"]
+    assert own and all(f"(../glossary.md#{t.id})" in report for t in own)
+    ids = set(by_id) | {t.id for t in course["safetyllama"].named_terms}
+    check = validate_markdown(report, course["safetyllama"].paper.page_count, 5.0, ids)
+    assert check.ok, check.problems
+    assert not validate_markdown(report, course["safetyllama"].paper.page_count, 5.0, set(by_id)).ok
+
+
+def test_a_named_abbreviation_gets_a_tooltip_and_a_curated_one_keeps_its_own(course, glossary):
+    named = [t for r in course.values() for t in r.named_terms]
+    lnl = next(t for t in named if t.abbr == "LNL")
+    text = abbreviations(glossary, named)
+    assert f"*[LNL]: {lnl.name}: " in text and "(p. " in text
+    dpo = next(t for t in glossary if t.abbr == "DPO")
+    assert text.count("*[DPO]:") == 1 and f"*[DPO]: {dpo.term}" in text
+
+
+@pytest.mark.parametrize("file_name, term", [("vllm.pdf", "PagedAttention"), ("resnet.pdf", "residual learning"),
+                                             ("deepseekr1.pdf", "cold-start data"), ("alphago.pdf", "self-play")])
+def test_a_term_the_paper_uses_most_without_naming_it_is_quoted_where_first_used(glossary, file_name, term):
+    _, _, own = paper_vocabulary(parsed_paper(file_name), TermMatcher(glossary))
+    found = next((d for d in own if d.name.lower() in (term.lower(), term.lower() + "s")), None)
+    assert found is not None, [d.name for d in own]
+    assert found.rule == "first use" and re.search(re.escape(term.split()[0]), found.sentence, re.I)
+
+
+@pytest.mark.parametrize("file_name", ALL_PAPERS)
+def test_no_term_the_paper_uses_most_is_filler_a_person_or_a_course_term(glossary, file_name):
+    paper = parsed_paper(file_name)
+    _, _, own = paper_vocabulary(paper, TermMatcher(glossary))
+    people = {w.casefold() for name in ("authors", "affiliations") for entry in paper.meta.value(name) or []
+              for w in re.findall(r"[\w-]+", str(entry))}
+    curated = {n.casefold() for t in glossary for n in (t.term, t.abbr, *t.aliases) if n}
+    prominent = [d for d in own if d.rule == "first use"]
+    assert len(prominent) <= 8
+    for term in prominent:
+        words = term.name.lower().split()
+        assert not all(w in FILLER or w in VAGUE for w in words), term.name
+        assert term.name.casefold() not in people and term.name.casefold() not in curated, term.name
+        assert not words[-1].endswith(("ly", "ed")), term.name
+        assert uses_pattern(term.name, None).search(term.sentence), (term.name, term.sentence)
