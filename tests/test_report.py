@@ -113,3 +113,19 @@ def test_length_targets_parse_words_or_chinese_characters():
     with pytest.raises(ValueError):
         LengthTarget.parse("3000-2000")
     assert re.search("words", str(LengthTarget()))
+
+
+def test_a_run_in_heading_is_set_apart_as_a_label_so_the_quote_reads_as_one_sentence():
+    from builder.models import Passage
+    from builder.write.report import quote_passage
+    label = quote_passage(Passage("s1", "Label Smoothing During training, we employed label smoothing of value 0.1.", 8,
+                                  "5.4 Regularization"))
+    assert label == "**Label Smoothing:** During training, we employed label smoothing of value 0.1. " \
+                    "[p.&nbsp;8](paper.pdf#page=8)"
+    joined = quote_passage(Passage("s2", "EFT augmentation improves over SFT baseline Firstly, we find that it helps.",
+                                   6, "4 Results"))
+    assert joined.startswith("**EFT augmentation improves over SFT baseline:** Firstly, we find")
+    for sentence in ("As a consequence, in this limit, the dynamics are linear.",
+                     "This raises the question: For a fixed budget, which model is best?",
+                     "See Table 1 for detailed architectures of every model."):
+        assert not quote_passage(Passage("s3", sentence, 2, "3 Method")).startswith("**"), sentence

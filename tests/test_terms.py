@@ -132,6 +132,9 @@ def test_run_in_headings_are_recognised_but_sentences_are_not():
     assert run_in_heading("Sequence training Sequence training was done on the DNN") == "Sequence training"
     assert run_in_heading("The Transformer follows this overall architecture") is None
     assert run_in_heading("We employ a residual connection around each of the two sub-layers") is None
+    assert run_in_heading("As a consequence, in this limit, the dynamics are linear") is None  # not "As" twice
+    assert run_in_heading("This raises the question: For a fixed budget") is None
+    assert run_in_heading("Baselines We compare our models to both research and commercial") == "Baselines"
 
 
 def test_a_longer_term_hides_the_shorter_term_inside_it(matcher):

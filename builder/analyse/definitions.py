@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from ..models.analysis import TermDefinition
 from ..models.paper import Paper, Passage, Section
+from ..headings import SENTENCE_STARTERS, run_in_heading  # noqa: F401 (run_in_heading: tests, prominent_terms)
 from .glossary import TermMatcher
 
 # Sections whose sentences never define the paper's vocabulary.
@@ -172,34 +173,6 @@ def defining_places(passages: list[Passage], sections: list[Section], matcher: T
     return places
 
 
-SENTENCE_STARTERS = {"we", "the", "this", "our", "these", "in", "to", "during", "starting", "once", "it", "given",
-                     "for", "at", "as", "since", "while", "when", "after", "each", "unlike", "following", "instead",
-                     "although", "here", "there", "all", "many", "most", "one", "two", "an", "with", "by", "on",
-                     "from", "to", "if", "using", "both", "such", "however", "finally", "first", "second"}
-
-
-def run_in_heading(text: str) -> str | None:
-    """A paragraph's bold lead-in that the PDF text runs into its first sentence: "Label Smoothing
-    During training, ...", "Reward Modelling Phase: In the second phase ...", "Sequence training
-    Sequence training was done ..." (the heading repeated as the subject)."""
-    colon = re.match(r"^([A-Z][\w\-]*(?:\s+[\w\-]+){0,5}):\s+[A-Z]", text)
-    if colon:
-        return colon.group(1)
-    words = text.split()
-    for length in range(1, 6):
-        lead = words[:length]
-        again = words[length:2 * length]
-        if len(again) == length and all(a.lower().rstrip("s") == b.lower().rstrip("s") for a, b in zip(lead, again)):
-            return " ".join(lead)
-    head = []
-    for word in words[:7]:
-        if re.match(r"^[A-Z0-9][\w\-]*$", word) or (head and word.lower() in ("of", "for", "and", "with")):
-            head.append(word)
-        else:
-            break
-    if 2 <= len(head) <= 6 and len(head) < len(words) and head[-1].lower() in SENTENCE_STARTERS:
-        return " ".join(head[:-1])   # "Label Smoothing | During training"
-    return None
 
 
 def _says_what_it_is(text: str, start: int, end: int) -> bool:

@@ -7,6 +7,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from ..headings import run_in_heading
 from ..models import GlossaryTerm, Paper, PairResult, Passage, Section, TermUse
 from .crossrefs import defined_in_paper_lines, paper_terms_lines, sections_explained_lines
 from .markdown import escape_md, escape_md_math, format_time, glossary_link, page_link, time_link
@@ -72,7 +73,14 @@ def tidy(sentence: str) -> str:
 
 
 def quote_passage(passage: Passage) -> str:
-    return f"{escape_md_math(tidy(passage.text))} {page_link(passage.page_no)}"
+    """A paper sentence with its page. A run-in heading the PDF runs into the sentence ("Label
+    Smoothing During training, we ...") is set apart as a bold label, so the sentence reads as one."""
+    text = tidy(passage.text)
+    heading = run_in_heading(text)
+    rest = text[len(heading):].lstrip(" :.") if heading and text.startswith(heading) else ""
+    if heading and rest[:1].isupper() and len(rest.split()) >= 4:
+        return f"**{escape_md(heading)}:** {escape_md_math(rest)} {page_link(passage.page_no)}"
+    return f"{escape_md_math(text)} {page_link(passage.page_no)}"
 
 
 def content_words(text: str) -> set[str]:
