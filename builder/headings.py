@@ -16,6 +16,9 @@ SENTENCE_STARTERS = {"we", "the", "this", "our", "these", "in", "to", "during", 
                      "from", "to", "if", "using", "both", "such", "however", "finally", "first", "second"}
 
 
+# A sentence's first word, never a heading's: "When These functions are plotted ..."
+CLAUSE_OPENERS = {"when", "if", "while", "although", "since", "because", "after", "before", "once", "then", "thus",
+                  "so", "as", "for", "in", "on", "at", "by", "to", "with", "from", "we", "it", "this", "these", "our"}
 # Words that start a sentence with a capital and hardly ever stand capitalised inside one.
 RESTARTS = {"We", "Our", "Firstly", "Secondly", "Finally", "Here", "These"}
 JOINING = {"of", "the", "a", "an", "and", "or", "to", "in", "on", "for", "with", "by", "that", "as", "than", "which"}
@@ -41,7 +44,7 @@ def run_in_heading(text: str) -> str | None:
         else:
             break
     if 2 <= len(head) <= 6 and len(head) < len(words) and head[-1].lower() in SENTENCE_STARTERS \
-            and head[-1][:1].isupper():
+            and head[-1][:1].isupper() and head[0].lower() not in CLAUSE_OPENERS:
         return " ".join(head[:-1])   # "Label Smoothing | During training"
     # a heading in sentence case: "EFT augmentation improves over SFT baseline | Firstly, we find"
     for n, word in enumerate(words[2:9], start=2):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..models import ChapterAlignment, GlossaryTerm, PairResult, TermDefinition
-from .markdown import escape_md, page_link, time_link
+from .markdown import escape_md, page_link, paper_sentence, time_link
 
 RULE_WORDS = {
     "section heading": "its own section",
@@ -49,7 +49,7 @@ def defined_in_paper_lines(result: PairResult, term_id: str, video_name: str | N
         return []
     how = RULE_WORDS.get(definition.rule, "defined")
     where = f", {escape_md(section_label(definition.section))}" if definition.section else ""
-    line = f"**In this paper** ({how}{where}): “{escape_md(definition.sentence)}” {page_link(definition.page_no)}"
+    line = f"**In this paper** ({how}{where}): “{paper_sentence(definition.sentence, escape_md)}” {page_link(definition.page_no)}"
     moment = talk_moment(result, definition.section) if result.transcript else None
     if moment is not None and video_name:
         line += f" · explained in the talk at {time_link(chapter_start(result, moment), video_name)}"
@@ -91,7 +91,8 @@ def paper_terms_lines(result: PairResult) -> list[str]:
                   "its entry in the course glossary.", ""]
         for d in named:
             label = f"{d.name} ({d.abbr})" if d.abbr else d.name
-            lines.append(f"- **{link(label, entry(d.name, d.abbr))}**: “{escape_md(d.sentence)}” {page_link(d.page_no)}")
+            lines.append(f"- **{link(label, entry(d.name, d.abbr))}**: “{paper_sentence(d.sentence, escape_md)}” "
+                         f"{page_link(d.page_no)}")
         lines.append("")
     most = [(d, entry(d.name, d.abbr)) for d in result.analysis.paper_terms if d.rule == "first use"]
     if most:

@@ -6,6 +6,7 @@ import html
 import re
 from urllib.parse import quote
 
+from ..headings import run_in_heading
 from ..layout import PDF_NAME  # noqa: E402,F401 (layout owns every output name)
 # Escaped wherever they stand: emphasis, code, links and images, attribute lists, table cells,
 # arithmatex math, a trailing `#` that a heading would eat, and backslashes themselves.
@@ -82,6 +83,16 @@ def format_time(seconds: float) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def paper_sentence(text: str, escape=escape_md_math) -> str:
+    """A sentence of the paper as Markdown. A run-in heading the PDF ran into it ("Label Smoothing
+    During training, we ...") is set apart as a bold label, so the quote reads as one sentence."""
+    heading = run_in_heading(text)
+    rest = text[len(heading):].lstrip(" :.") if heading and text.startswith(heading) else ""
+    if heading and rest[:1].isupper() and len(rest.split()) >= 4:
+        return f"**{escape_md(heading)}:** {escape(rest)}"
+    return escape(text)
 
 
 def page_link(page_no: int, prefix: str = "") -> str:

@@ -7,10 +7,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from ..headings import run_in_heading
 from ..models import GlossaryTerm, Paper, PairResult, Passage, Section, TermUse
 from .crossrefs import defined_in_paper_lines, paper_terms_lines, sections_explained_lines
-from .markdown import escape_md, escape_md_math, format_time, glossary_link, page_link, time_link
+from .markdown import escape_md, escape_md_math, format_time, glossary_link, page_link, paper_sentence, time_link
 from .site import local_player, related_box
 
 SUMMARY_PARTS = [
@@ -73,14 +72,8 @@ def tidy(sentence: str) -> str:
 
 
 def quote_passage(passage: Passage) -> str:
-    """A paper sentence with its page. A run-in heading the PDF runs into the sentence ("Label
-    Smoothing During training, we ...") is set apart as a bold label, so the sentence reads as one."""
-    text = tidy(passage.text)
-    heading = run_in_heading(text)
-    rest = text[len(heading):].lstrip(" :.") if heading and text.startswith(heading) else ""
-    if heading and rest[:1].isupper() and len(rest.split()) >= 4:
-        return f"**{escape_md(heading)}:** {escape_md_math(rest)} {page_link(passage.page_no)}"
-    return f"{escape_md_math(text)} {page_link(passage.page_no)}"
+    """A paper sentence with its page (a run-in heading set apart as a label: `paper_sentence`)."""
+    return f"{paper_sentence(tidy(passage.text))} {page_link(passage.page_no)}"
 
 
 def content_words(text: str) -> set[str]:
@@ -232,7 +225,7 @@ def _report_at(result: PairResult, glossary: dict[str, GlossaryTerm], video_name
         in_talk = _distinct([u for u in uses_by_term[term_id] if u.start_s is not None])[:detail.uses_per_term]
         if in_paper:
             lines += ["**In the paper:**", ""]
-            lines += [f"- {escape_md_math(u.text)} {page_link(u.page_no)}" for u in in_paper] + [""]
+            lines += [f"- {paper_sentence(u.text)} {page_link(u.page_no)}" for u in in_paper] + [""]
         figure = _figure_for(term, paper, shown_figures)
         if figure is not None:
             shown_figures.add(figure.label)

@@ -1,4 +1,5 @@
-"""Key terms linked to the glossary from each report, over every paper in tests/expected/papers.yml.
+"""One course of every paper in tests/expected/papers.yml: key terms linked to the glossary from
+each report, and cited sentences that are broken.
 
 Builds one course holding every shared paper, each with the same short real clip as its talk (the
 talk does not matter here; a cache folder keeps the transcriptions for a second run), then reads
@@ -6,8 +7,12 @@ each report's glossary links. A key term counts as linked when the report links 
 coursewiki must find it as (`found_as`: a course glossary id, or "new" for a term the paper names
 itself, matched by the link's label); rows with `found_as: null` (datasets, tools, phrases the
 paper never names) are counted apart, by label, as what a reader would also like.
-Goal (issue 15): >= 80% of each paper's key terms linked from its report.
-Run: python benchmarks/glossary_coverage.py [--cache DIR] [-v]
+A cited sentence (a sentence of the paper that its report quotes with a page) is broken when it
+starts in lower case (cut from the middle of a sentence), stops mid-phrase (no closing punctuation:
+joined across a column, figure or page break) or opens with a run-in heading the report does not
+set apart as a label.
+Goals (issue 15): >= 80% of each paper's key terms linked from its report; < 1% broken cited sentences.
+Run: python benchmarks/all_papers_course.py [--cache DIR] [-v]
 """
 from __future__ import annotations
 
@@ -47,6 +52,33 @@ def linked(row: dict, links: set[tuple[str, str]], curated: dict[str, set[str]])
 def singular(text: str) -> str:
     """Plural s aside: "value networks" names the key term "value network"."""
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in text.split())
+
+
+def broken(sentence: str, report: str) -> str | None:
+    """Why a quoted paper sentence is broken, or None."""
+    from builder.headings import run_in_heading
+    from builder.write.markdown import escape_md
+    if sentence[:1].islower():
+        return "starts in lower case"
+    if not re.search(r"[.!?:;)\]\"”’%]$", sentence.strip()):
+        return "stops mid-phrase"
+    heading = run_in_heading(sentence)
+    if heading and not re.match(r"(?:Figure|Fig\.|Table)\s", sentence) and f"**{escape_md(heading)}:**" not in report:
+        return "opens with a run-in heading"
+    return None
+
+
+def quoted_sentences(report: str, passages) -> list[str]:
+    """The paper's sentences the report quotes (whole, or after a label set apart)."""
+    from builder.write.markdown import escape_md_math
+    from builder.write.report import tidy
+    found = []
+    for passage in passages:
+        text = tidy(passage.text)
+        tail = escape_md_math(text)[-60:]
+        if len(text) >= 30 and tail in report:
+            found.append(text)
+    return found
 
 
 def main() -> None:
@@ -101,6 +133,20 @@ def main() -> None:
         share = totals["asserted"][0] / max(1, totals["asserted"][1])
         also = totals["null"][0] / max(1, totals["null"][1])
         every = (totals["asserted"][0] + totals["null"][0]) / max(1, totals["asserted"][1] + totals["null"][1])
+        from builder.gather import cached_paper
+        from builder.cache import Cache
+        claims = bad = 0
+        for slug, paper in expected.items():
+            report = (root / "content" / slug / "report.md").read_text(encoding="utf-8")
+            _, read = cached_paper(Cache(settings.cache_dir), slug, root / "sources" / slug / "paper.pdf")
+            for sentence in quoted_sentences(report, read.passages):
+                claims += 1
+                why = broken(sentence, report)
+                if why:
+                    bad += 1
+                    if args.verbose:
+                        print(f"    {slug}: {why}: {sentence[:100]!r}")
+        print(f"cited_sentences: broken={bad / max(1, claims):.1%} ({bad} of {claims})")
         print(f"glossary_coverage: linked={share:.0%} worst_paper={worst:.0%} also_null_rows={also:.0%} "
               f"all_rows={every:.0%} worst_paper_all_rows={worst_all:.0%} papers_below_80={len(below)} "
               f"papers={len(expected)} glossary_entries={glossary_entries}")
