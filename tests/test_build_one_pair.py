@@ -102,6 +102,7 @@ def test_the_changed_pairs_are_the_folders_whose_files_differ_from_the_last_buil
     assert changed_pairs(None, now) is None  # never built: every pair
 
 
+@pytest.mark.slow
 def test_mkdocs_serve_rebuilds_a_pair_whose_sources_change(course, bare_env, shared_cache):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

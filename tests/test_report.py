@@ -44,6 +44,7 @@ def glossary_ids(built_reports):
     return {t.id for t in load_glossary()} | published_anchors(built_reports[0] / "content" / "glossary.md")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_report_has_all_parts_in_order_and_the_default_length(reports, name):
     report, _ = reports[name]
@@ -61,6 +62,7 @@ def _letters(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", text).lower())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_every_quoted_paper_sentence_carries_the_page_it_is_printed_on(reports, glossary_ids, name):
     """Every paper sentence in the report is followed by a page anchor, and the page it names really
@@ -92,6 +94,7 @@ def test_every_quoted_paper_sentence_carries_the_page_it_is_printed_on(reports, 
     assert check.ok, check.problems
 
 
+@pytest.mark.slow
 def test_summary_sentences_are_distinct_and_central_ones_come_first(reports):
     _, paper = reports["dpo"]
     chosen = choose_summary(paper, 3, centrality(paper.passages))

@@ -7,6 +7,8 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from builder.mkdocs_plugin import with_ranges
 from builder.serve import byte_range
 
@@ -41,6 +43,7 @@ def test_a_ranged_get_gets_206_with_just_those_bytes_and_no_way_out_of_the_site(
     assert _call(app, "/../secret.txt", "bytes=0-3")[2] == b"mkdocs"
 
 
+@pytest.mark.slow
 def test_mkdocs_serve_lets_the_browser_seek_the_talk(real_course):
     root, _, _ = real_course
     with socket.socket() as probe:

@@ -9,6 +9,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from conftest import PAPERS, REPO, SPEECH, make_pair
 
 
@@ -18,6 +20,7 @@ def _run(args: list, env: dict, cwd: Path) -> subprocess.CompletedProcess:
     return done
 
 
+@pytest.mark.slow
 def test_a_wheel_installed_outside_the_repository_makes_and_builds_a_course(tmp_path, shared_cache, _built_one_pair):
     # the wheel is built from a copy, so no build/ or egg-info lands in the checkout
     source = tmp_path / "source"
