@@ -13,8 +13,7 @@ import re
 SENTENCE_STARTERS = {"we", "the", "this", "our", "these", "in", "to", "during", "starting", "once", "it", "given",
                      "for", "at", "as", "since", "while", "when", "after", "each", "unlike", "following", "instead",
                      "although", "here", "there", "all", "many", "most", "one", "two", "an", "with", "by", "on",
-                     "from", "to", "if", "using", "both", "such", "however", "finally", "first", "second"}
-
+                     "from", "if", "using", "both", "such", "however", "finally", "first", "second"}
 
 # A sentence's first word, never a heading's: "When These functions are plotted ..."
 CLAUSE_OPENERS = {"when", "if", "while", "although", "since", "because", "after", "before", "once", "then", "thus",

@@ -211,12 +211,12 @@ class CoursewikiPlugin(BasePlugin):
         try:
             settings = self._settings(config)
             seen, now = load_seen(settings.cache_dir, settings.sources_dir), source_signatures(settings.sources_dir)
-            changed = changed_pairs(seen, now)
-            if changed == [] and not removed_pairs(seen, now):
+            changed, removed = changed_pairs(seen, now), removed_pairs(seen, now)
+            if changed == [] and not removed:
                 return
             log.info("coursewiki: " + ("building the course (no earlier build)" if changed is None else
                                        f"building {', '.join(changed)} (sources changed)" if changed else
-                                       f"taking down {', '.join(removed_pairs(seen, now))} (removed from sources)"))
+                                       f"taking down {', '.join(removed)} (removed from sources)"))
             summary = build_course(settings, _LogReporter(), only=changed)
         except (CoursewikiError, OSError) as err:
             log.error(f"coursewiki: {err}")

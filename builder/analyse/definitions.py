@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..models.analysis import TermDefinition
 from ..models.paper import Paper, Passage, Section
-from ..headings import SENTENCE_STARTERS, run_in_heading  # noqa: F401 (run_in_heading: tests, prominent_terms)
+from ..headings import run_in_heading
 from .glossary import TermMatcher
 
 # Sections whose sentences never define the paper's vocabulary.
@@ -171,8 +171,6 @@ def defining_places(passages: list[Passage], sections: list[Section], matcher: T
             places.append(TermDefinition(term_id, term.abbr or term.term, term.abbr, p.text, p.page_no, p.section,
                                          "first use"))
     return places
-
-
 
 
 def _says_what_it_is(text: str, start: int, end: int) -> bool:

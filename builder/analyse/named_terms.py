@@ -16,6 +16,7 @@ from dataclasses import replace
 from ..models import GlossaryTerm, NamedTerm, PairResult, TermDefinition
 from ..models.glossary import term_key
 from .definitions import SKIP_SECTIONS
+from .prominent_terms import uses_pattern
 
 
 def with_named_terms(results: list[PairResult], glossary: list[GlossaryTerm]) -> list[PairResult]:
@@ -31,7 +32,8 @@ def course_named_terms(results: list[PairResult], glossary: list[GlossaryTerm]) 
     taken = {t.id for t in glossary}
     named: dict[str, tuple[PairResult, TermDefinition]] = {}
     seen: set[str] = set()   # every spelling of a term taken (name and abbreviation)
-    for result in sorted(results, key=lambda r: r.source.slug):
+    by_slug = sorted(results, key=lambda r: r.source.slug)
+    for result in by_slug:
         for definition in result.analysis.paper_terms:
             keys = {term_key(f) for f in (definition.name, definition.abbr) if f}
             if keys & (curated_names | seen):
@@ -44,21 +46,10 @@ def course_named_terms(results: list[PairResult], glossary: list[GlossaryTerm]) 
         taken.add(term_id)
         pattern = uses_pattern(definition.name, definition.abbr)
         used = [(owner.source.slug, _pages(owner, pattern) or (definition.page_no,))]
-        used += [(r.source.slug, pages) for r in sorted(results, key=lambda r: r.source.slug)
-                 if r is not owner and (pages := _pages(r, pattern))]
+        used += [(r.source.slug, pages) for r in by_slug if r is not owner and (pages := _pages(r, pattern))]
         terms.append(NamedTerm(term_id, definition.name, definition.abbr, owner.source.slug, definition.sentence,
                                definition.page_no, tuple(used)))
     return terms
-
-
-def uses_pattern(name: str, abbr: str | None) -> re.Pattern:
-    """The term as papers write it: the name in any case, its words joined by a space or a hyphen,
-    with a plural s; the abbreviation only in its own case ("CoT", never "cot")."""
-    words = [re.escape(w) for w in re.split(r"[\s-]+", name.strip()) if w]
-    forms = [r"(?i:" + r"[\s-]+".join(words) + r"s?)"]
-    if abbr:
-        forms.append(re.escape(abbr) + "s?")
-    return re.compile(r"(?<![\w-])(?:" + "|".join(forms) + r")(?![\w-])")
 
 
 def _pages(result: PairResult, pattern: re.Pattern) -> tuple[int, ...]:

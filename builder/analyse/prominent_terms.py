@@ -21,10 +21,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..headings import run_in_heading
 from ..models.analysis import TermDefinition
 from ..models.glossary import term_key
 from ..models.paper import Paper, Passage
-from .definitions import GENERIC, SKIP_SECTIONS, STOP, run_in_heading
+from .definitions import GENERIC, SKIP_SECTIONS, STOP
 from .glossary import TermMatcher
 
 MIN_SENTENCES = 3
@@ -82,6 +83,7 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
     known_forms = {_stem(n): n for t in matcher.terms.values() for n in (t.term, t.abbr, *t.aliases) if n}
     known_forms.update({_stem(f): f for d in known for f in (d.name, d.abbr) if f})
     coined = _coined_names(body, _author_block_words(paper))
+    coined_forms = set(coined.values())
     phrases = {k: f for k, f in _phrases_up_front(paper, passages).items()
                if not any(f" {w} " in f" {k} " for w in coined)   # "instructgpt model": the name is the term
                and not any(_only_capitals(w, text) for w in f.split())}   # "nlp tasks": NLP is the term
@@ -97,7 +99,7 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
         pattern = _pattern(form)
         matches = [(p, m.group()) for p in body if (m := pattern.search(_without(p.text, around)))]
         if len(matches) >= MIN_SENTENCES:  # an unexpanded abbreviation (GPU, WMT) after the names and phrases
-            forms = Counter(w if form in coined.values() else w.lower() for _, w in matches)
+            forms = Counter(w if form in coined_forms else w.lower() for _, w in matches)
             written = forms.most_common(1)[0][0]
             if written.endswith("s") and written[:-1] in forms:
                 written = written[:-1]  # "serving system", as the paper also writes it
@@ -205,11 +207,20 @@ def _author_block_words(paper: Paper) -> set[str]:
     return words
 
 
+def uses_pattern(name: str, abbr: str | None = None, exact_case: bool = False) -> re.Pattern:
+    """The term as papers write it: the name in any case (in its own case with `exact_case`, for a
+    coined name), its words joined by a space or a hyphen, with a plural s; the abbreviation only
+    in its own case ("CoT", never "cot")."""
+    words = [re.escape(w) for w in re.split(r"[\s-]+", name.strip()) if w]
+    written = r"[\s-]+".join(words) + r"s?"
+    forms = [written if exact_case else f"(?i:{written})"]
+    if abbr:
+        forms.append(re.escape(abbr) + "s?")
+    return re.compile(r"(?<![\w-])(?:" + "|".join(forms) + r")(?![\w-])")
+
+
 def _pattern(form: str) -> re.Pattern:
-    words = [re.escape(w) for w in re.split(r"[\s-]+", form) if w]
-    joined = r"[\s-]+".join(words)
-    flags = 0 if " " not in form and _looks_coined(form) else re.I   # a coined name in its own case
-    return re.compile(rf"(?<![\w-]){joined}s?(?![\w-])", flags)
+    return uses_pattern(form, exact_case=" " not in form and _looks_coined(form))   # a coined name in its own case
 
 
 def _overlaps(form: str, other: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .. import layout
@@ -42,7 +43,7 @@ def short_title(result: PairResult) -> str:
     given = (result.source.config.short_title or "").strip()
     if given:
         return " ".join(given.split())
-    title = " ".join(str(result.paper.meta.value("title") or "").split())
+    title = _full_title(result)
     if not title:
         return result.source.slug
     head = re.split(r"\s*[:：]\s*", title, maxsplit=1)[0]
@@ -109,11 +110,15 @@ def section_names(results: list[PairResult]) -> dict[str, str]:
     """slug -> the pair's section name: its short title, unless two pairs share one (two
     "Attention"s); then their full titles, and the folder name where even those are the same."""
     short = {r.source.slug: short_title(r) for r in results}
-    full = {r.source.slug: " ".join(str(r.paper.meta.value("title") or "").split()) or r.source.slug
-            for r in results}
+    full = {r.source.slug: _full_title(r) or r.source.slug for r in results}
+    short_count, full_count = Counter(short.values()), Counter(full.values())
     names = {}
     for slug, name in short.items():
-        if list(short.values()).count(name) > 1:
-            name = full[slug] if list(full.values()).count(full[slug]) == 1 else f"{full[slug]} ({slug})"
+        if short_count[name] > 1:
+            name = full[slug] if full_count[full[slug]] == 1 else f"{full[slug]} ({slug})"
         names[slug] = name
     return names
+
+
+def _full_title(result: PairResult) -> str:
+    return " ".join(str(result.paper.meta.value("title") or "").split())

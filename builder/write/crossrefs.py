@@ -78,27 +78,26 @@ def paper_terms_lines(result: PairResult) -> list[str]:
     """The terms this paper names, each quoted from the sentence that names it, then those it uses
     most and those other papers of the course name, all linked to their course glossary entries
     (where the sentences of the last two are quoted)."""
-    def entry(name: str, abbr: str | None):
-        return next((t for t in result.named_terms if t.is_entry_for(name, abbr)), None)
-
     def link(label: str, found) -> str:
         return f"[{escape_md(label)}](../glossary.md#{found.id})" if found else escape_md(label)
-    named = [d for d in result.analysis.paper_terms if d.rule != "first use"]
+    own = [(d, next((t for t in result.named_terms if t.is_entry_for(d.name, d.abbr)), None))
+           for d in result.analysis.paper_terms]
+    named = [(d, found) for d, found in own if d.rule != "first use"]
     lines = []
     if named:
         lines += ["### Terms this paper names", "",
                   "Not in the curated glossary: the paper's own names, quoted where it introduces them, each with "
                   "its entry in the course glossary.", ""]
-        for d in named:
+        for d, found in named:
             label = f"{d.name} ({d.abbr})" if d.abbr else d.name
-            lines.append(f"- **{link(label, entry(d.name, d.abbr))}**: “{paper_sentence(d.sentence, escape_md)}” "
+            lines.append(f"- **{link(label, found)}**: “{paper_sentence(d.sentence, escape_md)}” "
                          f"{page_link(d.page_no)}")
         lines.append("")
-    most = [(d, entry(d.name, d.abbr)) for d in result.analysis.paper_terms if d.rule == "first use"]
+    most = [(d, found) for d, found in own if d.rule == "first use"]
     if most:
         lines += ["**Terms this paper uses most** (course glossary entries, quoted where the paper first uses "
                   "them): " + ", ".join(link(d.name, found) for d, found in most), ""]
-    shown = {id(e) for d in result.analysis.paper_terms if (e := entry(d.name, d.abbr))}
+    shown = {id(found) for _, found in own if found}
     others = [t for t in result.named_terms if id(t) not in shown and t.slug != result.source.slug]
     if others:
         lines += ["**Named by other papers of this course, used here too:** "
