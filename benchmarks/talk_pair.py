@@ -53,10 +53,13 @@ BOUNDARY_TOLERANCE_S = 5.0
 
 
 def script_dirs() -> dict[str, Path]:
+    """English scripts only: espeak-ng reads them so that whisper understands; a Chinese script is
+    measured on its own sentences (benchmarks/cross_language.py)."""
     found = {}
     for base in (DATA / "talks", ROOT / "benchmarks" / "talks"):
         for folder in sorted(base.glob("*/script.json")):
-            found.setdefault(folder.parent.name, folder.parent)
+            if json.loads(folder.read_text()).get("language", "en") == "en":
+                found.setdefault(folder.parent.name, folder.parent)
     return found
 
 

@@ -109,6 +109,10 @@ class CourseSettings:
     embedding_model: str | None = setting(
         None, "sentence-transformers model name or folder, e.g. a multilingual one for Chinese talks (default: "
               "bundled MiniLM); part of every embedding's cache key.")
+    multilingual_embedding_model: str | None = setting(
+        None, "Embedding model for a talk not in English, which must place its sentences near the English paper's "
+              "(default: use-multilingual-v3, the packaged Universal Sentence Encoder Multilingual v3; or a "
+              "sentence-transformers name or folder).")
     writer: str = setting("extractive", "Who writes the reading report: quoted source sentences, or a language "
                                         "model from numbered evidence (needs llm_url and llm_model).",
                           choices=("extractive", "llm"))
@@ -121,7 +125,9 @@ class CourseSettings:
         DEFAULT_LLM_TIMEOUT_S, "Seconds one request to the LLM endpoint may take in all (one retry included); "
                                "after the first failure the build asks it nothing more (extractive reports).",
         kind=float, minimum=0, maximum=3600, minimum_open=True)
-    language: str = setting("en", "Language of an LLM-written report.", choices=("en", "zh"))
+    language: str = setting("en", "Language of the reading report (zh: Chinese headings, labels and glossary "
+                                  "definitions, quotes as the paper and talk say them, length in 字).",
+                            choices=("en", "zh"))
     min_supported: float = setting(
         0.9, "Smallest fraction of a report's cited sentences that must be supported by their evidence "
              "(measured on the real papers: benchmarks/support_threshold.py).", kind=float, minimum=0, maximum=1)

@@ -24,6 +24,7 @@ from .config import CourseSettings
 from .errors import PairError
 from .ingest.figures import read_figures
 from .ingest.keyframes import SharedChanges, grab_keyframes
+from .ingest.language import is_english
 from .ingest.online import lookup
 from .ingest.overrides import with_overrides
 from .ingest.paper import read_paper
@@ -47,13 +48,23 @@ class Reporter:
 
 @dataclass(frozen=True)
 class Course:
-    """What every pair's stages share: settings, cache, glossary, the embedding model."""
+    """What every pair's stages share: settings, cache, glossary, the embedding models."""
     settings: CourseSettings
     cache: Cache
     glossary: list[GlossaryTerm]
     matcher: TermMatcher
     embedder: Embedder
     reporter: Reporter
+    multilingual: Embedder | None = None
+
+    def embedder_for(self, language: str | None) -> Embedder:
+        """The model a talk is read against its paper with: the course's own for an English talk;
+        for another language one that places a sentence and its translation close together (the
+        English MiniLM puts a Chinese sentence nowhere near the English one it translates:
+        benchmarks/cross_language.py)."""
+        if not language or is_english(language) or self.multilingual is None:
+            return self.embedder
+        return self.multilingual
 
     @property
     def glossary_digest(self) -> str:
@@ -125,10 +136,12 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
     for warning in transcript.warnings:
         reporter.warn(f"{pair.video}: {warning}")
     reporter.step(slug, "analysing")
+    embedder = course.embedder_for(transcript.language)
     analysis_key = ANALYSIS.key(record_digest(paper), record_digest(transcript), course.glossary_digest,
-                                course.embedder.label, record_digest(slide_track))
+                                embedder.label, course.embedder.label, record_digest(slide_track))
     analysis = cache.record(ANALYSIS.name, slug, analysis_key, PairAnalysis,
-                            lambda: analyse_pair(paper, transcript, course.matcher, course.embedder, slug, slide_track))
+                            lambda: analyse_pair(paper, transcript, course.matcher, embedder, slug, slide_track,
+                                                 paper_embedder=course.embedder))
     shown_key = SLIDE_FIGURES.key(record_digest(slide_track), figures_key)
     shown = cache.record(SLIDE_FIGURES.name, slug, shown_key, SlideFigures, lambda: SlideFigures(figures_on_slides(
         slide_track, figure_set.figures, [base64.b64decode(p) for p in figure_set.png_base64])))

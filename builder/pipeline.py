@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
-from .analyse.embed import Embedder
+from .analyse.embed import MULTILINGUAL, Embedder
 from .analyse.glossary import TermMatcher, load_glossary
 from .analyse.named_terms import with_named_terms
 from .analyse.related import with_related_links
@@ -77,7 +77,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None,
     glossary = load_glossary()
     cache = Cache(settings.cache_dir)
     course = Course(settings, cache, glossary, TermMatcher(glossary), Embedder(cache, settings.embedding_model),
-                    reporter)
+                    reporter, Embedder(cache, settings.multilingual_embedding_model or MULTILINGUAL))
     summary = BuildSummary()
     signatures = source_signatures(settings.sources_dir)
     pairs, summary.failed = discover_pairs(settings.sources_dir)
@@ -96,8 +96,9 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None,
     results = with_named_terms(with_related_links(results, glossary_by_id), glossary)
 
     # 2. write them, each pair checked against its inputs first
-    writer = Writer(settings, Manifest.load(content), cache, glossary_by_id, SupportChecker(course.embedder, glossary),
-                    reporter.warn, llm_endpoint(settings))
+    support = SupportChecker(course.embedder, glossary, multilingual=course.multilingual)
+    writer = Writer(settings, Manifest.load(content), cache, glossary_by_id, support, reporter.warn,
+                    llm_endpoint(settings))
     built: list[PairResult] = []
     for result in results:
         slug = result.source.slug

@@ -93,7 +93,7 @@ class Writer:
             self.file(folder / name, data, done)
         title, _, rest = report.partition("\n")
         self.page(f"{slug}/{layout.REPORT}", front_matter(source.config.tags)
-                  + f"{title}\n\n{validation_line(done.validation)}\n{rest}", done)
+                  + f"{title}\n\n{validation_line(done.validation, self.settings.language)}\n{rest}", done)
         self.page(f"{slug}/{layout.TALK_PAGE}", write_talk(result, video, layout.SUBTITLES, self.glossary,
                                                            embed=not result.talk_has_picture), done)
         return done
@@ -112,7 +112,7 @@ class Writer:
             except CoursewikiError as err:
                 self.warn(f"{result.source.slug}: {err}; wrote the extractive report instead "
                           f"(the rest of this build asks the endpoint nothing)")
-        return write_report(result, self.glossary, video)
+        return write_report(result, self.glossary, video, language=self.settings.language)
 
     def site(self, built: list[PairResult], failures: list[str], glossary: list[GlossaryTerm],
              embedder: Embedder) -> Written:

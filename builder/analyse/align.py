@@ -20,6 +20,7 @@ import numpy as np
 from ..models.analysis import Chapter, ChapterAlignment
 from ..models.paper import Passage, Section
 from ..models.talk import Segment
+from .glossary import TermMatcher
 
 NONE_FIT = 0.30
 BACK_PENALTY = 0.05
@@ -67,11 +68,12 @@ def appendix_sections(sections: list[Section] | None) -> set[str]:
 def chapter_fit(chapters: list[Chapter], segments: list[Segment], segment_vectors: np.ndarray,
                 passage_vectors: np.ndarray, groups: dict[str, list[int]],
                 slide_vectors: dict[int, np.ndarray] | None = None,
-                passages: list[Passage] | None = None) -> np.ndarray:
+                passages: list[Passage] | None = None, matcher: TermMatcher | None = None) -> np.ndarray:
     """chapters x sections: how well each chapter matches each section, the mean of two votes: the
     cosine of the chapter's mean sentence vector with the section's (robust when the talk uses its
     own words), and how closely the chapter's sentences each find a sentence of the section (robust
-    when a chapter runs a little into the next topic). A slide text adds its own two votes."""
+    when a chapter runs a little into the next topic). A slide text adds its own two votes. The
+    word counts read a Chinese chapter's glossary terms by their English names (`matcher`)."""
     names = list(groups)
     fit = np.zeros((len(chapters), len(names)))
     if not names:
@@ -87,6 +89,8 @@ def chapter_fit(chapters: list[Chapter], segments: list[Segment], segment_vector
             fit[row] = slide_fit if not members else (1 - SLIDE_WEIGHT) * fit[row] + SLIDE_WEIGHT * slide_fit
     if passages is not None and LEXICAL_WEIGHT:
         texts = [" ".join([segments[i].text for i in chapter_members(c, segments)] + [c.slide_text]) for c in chapters]
+        if matcher is not None:
+            texts = [matcher.with_english_names(text) for text in texts]
         fit = (1 - LEXICAL_WEIGHT) * fit + LEXICAL_WEIGHT * lexical_fit(texts, passages, groups)
     return fit
 
@@ -185,7 +189,8 @@ def ordered_choice(fit: np.ndarray, none_fit: float = NONE_FIT,
 
 def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vectors: np.ndarray,
                    passages: list[Passage], passage_vectors: np.ndarray, sections: list[Section] | None = None,
-                   slide_vectors: dict[int, np.ndarray] | None = None) -> list[ChapterAlignment]:
+                   slide_vectors: dict[int, np.ndarray] | None = None,
+                   matcher: TermMatcher | None = None) -> list[ChapterAlignment]:
     """Each chapter's paper section (top level), chosen jointly in talk order; chapters that
     explain no section, or whose section is not clearly better than another choice, are left out.
     The page is where most of the chapter's sentences find their closest sentence of the section."""
@@ -193,7 +198,7 @@ def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vec
     if not groups or not chapters:
         return []
     names = list(groups)
-    fit = chapter_fit(chapters, segments, segment_vectors, passage_vectors, groups, slide_vectors, passages)
+    fit = chapter_fit(chapters, segments, segment_vectors, passage_vectors, groups, slide_vectors, passages, matcher)
     appendix = appendix_sections(sections)
     fit -= APPENDIX_PENALTY * np.array([name in appendix for name in names])
     picked, margins = ordered_choice(fit)

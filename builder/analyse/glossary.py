@@ -52,6 +52,9 @@ def _form_pattern(form: str) -> str:
     return r"[\s\-‐–]?".join(parts)
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
 def _abbr_pattern(abbr: str) -> str:
     letters = [re.escape(c) for c in abbr]
     spelled = r"\.?\s?".join(letters) + r"\.?" if abbr.isalpha() and abbr.isupper() and len(abbr) <= 5 else None
@@ -91,6 +94,15 @@ class TermMatcher:
             if not any(k_id == term_id and k_start == start for k_id, k_start, _ in kept):
                 kept.append((term_id, start, end))
         return kept
+
+    def with_english_names(self, text: str) -> str:
+        """`text` followed by the English name of every glossary term it uses by its Chinese name,
+        so that word counts can compare a Chinese talk with an English paper on its terms
+        (奖励模型 counts as "reward model")."""
+        if not _CJK.search(text):
+            return text
+        named = [self.terms[term_id] for term_id, start, end in self.spans(text) if _CJK.search(text[start:end])]
+        return " ".join([text] + [" ".join(filter(None, (t.term, t.abbr))) for t in named])
 
     def find(self, text: str) -> list[str]:
         """Ids of the glossary terms used in `text`, in glossary order."""

@@ -13,18 +13,22 @@ from .talk_paper import talk_versus_paper
 
 
 def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, embedder: Embedder,
-                 slug: str, slides: SlideTrack | None = None) -> PairAnalysis:
+                 slug: str, slides: SlideTrack | None = None, paper_embedder: Embedder | None = None) -> PairAnalysis:
+    """`embedder` reads the talk against the paper (a multilingual one for a talk not in English);
+    `paper_embedder`, the course's own model, places the paper among the course's other papers."""
     passage_vectors = embedder.encode([p.text for p in paper.passages], f"{slug}/paper")
     segment_vectors = embedder.encode([s.text for s in transcript.segments], f"{slug}/talk")
     # a talk with no transcript (its language is beyond the model) gets no chapters made up for it
     chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher, slides) \
         if transcript.segments else []
     alignments, supplements = talk_versus_paper(paper, transcript, chapters, segment_vectors, passage_vectors,
-                                                embedder, slug)
+                                                embedder, slug, matcher)
     passages, definitions, own_terms = paper_vocabulary(paper, matcher)
     uses = matcher.in_passages(passages) + matcher.in_segments(transcript.segments)
     front = [i for i, p in enumerate(paper.passages) if p.section.lower().endswith(("abstract", "introduction"))]
-    basis = passage_vectors[front] if front else passage_vectors
+    course_vectors = passage_vectors if paper_embedder in (None, embedder) else \
+        paper_embedder.encode([p.text for p in paper.passages], f"{slug}/paper")
+    basis = course_vectors[front] if front else course_vectors
     paper_vector = [round(float(x), 6) for x in basis.mean(axis=0)] if len(basis) else []
     return PairAnalysis(term_uses=uses, chapters=chapters, alignments=alignments, supplements=supplements,
                         paper_vector=paper_vector, definitions=definitions, paper_terms=own_terms)

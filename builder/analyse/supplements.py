@@ -43,9 +43,22 @@ _OWN_VOICE = re.compile(r"\b(i|i'm|i've|i'd|my|me|mine|myself|later|today|nowada
                         r"|(paper|authors?) (does|do|did) not|beyond the paper)\b")
 _SIGNPOSTS = re.compile(r"\b(let me|let's|i will|i'll|i am going to|i'm going to|i want to|i'd like to"
                         r"|(today|now|here|first|next),? (i|we)|today's (topic|paper|talk)|this (week's|time))\b")
+# The same marks in Chinese: my own (experience, view, advice), what came after the paper, what
+# the paper lacks, advice to the listener.
+_OWN_VOICE_ZH = re.compile(r"我自己|我个人|我的(经验|体会|看法|建议|理解)|我(觉得|认为|建议|发现)|在我看来|说实话|坦白(地)?说"
+                           r"|后来的?(工作|研究|方法)|后续的?(工作|研究|方法)|之后的?(工作|研究)|如今|现在(已经|大家|很多)"
+                           r"|下周|下次|(论文|文章|作者)(里|中)?(并)?(没有|没)|论文之外|在实践中|实际(使用|训练)中"
+                           r"|要(留意|注意|小心)|记得|值得一试")
+_SIGNPOSTS_ZH = re.compile(r"我(先|们先|来|们来|想|要)(讲|说|介绍|回顾|看)")
 _CONTINUES = re.compile(r"\W*(so|and|but|which|because|or|though|although)\b", re.I)
 _CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_SENTENCE_END = re.compile(r"[.!?。！？][\"')\]”’」』]*$")
+# Chinese words that carry the talk rather than its subject (as DISCOURSE_WORDS below).
+ZH_DISCOURSE_WORDS = frozenset("""
+大家 早上好 下午好 晚上好 你好 欢迎 谢谢 感谢 今天 这节课 这节 课上 这一讲 下面 首先 然后 接着 最后 总结 回顾 一下 我们
+这里 这个 那个 这些 那些 一点 几点 讲讲 讲一讲 说说 看看 来看 问题 部分 内容 时间 东西 就是 其实 所以 因为 但是 而且
+""".split())
 # Words that carry the talk, not its subject: greetings, thanks, signposting, the talk itself.
 DISCOURSE_WORDS = frozenset("""
 hello hi hey morning afternoon evening everyone everybody welcome thank thanks talk lecture seminar
@@ -106,8 +119,13 @@ def _joined(words: list[Word]) -> str:
 
 def is_filler(text: str) -> bool:
     """Greetings, thanks and signposts: short, with too few content words once the talk's own words
-    are out ("ask not what your country can do for you, ..." is plain words but no filler)."""
+    are out ("ask not what your country can do for you, ..." is plain words but no filler). Chinese
+    counts its word units of two characters or more (jieba), and its characters for length."""
     words = [w for w in content_words(text) if w not in DISCOURSE_WORDS]
+    if len(_HAN.findall(text)) >= 4:
+        from ..ingest.chinese import words as chinese_words
+        units = [w for w in chinese_words(text) if len(_HAN.findall(w)) >= 2 and w not in ZH_DISCOURSE_WORDS]
+        return len(words) + len(units) < MIN_CONTENT_WORDS and len(_HAN.findall(text)) < 2 * LONG_SENTENCE_WORDS
     return len(words) < MIN_CONTENT_WORDS and len(text.split()) < LONG_SENTENCE_WORDS
 
 
@@ -139,7 +157,7 @@ def own_voice(text: str) -> bool:
     signposts like "let me" and "I will" are set aside), time after the paper ("later work", "has
     since", "nowadays"), a stance ("frankly"), or saying what the paper does not?"""
     plain = _SIGNPOSTS.sub(" ", normalise(text))
-    return bool(_OWN_VOICE.search(plain))
+    return bool(_OWN_VOICE.search(plain)) or bool(_OWN_VOICE_ZH.search(_SIGNPOSTS_ZH.sub(" ", text)))
 
 
 def _fragments(sentences: list[TalkSentence], i: int) -> list[TalkSentence]:

@@ -8,17 +8,19 @@ from ..models.paper import Paper
 from ..models.talk import Transcript
 from .align import align_chapters
 from .embed import Embedder
+from .glossary import TermMatcher
 from .supplements import TalkSentence, find_supplements, talk_sentences
 
 
 def talk_versus_paper(paper: Paper, transcript: Transcript, chapters: list[Chapter], segment_vectors: np.ndarray,
-                      passage_vectors: np.ndarray, embedder: Embedder,
-                      slug: str) -> tuple[list[ChapterAlignment], list[Supplement]]:
-    """Alignment uses the chapter's slide text too when the chapter has one (`slide_text`)."""
+                      passage_vectors: np.ndarray, embedder: Embedder, slug: str,
+                      matcher: TermMatcher | None = None) -> tuple[list[ChapterAlignment], list[Supplement]]:
+    """Alignment uses the chapter's slide text too when the chapter has one (`slide_text`), and
+    the glossary (`matcher`) to read a Chinese talk's terms by their English names."""
     slides = {c.index: text for c in chapters if (text := c.slide_text.strip())}
     slide_rows = embedder.encode(list(slides.values()), f"{slug}/slides") if slides else []
     alignments = align_chapters(chapters, transcript.segments, segment_vectors, paper.passages, passage_vectors,
-                                paper.sections, dict(zip(slides, slide_rows)))
+                                paper.sections, dict(zip(slides, slide_rows)), matcher)
     sentences = talk_sentences(transcript.segments)
     sentence_vectors = _sentence_vectors(sentences, transcript, segment_vectors, embedder, slug)
     supplements = find_supplements(chapters, sentences, sentence_vectors, [p.text for p in paper.passages],

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from .. import layout
-from ..analyse.embed import Embedder
+from ..analyse.embed import MULTILINGUAL, Embedder
 from ..analyse.glossary import load_glossary
 from ..cache import Cache
 from ..config import CourseSettings
@@ -31,7 +31,8 @@ def check_course(settings: CourseSettings) -> dict[str, Validation]:
         raise CoursewikiError(f"{settings.content_dir}: no content folder; run `coursewiki build` first")
     glossary_ids = {t.id for t in glossary} | published_anchors(settings.content_dir / layout.GLOSSARY)
     cache = Cache(settings.cache_dir)
-    support = SupportChecker(Embedder(cache, settings.embedding_model), glossary)
+    support = SupportChecker(Embedder(cache, settings.embedding_model), glossary,
+                             multilingual=Embedder(cache, settings.multilingual_embedding_model or MULTILINGUAL))
     results: dict[str, Validation] = {}
     for folder in sorted(p for p in settings.content_dir.iterdir() if p.is_dir() and (p / layout.REPORT).is_file()):
         pdf = folder / layout.PDF_NAME

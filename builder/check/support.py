@@ -29,6 +29,7 @@ from ..models.talk import Segment
 
 MIN_SIMILARITY = 0.60
 MIN_OVERLAP = 0.70
+MIN_SIMILARITY_ACROSS = 0.45   # a Chinese claim and an English sentence, USE Multilingual (benchmarks/zh_support.py)
 TALK_WINDOW_S = 20.0
 CANDIDATES = 6      # evidence sentences per claim sentence worth embedding: those sharing most words
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(\[]?[A-Z0-9])")
@@ -63,6 +64,7 @@ class Verdict:
     overlap: float
     missing_numbers: list[str]
     reason: str = ""
+    verbatim: bool = False    # printed (or said) word for word where it points
 
     @property
     def supported(self) -> bool:
@@ -168,12 +170,29 @@ def _closest_by_words(claim: str, sentences: list[str]) -> list[str]:
 
 
 def _verbatim(claim: str, evidence_text: str) -> bool:
+    """Printed (or said) word for word where it points. A Chinese character carries about what
+    three Latin letters do, so 10 of them are as long a match as 30 letters."""
     letters = _letters_only(claim)
-    return len(letters) >= 30 and letters in _letters_only(evidence_text.replace("-\n", ""))
+    long_enough = len(letters) + 2 * len(_CJK.findall(letters)) >= 30
+    return long_enough and letters in _letters_only(evidence_text.replace("-\n", ""))
 
 
 def _letters_only(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", text).lower())
+    return re.sub(r"[^a-z0-9\u3400-\u9fff]", "", unicodedata.normalize("NFKC", text).lower())
+
+
+_CHINESE_SCALE = {"万": 1e4, "亿": 1e8}
+_ENGLISH_SCALES = (1.0, 1e3, 1e6, 1e9)   # as printed, thousand, million, billion
+
+
+def _scaled_form_present(number: str, claim: str, present: set[str]) -> bool:
+    """ "450 万" in a Chinese claim is the "4.5 million" (or "4,500,000") its English evidence prints."""
+    scale = next((_CHINESE_SCALE[m[1]] for m in re.finditer(rf"(?<![\d.]){re.escape(number)}\s*([万亿])", claim)), None)
+    if scale is None:
+        return False
+    value = float(number) * scale
+    forms = {f"{value / unit:.6g}" for unit in _ENGLISH_SCALES}
+    return any(f"{float(p):.6g}" in forms for p in present if re.fullmatch(r"\d+(?:\.\d+)?", p))
 
 
 def normalise(text: str) -> str:
@@ -209,10 +228,15 @@ class SupportChecker:
     """Scores claims against their evidence; embeddings are batched per page of claims."""
 
     def __init__(self, embedder, glossary: list[GlossaryTerm] | None = None,
-                 min_similarity: float = MIN_SIMILARITY, min_overlap: float = MIN_OVERLAP):
+                 min_similarity: float = MIN_SIMILARITY, min_overlap: float = MIN_OVERLAP,
+                 multilingual=None, min_similarity_across: float = MIN_SIMILARITY_ACROSS):
         self.embedder = embedder
         self.min_similarity = min_similarity
         self.min_overlap = min_overlap
+        # a Chinese claim about an English page is weighed by meaning too when a multilingual
+        # model is given (Chinese and English sentences in one vector space)
+        self.multilingual = multilingual
+        self.min_similarity_across = min_similarity_across
         self._zh_terms = sorted(((z, t.term) for t in glossary or [] for z in [t.zh, *t.aliases_zh] if z),
                                 key=lambda pair: -len(pair[0]))
 
@@ -243,20 +267,43 @@ class SupportChecker:
             rows = [unit_index[s] for s in wanted[i][0]]
             if rows:
                 similarity[i] = float(np.max(unit_vectors[rows] @ claim_vectors[row]))
+        if self.multilingual is not None:
+            similarity.update(self._across_languages(claims, wanted, [i for i in range(len(claims)) if i not in latin],
+                                                     subject))
         verdicts = []
         for i, claim in enumerate(claims):
             text = wanted[i][1]
-            if i in latin and _verbatim(claim.text, text):
+            if _verbatim(claim.text, text):
                 # printed word for word where it points (a caption, a table title): nothing to weigh
-                verdicts.append(Verdict(claim, 1.0, 1.0, []))
+                verdicts.append(Verdict(claim, 1.0, 1.0, [], verbatim=True))
                 continue
             words = self._key_words(claim.text)
             found = content_words(text)
+            if i not in latin:   # the glossary's spelling of a term, not the paper's: "fine-tuning", "finetuning"
+                words, found = {w.replace("-", "") for w in words}, {w.replace("-", "") for w in found}
             overlap = len(words & found) / len(words) if words else 0.0
             present = set(numbers_in(number_text[i]))
-            missing = [n for n in dict.fromkeys(numbers_in(claim.text)) if n not in present]
+            missing = [n for n in dict.fromkeys(numbers_in(claim.text))
+                       if n not in present and not _scaled_form_present(n, claim.text, present)]
             verdicts.append(Verdict(claim, round(similarity[i], 4), round(overlap, 4), missing))
         return verdicts
+
+    def _across_languages(self, claims: list[Claim], wanted: list[tuple[list[str], str]], chinese: list[int],
+                          subject: str) -> dict[int, float]:
+        """Each Chinese claim's best multilingual similarity to a sentence its anchors point at
+        (all of them: no shared word can pick the few candidates as for an English claim)."""
+        units = list(dict.fromkeys(s for i in chinese for s in wanted[i][0]))
+        if not chinese or not units:
+            return {}
+        index = {s: n for n, s in enumerate(units)}
+        claim_vectors = self.multilingual.encode([claims[i].text for i in chinese], f"{subject}/claims-zh")
+        unit_vectors = self.multilingual.encode(units, f"{subject}/evidence-zh")
+        found = {}
+        for row, i in enumerate(chinese):
+            rows = [index[s] for s in wanted[i][0]]
+            if rows:
+                found[i] = float(np.max(unit_vectors[rows] @ claim_vectors[row]))
+        return found
 
     def _key_words(self, text: str) -> set[str]:
         if not is_cjk(text):
@@ -274,10 +321,17 @@ class SupportChecker:
         if verdict.missing_numbers:
             return f"number {', '.join(verdict.missing_numbers)} is not in its evidence"
         if is_cjk(verdict.claim.text):
-            if not self._key_words(verdict.claim.text):
-                return "no term or number that can be checked against the English evidence"
-            if verdict.overlap < self.min_overlap:
+            if verdict.verbatim:
+                return ""
+            has_terms = bool(self._key_words(verdict.claim.text))
+            if has_terms and verdict.overlap < self.min_overlap:
                 return f"only {verdict.overlap:.0%} of its key terms are in its evidence"
+            if self.multilingual is not None:
+                if verdict.similarity < self.min_similarity_across:
+                    return f"closest evidence sentence is too different in meaning (similarity {verdict.similarity:.2f})"
+                return ""
+            if not has_terms:
+                return "no term or number that can be checked against the English evidence"
             return ""
         if verdict.overlap < self.min_overlap:
             return f"only {verdict.overlap:.0%} of its content words are in its evidence"

@@ -26,8 +26,8 @@ _LINK = re.compile(r"\[(?P<label>(?:\\.|[^\]\\])*)\]\((?P<url>[^)\s]*)\)")
 _PAGE_URL = re.compile(r"(?:^|/)paper\.pdf#page=(\d+)$")
 _TIME_URL = re.compile(r"(?:^|/)talk\.[a-z0-9]+#t=(\d+(?:\.\d+)?)$")
 _LIST_MARK = re.compile(r"^(?:[-*+]|\d+\.)\s+")
-_BOLD_LABEL = re.compile(r"^\*\*[^*]{1,60}:\*\*\s*")
-_SKIP_LINE = ("#", "|", "![", "<", "```", "???", "!!!", "*Validation:")
+_BOLD_LABEL = re.compile(r"^\*\*[^*]{1,60}[:：]\*\*\s*")
+_SKIP_LINE = ("#", "|", "![", "<", "```", "???", "!!!", "*Validation:", "*验证：")
 
 
 @dataclass
@@ -224,8 +224,15 @@ def _clean(text: str) -> str:
     return text.strip(" ,;·–—(")
 
 
-def validation_line(check: Validation) -> str:
-    """The short line a report shows about itself."""
+def validation_line(check: Validation, language: str = "en") -> str:
+    """The short line a report shows about itself, in the report's language."""
+    if (language or "").startswith("zh"):
+        status = "全部有效" if not check.problems else f"{len(check.problems)} 个无效"
+        line = (f"*验证：{check.anchors} 个出处锚点（PDF 页码 {check.page_anchors} 个，讲座时间 {check.time_anchors} 个），"
+                f"术语表链接 {check.glossary_links} 个；{status}。")
+        if check.cited:
+            line += f"带引用的句子 {check.cited} 句，其中 {check.supported} 句得到证据支持。"
+        return line + "*"
     status = "all resolve" if not check.problems else f"{len(check.problems)} do not resolve"
     line = (f"*Validation: {check.anchors} source anchors ({check.page_anchors} PDF pages, "
             f"{check.time_anchors} talk times) and {check.glossary_links} glossary links; {status}.")

@@ -16,6 +16,7 @@ import av
 import numpy as np
 
 from ..errors import PairError
+from ..machine import cpu_threads
 from ..models.talk import Transcript
 from . import chinese
 from .language import Heard, cannot_write, foreign_spans, is_english, language_warnings
@@ -66,14 +67,6 @@ class WhisperSettings:
 
 def default_model_path() -> str:
     return english_path()
-
-
-def cpu_threads() -> int:
-    """The cores this process may use: CTranslate2's default of 4 oversubscribes a 2-core machine."""
-    try:
-        return max(1, min(8, len(os.sched_getaffinity(0))))
-    except AttributeError:
-        return max(1, min(8, os.cpu_count() or 1))
 
 
 def load_audio(path: Path) -> np.ndarray:

@@ -9,8 +9,9 @@ import re
 
 from ..models import ChapterAlignment, GlossaryTerm, PairResult, TermDefinition
 from .markdown import escape_md, page_link, paper_sentence, time_link
+from .report_words import WORDS
 
-RULE_WORDS = {
+RULE_WORDS = {   # how the paper defines a term -> a key of the report's words
     "section heading": "its own section",
     "run-in heading": "its own paragraph",
     "is-a sentence": "defined",
@@ -42,26 +43,29 @@ def chapter_start(result: PairResult, alignment: ChapterAlignment) -> float:
     return next(c.start_s for c in result.analysis.chapters if c.index == alignment.chapter_index)
 
 
-def defined_in_paper_lines(result: PairResult, term_id: str, video_name: str | None) -> list[str]:
+def defined_in_paper_lines(result: PairResult, term_id: str, video_name: str | None,
+                           words: dict[str, str] = WORDS["en"]) -> list[str]:
     """ "**In this paper** (its own section, §3.2.2): “...” [p. 4] · explained in the talk at 12:40"."""
     definition = definition_of(result, term_id)
     if definition is None:
         return []
-    how = RULE_WORDS.get(definition.rule, "defined")
-    where = f", {escape_md(section_label(definition.section))}" if definition.section else ""
-    line = f"**In this paper** ({how}{where}): “{paper_sentence(definition.sentence, escape_md)}” {page_link(definition.page_no)}"
+    how = words[RULE_WORDS.get(definition.rule, "defined")]
+    where = f"{words['list sep']}{escape_md(section_label(definition.section))}" if definition.section else ""
+    line = (f"{words['in this paper'].format(how=how, where=where)} “{paper_sentence(definition.sentence, escape_md)}” "
+            f"{page_link(definition.page_no)}")
     moment = talk_moment(result, definition.section) if result.transcript else None
     if moment is not None and video_name:
-        line += f" · explained in the talk at {time_link(chapter_start(result, moment), video_name)}"
+        line += " " + words["explained at"].format(time=time_link(chapter_start(result, moment), video_name))
     return [line, ""]
 
 
-def sections_explained_lines(result: PairResult, video_name: str | None) -> list[str]:
+def sections_explained_lines(result: PairResult, video_name: str | None,
+                             words: dict[str, str] = WORDS["en"]) -> list[str]:
     """Each paper section a talk chapter explains, with the talk moment: the report side of the
     alignment (the talk notes show the paper side)."""
     if not result.transcript or not video_name or not result.analysis.alignments:
         return []
-    lines = ["**Paper sections the talk explains:**", ""]
+    lines = [words["sections explained"], ""]
     seen: set[str] = set()
     for alignment in sorted(result.analysis.alignments, key=lambda a: a.chapter_index):
         if alignment.section in seen:
@@ -70,11 +74,11 @@ def sections_explained_lines(result: PairResult, video_name: str | None) -> list
         start = chapter_start(result, alignment)
         # "**label:** [p. N] · …": a label and navigation, not a sentence for validation to weigh
         lines.append(f"- **{escape_md(section_label(alignment.section) or 'text')}:** {page_link(alignment.page_no)} "
-                     f"· explained in the talk at {time_link(start, video_name)}")
+                     + words["explained at"].format(time=time_link(start, video_name)))
     return lines + [""]
 
 
-def paper_terms_lines(result: PairResult) -> list[str]:
+def paper_terms_lines(result: PairResult, words: dict[str, str] = WORDS["en"]) -> list[str]:
     """The terms this paper names, each quoted from the sentence that names it, then those it uses
     most and those other papers of the course name, all linked to their course glossary entries
     (where the sentences of the last two are quoted)."""
@@ -85,9 +89,7 @@ def paper_terms_lines(result: PairResult) -> list[str]:
     named = [(d, found) for d, found in own if d.rule != "first use"]
     lines = []
     if named:
-        lines += ["### Terms this paper names", "",
-                  "Not in the curated glossary: the paper's own names, quoted where it introduces them, each with "
-                  "its entry in the course glossary.", ""]
+        lines += [f"### {words['named terms']}", "", words["named intro"], ""]
         for d, found in named:
             label = f"{d.name} ({d.abbr})" if d.abbr else d.name
             lines.append(f"- **{link(label, found)}**: “{paper_sentence(d.sentence, escape_md)}” "
@@ -95,13 +97,12 @@ def paper_terms_lines(result: PairResult) -> list[str]:
         lines.append("")
     most = [(d, found) for d, found in own if d.rule == "first use"]
     if most:
-        lines += ["**Terms this paper uses most** (course glossary entries, quoted where the paper first uses "
-                  "them): " + ", ".join(link(d.name, found) for d, found in most), ""]
+        lines += [words["most used"] + words["list sep"].join(link(d.name, found) for d, found in most), ""]
     shown = {id(found) for _, found in own if found}
     others = [t for t in result.named_terms if id(t) not in shown and t.slug != result.source.slug]
     if others:
-        lines += ["**Named by other papers of this course, used here too:** "
-                  + ", ".join(f"[{escape_md(t.label)}](../glossary.md#{t.id})" for t in others), ""]
+        lines += [words["named elsewhere"]
+                  + words["list sep"].join(f"[{escape_md(t.label)}](../glossary.md#{t.id})" for t in others), ""]
     return lines
 
 

@@ -19,7 +19,8 @@ from ..config import LLMSettings
 from ..models import GlossaryTerm, PairResult, Passage, Segment
 from .llm_client import Endpoint
 from .markdown import escape_md, format_time, glossary_link, page_link, time_link
-from .report import _basic_information, choose_summary, key_terms
+from .report import _basic_information, choose_summary, extractive_part, key_terms
+from .report_words import WORDS
 
 PROMPT_VERSION = "llm-report-v1"
 MAX_PASSAGE_CHARS = 400
@@ -33,12 +34,11 @@ _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|et al|etc|cf|vs|Fig|Eq|Sec|Tab|appro
 _ECHOED_LABEL = re.compile(r"\((?:page \d+|talk [\d:]+)\)\s*")  # small models copy the evidence labels
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 
-SECTIONS = {
-    "en": {"summary": "2. Core summary", "techniques": "3. Key techniques",
-           "talk": "4. Video supplementary points", "takeaways": "5. Summary and takeaways for a beginner",
-           "dropped": "Validation details", "language": "English"},
-    "zh": {"summary": "2. 核心摘要", "techniques": "3. 关键技术", "talk": "4. 视频补充要点",
-           "takeaways": "5. 总结与入门要点", "dropped": "验证详情", "language": "Simplified Chinese (简体中文)"},
+SECTIONS = {   # part headings as the extractive report writes them (report_words.py); the rest is ours
+    language: {"summary": words["summary"], "techniques": words["techniques"], "talk": words["talk"],
+               "takeaways": words["takeaways"], "dropped": dropped, "language": name}
+    for language, words, dropped, name in (("en", WORDS["en"], "Validation details", "English"),
+                                           ("zh", WORDS["zh"], "验证详情", "Simplified Chinese (简体中文)"))
 }
 TASKS = {
     "summary": "Summarise the paper in 4 to 6 sentences: its research goal, its method, its main findings "
@@ -168,12 +168,13 @@ def write_llm_report(result: PairResult, glossary: dict[str, GlossaryTerm], vide
         "talk": (summary[:4], talk_first) if segments else None,
         "takeaways": (summary, segments[:6]),
     }
-    lines = [f"# Reading report: {escape_md(title)}", ""] + _basic_information(result, video_name)
+    words = WORDS[llm.language]
+    lines = [f"# {words['title'].format(title=escape_md(title))}", ""] + _basic_information(result, video_name, words)
     dropped: list[Dropped] = []
     for task, plan in plans.items():
         lines += [f"## {names[task]}", ""]
         if plan is None:
-            lines += ["This pair has no talk transcript.", ""]
+            lines += [words["no talk"], ""]
             continue
         passages, talk = plan
         talk_share = (0.75 if task == "talk" else 0.25) if talk else 0.0
@@ -188,8 +189,9 @@ def write_llm_report(result: PairResult, glossary: dict[str, GlossaryTerm], vide
         body, lost = _render(sentences, numbered, video_name, support, evidence,
                              f"{result.source.slug}/llm", names[task])
         dropped += lost
-        lines += (body or ["Every sentence the model wrote for this section was unsupported by its evidence; "
-                           "see the validation details below."]) + [""]
+        if not body:   # the extractive text, never an empty part
+            body = [words["fallback"], "", *extractive_part(task, result, glossary, video_name, llm.language)]
+        lines += body + [""]
         if task == "techniques" and terms:
             names_line = ", ".join(glossary_link(t, glossary[t].label) for t in terms[:8])
             lines += [f"Course glossary: {names_line}.", ""]

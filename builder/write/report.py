@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..models import GlossaryTerm, Paper, PairResult, Passage, Section, TermUse
 from .crossrefs import defined_in_paper_lines, paper_terms_lines, sections_explained_lines
 from .markdown import escape_md, escape_md_math, format_time, glossary_link, page_link, paper_sentence, time_link
+from .report_words import WORDS, is_chinese, report_words
 from .site import local_player, related_box
 
 SUMMARY_PARTS = [
@@ -163,12 +164,14 @@ def glossary_terms_used(uses: list[TermUse]) -> list[str]:
 
 
 def write_report(result: PairResult, glossary: dict[str, GlossaryTerm], video_name: str | None,
-                 length: LengthTarget = LengthTarget()) -> str:
-    """The report at the least detail that reaches the length target (or the most the paper has)."""
+                 length: LengthTarget | None = None, language: str = "en") -> str:
+    """The report at the least detail that reaches the length target (or the most the paper has);
+    in Chinese (`language` "zh") our words are Chinese and the length is counted in 字."""
+    length = length or LengthTarget(unit="characters" if is_chinese(language) else "words")
     scores = centrality(result.paper.passages)
     best = None
     for detail in DETAIL_LEVELS:
-        text = _report_at(result, glossary, video_name, detail, scores)
+        text = _report_at(result, glossary, video_name, detail, scores, report_words(language))
         size = report_length(text, length.unit)
         if size > length.high and best is not None:
             break
@@ -191,40 +194,72 @@ def report_length(markdown: str, unit: str = "words") -> int:
 
 
 def _report_at(result: PairResult, glossary: dict[str, GlossaryTerm], video_name: str | None, detail: Detail,
-               scores: dict[str, float]) -> str:
-    paper, meta, transcript, analysis = result.paper, result.paper.meta, result.transcript, result.analysis
-    title = meta.value("title") or result.source.slug
-    lines = [f"# Reading report: {escape_md(title)}", ""]
-    lines += _basic_information(result, video_name)
-    lines += ["## 2. Core summary", ""]
+               scores: dict[str, float], words: dict[str, str]) -> str:
+    title = result.paper.meta.value("title") or result.source.slug
+    lines = [f"# {words['title'].format(title=escape_md(title))}", ""]
+    lines += _basic_information(result, video_name, words)
+    summary, summary_lines = summary_part(result, detail, scores, words)
+    lines += [f"## {words['summary']}", "", *summary_lines]
+    terms, technique_lines = techniques_part(result, glossary, video_name, detail, words)
+    lines += [f"## {words['techniques']}", "", *technique_lines]
+    lines += [f"## {words['talk']}", "", *talk_part(result, video_name, words)]
+    lines += [f"## {words['takeaways']}", "", *takeaways_part(result, summary, terms, glossary, words)]
+    if result.related:
+        lines += [f"## {words['related']}", "", *related_box(result.related)]
+    return "\n".join(lines)
+
+
+def summary_part(result: PairResult, detail: Detail, scores: dict[str, float],
+                 words: dict[str, str]) -> tuple[dict[str, list[Passage]], list[str]]:
+    """Part 2: goal, method, findings and conclusions, then the section-by-section tour."""
+    paper = result.paper
     summary = choose_summary(paper, detail.summary_per_part, scores)
+    lines = []
     for part, passages in summary.items():
         if passages:
-            lines += [f"### {part}", "", " ".join(quote_passage(p) for p in passages), ""]
+            lines += [f"### {words[part]}", "", " ".join(quote_passage(p) for p in passages), ""]
     quoted = {p.id for ps in summary.values() for p in ps}
     tour = section_walk(paper, detail.per_section, scores, quoted)
     if tour:
-        lines += ["### Section by section", "",
-                  "The most central sentences of each part of the paper, in reading order.", ""]
+        lines += [f"### {words['tour']}", "", words["tour intro"], ""]
         for heading, passages in tour:
             lines += [f"**{escape_md(heading)}:** " + " ".join(quote_passage(p) for p in passages), ""]
-    lines += ["## 3. Key techniques", ""]
+    return summary, lines
+
+
+def term_heading(term: GlossaryTerm, words: dict[str, str]) -> str:
+    """ "Direct Preference Optimization (DPO)", in a Chinese report "直接偏好优化（Direct Preference
+    Optimization (DPO)）": both names, since the paper the student reads uses the English one."""
+    if words["language"] == "zh" and term.zh:
+        return f"{escape_md(term.zh)}（{escape_md(term.label)}）"
+    return escape_md(term.label)
+
+
+def techniques_part(result: PairResult, glossary: dict[str, GlossaryTerm], video_name: str | None, detail: Detail,
+                    words: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Part 3: each key term with the course's definition, where the paper defines and uses it,
+    a figure that shows it, and where the talk says it; then the paper's own terms."""
+    paper, analysis = result.paper, result.analysis
+    chinese = words["language"] == "zh"
+    lines = []
     terms = key_terms(analysis.term_uses, glossary)[:detail.terms]
     if not terms:
-        lines += ["No course glossary term is used often enough in this paper to explain here.", ""]
+        lines += [words["no terms"], ""]
     uses_by_term: dict[str, list[TermUse]] = defaultdict(list)
     for use in analysis.term_uses:
         uses_by_term[use.term_id].append(use)
     shown_figures: set[str] = set()
     for term_id in terms:
         term = glossary[term_id]
-        lines += [f"### {escape_md(term.label)}", "",
-                  f"**Definition** ({glossary_link(term_id, 'course glossary')}): {escape_md(term.definition)}", ""]
-        lines += defined_in_paper_lines(result, term_id, video_name)
+        definition = (term.definition_zh if chinese else "") or term.definition
+        lines += [f"### {term_heading(term, words)}", "",
+                  words["definition"].format(link=glossary_link(term_id, words["course glossary"]),
+                                             definition=escape_md(definition)), ""]
+        lines += defined_in_paper_lines(result, term_id, video_name, words)
         in_paper = _distinct([u for u in uses_by_term[term_id] if u.page_no is not None])[:detail.uses_per_term]
         in_talk = _distinct([u for u in uses_by_term[term_id] if u.start_s is not None])[:detail.uses_per_term]
         if in_paper:
-            lines += ["**In the paper:**", ""]
+            lines += [words["in paper"], ""]
             lines += [f"- {paper_sentence(u.text)} {page_link(u.page_no)}" for u in in_paper] + [""]
         figure = _figure_for(term, paper, shown_figures)
         if figure is not None:
@@ -232,24 +267,26 @@ def _report_at(result: PairResult, glossary: dict[str, GlossaryTerm], video_name
             lines += [f"![{escape_md(figure.label)}]({figure.image}){{ loading=lazy }}", "",
                       f"*{escape_md(figure.caption)}* {page_link(figure.page_no)}", ""]
         if in_talk and video_name:
-            lines += ["**In the talk:**", ""]
+            lines += [words["in talk"], ""]
             lines += [f"- {time_link(u.start_s, video_name)} {escape_md(u.text)}" for u in in_talk] + [""]
     more = [t for t in glossary_terms_used(analysis.term_uses) if t not in terms and t in glossary]
     if more:
-        lines += ["**More course glossary terms this paper uses:** "
-                  + ", ".join(glossary_link(t, glossary[t].label) for t in more), ""]
-    lines += paper_terms_lines(result)
-    lines += ["## 4. Video supplementary points", ""]
-    lines += sections_explained_lines(result, video_name)
+        lines += [words["more terms"] + words["list sep"].join(glossary_link(t, glossary[t].label) for t in more), ""]
+    lines += paper_terms_lines(result, words)
+    return terms, lines
+
+
+def talk_part(result: PairResult, video_name: str | None, words: dict[str, str]) -> list[str]:
+    """Part 4: the sections the talk explains, then what it says that the paper does not, by chapter."""
+    transcript, analysis = result.transcript, result.analysis
+    lines = sections_explained_lines(result, video_name, words)
     if transcript is not None and transcript.withheld:
-        lines += [f"Nothing from the talk here: it is in {escape_md(transcript.language or 'another language')}, "
-                  f"which the speech model {escape_md(transcript.model)} cannot transcribe, so no transcript was "
-                  f"made from it (see the [talk notes](talk.md)).", ""]
+        lines += [words["withheld"].format(language=escape_md(transcript.language or "?"),
+                                           model=escape_md(transcript.model)), ""]
     elif transcript is None or not analysis.supplements:
-        lines += ["The talk closely follows the paper: no talk sentence was found that the paper does not cover.", ""]
+        lines += [words["follows"], ""]
     else:
-        lines += ["What the talk adds, by chapter: talk sentences that no passage of the paper supports "
-                  "(greetings, signposts and unclear speech left out).", ""]
+        lines += [words["adds"], ""]
         by_chapter = defaultdict(list)
         for sup in analysis.supplements:
             by_chapter[sup.chapter_index].append(sup)
@@ -258,10 +295,24 @@ def _report_at(result: PairResult, glossary: dict[str, GlossaryTerm], video_name
             if picks:
                 lines += [f"### {escape_md(chapter.title)} ({time_link(chapter.start_s, video_name)})", ""]
                 lines += [f"- {time_link(s.start_s, video_name)} {escape_md(s.text)}" for s in picks] + [""]
-    lines += _takeaways(result, summary, terms, glossary)
-    if result.related:
-        lines += ["## Related pages", "", *related_box(result.related)]
-    return "\n".join(lines)
+    return lines
+
+
+def extractive_part(part: str, result: PairResult, glossary: dict[str, GlossaryTerm], video_name: str | None,
+                    language: str = "en") -> list[str]:
+    """One part of the extractive report (its body, no heading): what the LLM writer shows for a
+    part whose every sentence failed validation, so that no part of a report is ever empty."""
+    words, detail = report_words(language), DETAIL_LEVELS[0]
+    scores = centrality(result.paper.passages)
+    summary, summary_lines = summary_part(result, detail, scores, words)
+    if part == "summary":
+        return summary_lines
+    terms, technique_lines = techniques_part(result, glossary, video_name, detail, words)
+    if part == "techniques":
+        return technique_lines
+    if part == "talk":
+        return talk_part(result, video_name, words)
+    return takeaways_part(result, summary, terms, glossary, words)
 
 
 def _figure_for(term: GlossaryTerm, paper: Paper, shown: set[str]):
@@ -285,57 +336,51 @@ def _distinct(uses: list[TermUse]) -> list[TermUse]:
     return out
 
 
-def _basic_information(result: PairResult, video_name: str | None) -> list[str]:
+def _basic_information(result: PairResult, video_name: str | None, words: dict[str, str] = WORDS["en"]) -> list[str]:
     meta, paper = result.paper.meta, result.paper
     rows = []
+    labels = {"title": "Title", "authors": "Authors", "affiliations": "Affiliations", "venue": "Venue", "year": "Year",
+              "field_of_study": "Field", "keywords": "Keywords"}
 
-    def add(label: str, name: str, render=escape_md):
+    for name, label in labels.items():
         found = getattr(meta, name)
         if found is not None and found.value not in ("", []):
             value = ", ".join(found.value) if isinstance(found.value, list) else str(found.value)
             where = page_link(found.page_no) if found.page_no else escape_md(found.rule)  # pair.yml, arXiv API, Crossref
-            rows.append(f"| {label} | {render(value)} | {where} |")
-
-    add("Title", "title")
-    add("Authors", "authors")
-    add("Affiliations", "affiliations")
-    add("Venue", "venue")
-    add("Year", "year")
-    add("Field", "field_of_study")
-    add("Keywords", "keywords")
+            rows.append(f"| {words[label]} | {escape_md(value)} | {where} |")
     if meta.arxiv_id:
         full = f"{meta.arxiv_id.value}{meta.value('arxiv_version', '')}"
         rows.append(f"| arXiv | [arXiv:{escape_md(full)}](https://arxiv.org/abs/{full}) | {page_link(meta.arxiv_id.page_no)} |")
     if meta.doi:
         rows.append(f"| DOI | [{escape_md(meta.doi.value)}](https://doi.org/{meta.doi.value}) | {page_link(meta.doi.page_no)} |")
-    rows.append(f"| Paper | [{escape_md(paper.file_name)}](paper.pdf) ({paper.page_count} pages) | |")
+    rows.append(f"| {words['Paper']} | [{escape_md(paper.file_name)}](paper.pdf) {words['pages'].format(n=paper.page_count)} | |")
     if result.transcript and video_name:
-        rows.append(f"| Talk | [talk notes](talk.md) ({format_time(result.transcript.duration_s)}) | |")
-    lines = ["## 1. Basic information", "", "| | | Source |", "|---|---|---|", *rows, ""]
+        rows.append(f"| {words['Talk']} | [{words['talk notes']}](talk.md) ({format_time(result.transcript.duration_s)}) | |")
+    lines = [f"## {words['basic']}", "", f"| | | {words['source']} |", "|---|---|---|", *rows, ""]
     if result.transcript and video_name:
         language = result.transcript.language or "en"
-        lines += ['??? example "Watch the talk"', "",
+        lines += [f'??? example "{words["watch"]}"', "",
                   *("    " + line for line in local_player(video_name, "" if result.transcript.withheld else "talk.vtt",
                                                                 language)), ""]
     if paper.missing_fields:
-        lines += [f"Not stated in the PDF, so left empty rather than guessed: {', '.join(paper.missing_fields)}.", ""]
+        missing = [words[labels[f]] if f in labels else f for f in paper.missing_fields]
+        lines += [words["missing"].format(fields=words["list sep"].join(missing)), ""]
     return lines
 
 
-def _takeaways(result: PairResult, summary: dict[str, list[Passage]], terms: list[str],
-               glossary: dict[str, GlossaryTerm]) -> list[str]:
-    lines = ["## 5. Summary and takeaways for a beginner", ""]
+def takeaways_part(result: PairResult, summary: dict[str, list[Passage]], terms: list[str],
+                   glossary: dict[str, GlossaryTerm], words: dict[str, str]) -> list[str]:
+    """Part 5: what the paper is about and found (quoted), the terms to learn first, the talk."""
+    lines = []
     goal = (summary.get("Research goal") or summary.get("Main findings") or [None])[0]
     if goal:
-        lines += [f"- **What the paper is about:** {quote_passage(goal)}"]
+        lines += [f"- {words['about']} {quote_passage(goal)}"]
     finding = (summary.get("Main findings") or summary.get("Conclusions") or [None])[0]
     if finding and finding is not goal:
-        lines += [f"- **What it found:** {quote_passage(finding)}"]
+        lines += [f"- {words['found']} {quote_passage(finding)}"]
     if terms:
-        names = ", ".join(glossary_link(t, glossary[t].abbr or glossary[t].term) for t in terms[:5])
-        lines += [f"- **Learn these first:** {names}; each has a definition in the course glossary."]
+        names = words["list sep"].join(glossary_link(t, glossary[t].abbr or glossary[t].term) for t in terms[:5])
+        lines += [f"- {words['learn'].format(names=names)}"]
     if result.transcript and result.analysis.chapters:
-        lines += [f"- **Watch the talk:** {len(result.analysis.chapters)} chapters, "
-                  f"{format_time(result.transcript.duration_s)} in all; the [talk notes](talk.md) link each one to the "
-                  f"paper section it explains."]
+        lines += [f"- {words['watch chapters'].format(n=len(result.analysis.chapters), duration=format_time(result.transcript.duration_s))}"]
     return lines + [""]
