@@ -27,6 +27,7 @@ from .write.pages import subtitles, write_glossary, write_index, write_talk
 from .write.report import write_report
 from .write.site import abbreviations, front_matter, load_formulas, mathjax_files, write_tags_page
 from .write.student_notes import PageOutcome, publish_page
+from .write.words import words_for
 
 
 @dataclass
@@ -57,9 +58,12 @@ class Writer:
             done.changed.append(target)
         self.manifest.wrote(target, bytes_digest(data))
 
-    def page(self, relative: str, text: str, done: Written) -> None:
+    def page(self, relative: str, text: str, done: Written, language: str | None = None) -> None:
+        """A page, with a notes section for the student in the page's language (the site's unless
+        given)."""
+        notes = words_for(language or self.settings.site_language)["my notes"]
         outcome = publish_page(self.settings.content_dir / relative, text, self.settings.cache_dir / "pending",
-                               relative)
+                               relative, notes)
         if outcome.written:
             done.changed.append(outcome.path)
         if outcome.left_alone:
@@ -93,9 +97,11 @@ class Writer:
             self.file(folder / name, data, done)
         title, _, rest = report.partition("\n")
         self.page(f"{slug}/{layout.REPORT}", front_matter(source.config.tags)
-                  + f"{title}\n\n{validation_line(done.validation, self.settings.language)}\n{rest}", done)
+                  + f"{title}\n\n{validation_line(done.validation, self.settings.language)}\n{rest}", done,
+                  self.settings.language)
         self.page(f"{slug}/{layout.TALK_PAGE}", write_talk(result, video, layout.SUBTITLES, self.glossary,
-                                                           embed=not result.talk_has_picture), done)
+                                                           embed=not result.talk_has_picture,
+                                                           language=self.settings.site_language), done)
         return done
 
     def _report(self, result: PairResult, video: str, evidence) -> str:
@@ -123,13 +129,13 @@ class Writer:
         pages = {
             layout.INDEX: write_index(self.settings.course_title, built, failures, language),
             layout.GLOSSARY: write_glossary(glossary, built, load_formulas(),
-                                            course_related_terms(glossary, built, embedder), named),
-            layout.TAGS_PAGE: write_tags_page(),
+                                            course_related_terms(glossary, built, embedder), named, language),
+            layout.TAGS_PAGE: write_tags_page(language),
         }
         for name, text in pages.items():
             self.page(name, text, done)
         # appended to every page by pymdownx.snippets, so it must stay bare: no notes section
-        self.file(self.settings.content_dir / layout.ABBREVIATIONS, abbreviations(glossary, named), done)
+        self.file(self.settings.content_dir / layout.ABBREVIATIONS, abbreviations(glossary, named, language), done)
         record = CourseRecord(nav_entries(arranged(built, language), language))
         self.file(self.settings.content_dir / layout.COURSE_RECORD, record.text(), done)
         for name, source in mathjax_files().items():

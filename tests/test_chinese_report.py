@@ -18,7 +18,7 @@ from builder.check.support import Claim, SupportChecker, build_evidence, cues_of
 from builder.check.validate import validate_markdown, validation_line
 from builder.models import PairConfig, PairResult, PairSource
 from builder.write.report import LengthTarget, report_length, write_report
-from builder.write.report_words import WORDS
+from builder.write.words import WORDS
 from conftest import PAPERS, SPEECH, course_root, make_pair
 from scripted_transcript import scripted_transcript
 
@@ -52,7 +52,7 @@ def chinese_report(chinese_pair):
 def test_every_word_table_says_the_same_things_in_both_languages():
     assert set(WORDS["en"]) == set(WORDS["zh"])
     for key, english in WORDS["en"].items():
-        assert re.findall(r"\{\w+\}", english) == re.findall(r"\{\w+\}", WORDS["zh"][key]), key
+        assert sorted(re.findall(r"\{\w+\}", english)) == sorted(re.findall(r"\{\w+\}", WORDS["zh"][key])), key
 
 
 def test_a_chinese_report_has_the_chinese_parts_and_no_english_label(chinese_report):
@@ -125,25 +125,66 @@ def test_an_llm_part_whose_every_sentence_fails_falls_back_to_the_extractive_tex
     assert "火星" in report.split("## 验证详情", 1)[1] and "火星" not in report.split("## 验证详情", 1)[0]
 
 
+def english_labels() -> set[str]:
+    """The pieces of our English labels long enough not to occur in a quote by chance."""
+    pieces = set()
+    for key, english in WORDS["en"].items():
+        if english == WORDS["zh"][key]:
+            continue
+        for piece in re.split(r"\{[^}]*\}|[*\[\]()#:;.,·“”]|\\n", english):
+            piece = piece.strip()
+            if len(piece) >= 10 and " " in piece:
+                pieces.add(piece)
+    return pieces
+
+
 @pytest.mark.slow
-def test_a_chinese_course_builds_a_chinese_report_that_passes_check(tmp_path, shared_cache):
-    """The real Mandarin recording as the talk of an English paper, the report in Chinese."""
+def test_a_chinese_course_builds_chinese_pages_that_pass_check_and_search_finds_the_talk(tmp_path, shared_cache):
+    """The real Mandarin recording as the talk of an English paper, the report and the interface
+    in Chinese: every label we write is Chinese, check passes, and search finds what was said."""
+    import subprocess
+    import sys
     from builder.check.course import check_course
     from builder.config import CourseSettings
     from builder.pipeline import build_course
+    from builder.ingest.chinese import words as chinese_words
     from builder.ingest.whisper_models import multilingual_installed
     if not multilingual_installed():
         pytest.skip("the packaged multilingual whisper base is not installed")
     root = course_root(tmp_path / "course")
+    config = root / "mkdocs.yml"
+    config.write_text(re.sub(r"(?m)^(\s+language:) en\b", r"\1 zh", config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
     make_pair(root / "sources", "zh", PAPERS / "dpo.pdf", SPEECH / "real" / "zh_classroom_answer.flac",
-              "language: zh\n")
+              "language: zh\ntags: [对齐]\n")
     settings = CourseSettings.for_root(root, cache_dir=shared_cache, language="zh")
+    assert settings.site_language == "zh"
     summary = build_course(settings)
     assert summary.built == ["zh"] and not summary.failed
-    report = (root / "content" / "zh" / "report.md").read_text(encoding="utf-8")
+    content = root / "content"
+    report = (content / "zh" / "report.md").read_text(encoding="utf-8")
     assert all(h in report for h in CHINESE_HEADINGS) and "*验证：" in report
     check = check_course(CourseSettings.for_root(root, cache_dir=shared_cache, language="zh"))["zh/report.md"]
     assert check.problems == [] and check.support_ok, check.unsupported
+    from builder.gather import cached_paper
+    printed = " ".join(cached_paper(Cache(shared_cache), "dpo", PAPERS / "dpo.pdf")[1].page_texts)
+    labels = {piece for piece in english_labels() if piece not in printed}   # "In this paper" is quoted too
+    for page in ("zh/report.md", "zh/talk.md", "glossary.md", "index.md", "tags.md"):
+        text = (content / page).read_text(encoding="utf-8")
+        left = [piece for piece in labels if piece in text]
+        assert not left, (page, left)
+    assert "## 我的笔记" in report and "# 讲座笔记：" in (content / "zh" / "talk.md").read_text(encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], cwd=root, check=True)
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    talk_text = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("zh/talk"))
+    said = next(w for s in summary_transcript(root) for w in chinese_words(s) if len(w) >= 2)
+    assert said in talk_text
+
+
+def summary_transcript(root: Path) -> list[str]:
+    """The sentences of the published subtitles."""
+    vtt = (root / "content" / "zh" / "talk.vtt").read_text(encoding="utf-8")
+    return [line for line in vtt.splitlines() if re.search(r"[\u4e00-\u9fff]{4}", line)]
 
 
 def test_chinese_claims_about_english_pages_are_judged_right(shared_cache):

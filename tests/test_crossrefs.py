@@ -9,7 +9,7 @@ import pytest
 from builder.analyse.definitions import paper_vocabulary
 from builder.analyse.glossary import TermMatcher, load_glossary
 from builder.models import Chapter, ChapterAlignment, PairAnalysis, PairConfig, PairResult, PairSource, Segment, \
-    TalkPoint, Transcript
+    TalkPoint, TermRelation, Transcript
 from builder.write.pages import write_glossary, write_talk
 from builder.write.report import write_report
 from builder.check.validate import validate_markdown
@@ -63,13 +63,14 @@ def test_glossary_lists_the_defining_page_first_with_its_sentence(tdnn_pair):
     result, by_id, glossary, _ = tdnn_pair
     from builder.analyse.named_terms import with_named_terms
     (result,) = with_named_terms([result], glossary)
-    page = write_glossary(glossary, [result], related={"time-delay-neural-network": [("speech-recognition", "listed")]},
+    page = write_glossary(glossary, [result], related={"time-delay-neural-network": [("speech-recognition", TermRelation(listed=True))]},
                           named=result.named_terms)
     entry = page.split("{ #time-delay-neural-network }", 1)[1].split("\n## ", 1)[0]
     place = next(l for l in entry.splitlines() if l.startswith("- [A time delay"))
     defined = next(d for d in result.analysis.definitions if d.term_id == "time-delay-neural-network")
     assert place.index(f"defined on [p.&nbsp;{defined.page_no}]") < place.index("also")
-    assert "*Related:* [Speech recognition (ASR)](#speech-recognition) (listed)" in entry.replace("\\", "")
+    assert ("*Related:* [Speech recognition (ASR)](#speech-recognition) (listed as related in the course glossary)"
+            in entry.replace("\\", ""))
     smbr = next(t for t in result.named_terms if "sMBR" in (t.name, t.abbr))
     assert f"{{ #{smbr.id} }}" in page and "*Named in* [A time delay" in page
 

@@ -9,6 +9,8 @@ import pytest
 from builder.analyse.definitions import paper_vocabulary
 from builder.analyse.glossary import TermMatcher, load_glossary
 from builder.analyse.related import related_pairs, related_terms
+from builder.write.crossrefs import relation_text
+from builder.write.words import WORDS
 
 from conftest import parsed_paper
 
@@ -58,9 +60,9 @@ def test_related_glossary_terms_say_why(used):
     ids = [t.id for t in glossary]
     vectors = np.eye(len(ids), dtype=np.float32)          # no two definitions alike: reasons from usage only
     related = related_terms(glossary, {s: used[s][1] for s in SLUGS}, {s: s for s in SLUGS}, vectors)
-    reasons = dict(related["dpo"])
+    reasons = {other: relation_text(why) for other, why in related["dpo"]}
     assert "listed as related in the course glossary" in reasons["bradley-terry-model"]
-    together = [(other, why) for other, why in related["dpo"] if "used together" in why]
+    together = [(other, why) for other, why in reasons.items() if "used together" in why]
     assert together
     for other, why in together:
         in_same_sentence = sum(1 for slug in SLUGS for row in used[slug][1] if {"dpo", other} <= row)
@@ -68,4 +70,5 @@ def test_related_glossary_terms_say_why(used):
     definitions = np.eye(len(ids), dtype=np.float32)      # unit rows; two of them at cosine 0.8
     definitions[ids.index("empirical-ntk")] = 0.8 * definitions[ids.index("ntk")] + 0.6 * definitions[ids.index("empirical-ntk")]
     alike = dict(related_terms(glossary, {}, {}, definitions)["ntk"])
-    assert "similar definitions (0.80)" in alike["empirical-ntk"]
+    assert "similar definitions (0.80)" in relation_text(alike["empirical-ntk"])
+    assert "定义相近（0.80）" in relation_text(alike["empirical-ntk"], WORDS["zh"])

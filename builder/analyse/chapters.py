@@ -242,7 +242,7 @@ def speech_title(texts: list[str], matcher: TermMatcher, groups: list[list[int]]
         return "Talk"
     total = max(1, len(others))
 
-    names = {t.term.lower() for t in matcher.terms.values()}
+    names = {t.term.lower() for t in matcher.terms.values()} | {t.zh for t in matcher.terms.values() if t.zh}
 
     def score(phrase: str) -> float:
         words = _length(phrase)
@@ -260,7 +260,9 @@ _LINKS = {"of", "for", "and"}
 def _phrases(text: str, matcher: TermMatcher) -> list[str]:
     """Glossary terms said (by their short name) and runs of 1-3 content words, which may hold an
     "of" / "for" in the middle (a change of variables)."""
-    found = [matcher.terms[t].term.lower() for t in matcher.find(text)]
+    # a term said in Chinese keeps the name it was said by: a Chinese chapter gets a Chinese title
+    found = list(dict.fromkeys(text[start:end] if _CJK_RUN.search(text[start:end]) else matcher.terms[term_id].term.lower()
+                               for term_id, start, end in matcher.spans(text)))
     words = re.findall(r"[A-Za-z][A-Za-z'-]*|\d+", text)
     runs: list[list[str]] = [[]]
     for word in words:

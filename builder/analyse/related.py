@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..models.glossary import GlossaryTerm
+from ..models.glossary import GlossaryTerm, TermRelation
 from ..models.site import PairResult, RelatedLink
 
 MAX_LINKS = 5
@@ -47,7 +47,7 @@ MIN_DEFINITION_SIMILARITY = 0.55
 
 
 def related_terms(glossary: list[GlossaryTerm], sentences: dict[str, list[set[str]]], titles: dict[str, str],
-                  definition_vectors: np.ndarray) -> dict[str, list[tuple[str, str]]]:
+                  definition_vectors: np.ndarray) -> dict[str, list[tuple[str, TermRelation]]]:
     """Each glossary term's related terms, each with its reason: listed as related in the glossary,
     used together in the papers' sentences (`sentences`: per pair, the term ids of each sentence),
     or defined alike (cosine of our definitions' embeddings, rows in glossary order)."""
@@ -63,26 +63,22 @@ def related_terms(glossary: list[GlossaryTerm], sentences: dict[str, list[set[st
                         together[(a, b)] = together.get((a, b), 0) + 1
                         papers.setdefault((a, b), set()).add(slug)
     similar = definition_vectors @ definition_vectors.T if len(definition_vectors) == len(ids) else None
-    out: dict[str, list[tuple[str, str]]] = {}
+    out: dict[str, list[tuple[str, TermRelation]]] = {}
     for term in glossary:
-        candidates: dict[str, tuple[tuple, list[str]]] = {}
+        candidates: dict[str, tuple[tuple, TermRelation]] = {}
         for other in ids:
             if other == term.id:
                 continue
-            reasons, listed = [], other in term.related
-            if listed:
-                reasons.append("listed as related in the course glossary")
+            listed = other in term.related
             count = together.get((term.id, other), 0)
-            if count >= MIN_TOGETHER:
-                names = ", ".join(sorted(titles.get(s, s).split(":")[0] for s in papers[(term.id, other)]))
-                reasons.append(f"used together in {count} sentences of {names}")
+            count = count if count >= MIN_TOGETHER else 0
+            names = tuple(sorted(titles.get(s, s).split(":")[0] for s in papers[(term.id, other)])) if count else ()
             score = float(similar[index[term.id], index[other]]) if similar is not None else 0.0
-            if score >= MIN_DEFINITION_SIMILARITY:
-                reasons.append(f"similar definitions ({score:.2f})")
-            if reasons:
-                candidates[other] = ((not listed, -count, -score, other), reasons)
+            score = score if score >= MIN_DEFINITION_SIMILARITY else 0.0
+            if listed or count or score:
+                candidates[other] = ((not listed, -count, -score, other), TermRelation(listed, count, names, score))
         ranked = sorted(candidates.items(), key=lambda kv: kv[1][0])[:MAX_RELATED_TERMS]
-        out[term.id] = [(other, "; ".join(reasons)) for other, (_, reasons) in ranked]
+        out[term.id] = [(other, relation) for other, (_, relation) in ranked]
     return out
 
 

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 
 from ..config import DEFAULT_MIN_SUPPORTED
+from ..write.words import WORDS, words_for
 from .support import Claim, Evidence, SupportChecker, Verdict
 
 _PAGE_HREF = re.compile(r"^(?P<prefix>[^\s]*?)paper\.pdf#page=(?P<page>\d+)$")
@@ -27,7 +28,7 @@ _PAGE_URL = re.compile(r"(?:^|/)paper\.pdf#page=(\d+)$")
 _TIME_URL = re.compile(r"(?:^|/)talk\.[a-z0-9]+#t=(\d+(?:\.\d+)?)$")
 _LIST_MARK = re.compile(r"^(?:[-*+]|\d+\.)\s+")
 _BOLD_LABEL = re.compile(r"^\*\*[^*]{1,60}[:：]\*\*\s*")
-_SKIP_LINE = ("#", "|", "![", "<", "```", "???", "!!!", "*Validation:", "*验证：")
+_SKIP_LINE = ("#", "|", "![", "<", "```", "???", "!!!", *(f"*{w['validation'].split('{')[0]}" for w in WORDS.values()))
 
 
 @dataclass
@@ -226,16 +227,10 @@ def _clean(text: str) -> str:
 
 def validation_line(check: Validation, language: str = "en") -> str:
     """The short line a report shows about itself, in the report's language."""
-    if (language or "").startswith("zh"):
-        status = "全部有效" if not check.problems else f"{len(check.problems)} 个无效"
-        line = (f"*验证：{check.anchors} 个出处锚点（PDF 页码 {check.page_anchors} 个，讲座时间 {check.time_anchors} 个），"
-                f"术语表链接 {check.glossary_links} 个；{status}。")
-        if check.cited:
-            line += f"带引用的句子 {check.cited} 句，其中 {check.supported} 句得到证据支持。"
-        return line + "*"
-    status = "all resolve" if not check.problems else f"{len(check.problems)} do not resolve"
-    line = (f"*Validation: {check.anchors} source anchors ({check.page_anchors} PDF pages, "
-            f"{check.time_anchors} talk times) and {check.glossary_links} glossary links; {status}.")
+    words = words_for(language)
+    status = words["all resolve"] if not check.problems else words["do not resolve"].format(n=len(check.problems))
+    line = words["validation"].format(anchors=check.anchors, pages=check.page_anchors, times=check.time_anchors,
+                                      links=check.glossary_links, status=status)
     if check.cited:
-        line += f" Cited sentences: {check.cited}, supported by their evidence: {check.supported}."
-    return line + "*"
+        line += words["cited"].format(cited=check.cited, supported=check.supported)
+    return f"*{line}*"

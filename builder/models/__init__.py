@@ -9,7 +9,7 @@ re-exports them for the page writers and the tests.
 from .analysis import (Chapter, ChapterAlignment, PairAnalysis, SlideFigure, SlideFigures, SlideShot, Supplement,
                        TalkPoint, TermDefinition, TermUse)
 from .frames import Keyframes, SlideImage
-from .glossary import GlossaryTerm, NamedTerm
+from .glossary import GlossaryTerm, NamedTerm, TermRelation
 from .paper import Field, Figure, FigureSet, Paper, PaperMeta, Passage, Section
 from .site import PairResult, RelatedLink
 from .sources import PairConfig, PairFailure, PairSource
@@ -17,5 +17,5 @@ from .talk import Segment, Transcript, Word
 
 __all__ = ["Chapter", "ChapterAlignment", "Field", "Figure", "FigureSet", "GlossaryTerm", "Keyframes", "NamedTerm", "PairAnalysis",
            "PairConfig", "PairFailure", "PairResult", "PairSource", "Paper", "PaperMeta", "Passage", "RelatedLink",
-           "Section", "Segment", "SlideFigure", "SlideFigures", "SlideImage", "SlideShot", "Supplement", "TalkPoint", "TermDefinition", "TermUse",
+           "Section", "Segment", "SlideFigure", "SlideFigures", "SlideImage", "SlideShot", "TermRelation", "Supplement", "TalkPoint", "TermDefinition", "TermUse",
            "Transcript", "Word"]

@@ -51,3 +51,15 @@ def term_key(text: str) -> str:
     """How two spellings of one term compare: case, spaces and hyphens aside ("Co-teaching" is
     "co teaching")."""
     return re.sub(r"[\s\-\u2010-\u2015]+", " ", text).strip().casefold()
+
+
+@dataclass(frozen=True)
+class TermRelation:
+    """Why two glossary terms are related: listed so in the curated glossary, used together in
+    `together` sentences of the course's papers (`papers`: their short titles), or defined alike
+    (`similarity` of our definitions, 0 below the threshold). A record, not a sentence, so each
+    page says it in its own language."""
+    listed: bool = False
+    together: int = 0
+    papers: tuple[str, ...] = ()
+    similarity: float = 0.0

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 
 from .. import layout
 from ..models import PairConfig, PairResult
+from .words import words_for
 
-LABELS = {"en": {"report": "Report", "talk": "Talk notes", "week": "Week {}", "other": "Other papers"},
-          "zh": {"report": "阅读报告", "talk": "讲座笔记", "week": "第 {} 周", "other": "其他论文"}}
 SHORT_TITLE_CHARS = 60   # a colon later than this is inside the title, not after its short name
 
 
@@ -31,10 +30,6 @@ class Heading:
     group (then the course is one flat list)."""
     title: str | None
     pairs: tuple[PairResult, ...]
-
-
-def labels(language: str) -> dict[str, str]:
-    return LABELS.get((language or "en").split("-")[0].lower(), LABELS["en"])
 
 
 def short_title(result: PairResult) -> str:
@@ -59,7 +54,7 @@ def heading_of(config: PairConfig, language: str) -> tuple[tuple, str] | None:
     if week is not None:
         text = str(week).strip()
         number = isinstance(week, int) or text.isdigit()
-        parts.append(labels(language)["week"].format(text) if number else text)
+        parts.append(words_for(language)["week"].format(n=text) if number else text)
         key += [0, int(text) if number else 10**9, text.casefold()]
     else:
         key += [1, 0, ""]
@@ -83,7 +78,7 @@ def arranged(results: list[PairResult], language: str = "en") -> list[Heading]:
             grouped.setdefault(found[0], (found[1], []))[1].append(result)
     headings = [Heading(title, tuple(sorted(pairs, key=newest_first))) for _, (title, pairs) in sorted(grouped.items())]
     if rest:
-        headings.append(Heading(labels(language)["other"] if headings else None, tuple(sorted(rest, key=newest_first))))
+        headings.append(Heading(words_for(language)["other papers"] if headings else None, tuple(sorted(rest, key=newest_first))))
     return headings
 
 
@@ -91,12 +86,12 @@ def nav_entries(headings: list[Heading], language: str = "en") -> list:
     """The pairs' part of an MkDocs `nav`: a section per pair (report, then talk notes), inside a
     section per heading where there are headings. Titles are HTML-escaped: MkDocs and Material
     write nav titles into the page as they are, and these come from PDFs and pair.yml."""
-    words = labels(language)
+    words = words_for(language)
     names = section_names([r for heading in headings for r in heading.pairs])
     entries: list = []
     for heading in headings:
-        sections = [{_html(names[r.source.slug]): [{words["report"]: f"{r.source.slug}/{layout.REPORT}"},
-                                                   {words["talk"]: f"{r.source.slug}/{layout.TALK_PAGE}"}]}
+        sections = [{_html(names[r.source.slug]): [{words["nav report"]: f"{r.source.slug}/{layout.REPORT}"},
+                                                   {words["nav talk"]: f"{r.source.slug}/{layout.TALK_PAGE}"}]}
                     for r in heading.pairs]
         entries += sections if heading.title is None else [{_html(heading.title): sections}]
     return entries

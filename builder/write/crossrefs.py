@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from ..models import ChapterAlignment, GlossaryTerm, PairResult, TermDefinition
+from ..models import ChapterAlignment, GlossaryTerm, PairResult, TermDefinition, TermRelation
 from .markdown import escape_md, page_link, paper_sentence, time_link
-from .report_words import WORDS
+from .words import WORDS
 
 RULE_WORDS = {   # how the paper defines a term -> a key of the report's words
     "section heading": "its own section",
@@ -51,7 +51,8 @@ def defined_in_paper_lines(result: PairResult, term_id: str, video_name: str | N
         return []
     how = words[RULE_WORDS.get(definition.rule, "defined")]
     where = f"{words['list sep']}{escape_md(section_label(definition.section))}" if definition.section else ""
-    line = (f"{words['in this paper'].format(how=how, where=where)} “{paper_sentence(definition.sentence, escape_md)}” "
+    space = "" if words["language"] == "zh" else " "   # no space after a full-width colon
+    line = (f"{words['in this paper'].format(how=how, where=where)}{space}“{paper_sentence(definition.sentence, escape_md)}” "
             f"{page_link(definition.page_no)}")
     moment = talk_moment(result, definition.section) if result.transcript else None
     if moment is not None and video_name:
@@ -107,7 +108,7 @@ def paper_terms_lines(result: PairResult, words: dict[str, str] = WORDS["en"]) -
 
 
 def glossary_places_line(term_id: str, result: PairResult, title: str, slug: str, video_name: str | None,
-                         max_items: int = 12) -> str:
+                         max_items: int = 12, words: dict[str, str] = WORDS["en"]) -> str:
     """One pair's line under a glossary entry: the defining page first (with its sentence), then the
     other pages, then the talk times."""
     uses = [u for u in result.analysis.term_uses if u.term_id == term_id]
@@ -116,21 +117,36 @@ def glossary_places_line(term_id: str, result: PairResult, title: str, slug: str
     parts = []
     definition = definition_of(result, term_id)
     if definition is not None:
-        parts.append(f"defined on {page_link(definition.page_no, f'{slug}/')} "
-                     f"(“{escape_md(_shorten(definition.sentence))}”)")
+        parts.append(words["defined on"].format(page=page_link(definition.page_no, f"{slug}/"),
+                                                sentence=escape_md(_shorten(definition.sentence))))
         pages = [p for p in pages if p != definition.page_no]
     if pages:
-        parts.append(("also " if definition else "paper ") + ", ".join(page_link(p, f"{slug}/") for p in pages[:max_items]))
+        listed = ", ".join(page_link(p, f"{slug}/") for p in pages[:max_items])
+        parts.append(words["also pages" if definition else "paper pages"].format(pages=listed))
     if times and result.transcript and video_name:
-        parts.append("talk " + ", ".join(time_link(t, video_name, f"{slug}/") for t in times[:max_items]))
-    return f"- [{escape_md(title)}]({slug}/report.md): {'; '.join(parts)}"
+        parts.append(words["talk times"].format(times=", ".join(time_link(t, video_name, f"{slug}/")
+                                                                 for t in times[:max_items])))
+    return f"- [{escape_md(title)}]({slug}/report.md): {words['reason sep'].join(parts)}"
 
 
-def related_terms_line(term: GlossaryTerm, related: list[tuple[str, str]], by_id: dict[str, GlossaryTerm]) -> str:
+def relation_text(relation: TermRelation, words: dict[str, str] = WORDS["en"]) -> str:
+    """ "listed as related in the course glossary; used together in 3 sentences of DPO"."""
+    reasons = []
+    if relation.listed:
+        reasons.append(words["listed"])
+    if relation.together:
+        reasons.append(words["together"].format(count=relation.together, papers=", ".join(relation.papers)))
+    if relation.similarity:
+        reasons.append(words["alike"].format(score=f"{relation.similarity:.2f}"))
+    return words["reason sep"].join(reasons)
+
+
+def related_terms_line(term: GlossaryTerm, related: list[tuple[str, TermRelation]], by_id: dict[str, GlossaryTerm],
+                       words: dict[str, str] = WORDS["en"]) -> str:
     """ "*Related:* [DPO](#dpo) (listed in the glossary; used together in 2 papers), ..."."""
-    items = [f"[{escape_md(by_id[other].label)}](#{other}) ({escape_md(reason)})"
-             for other, reason in related if other in by_id]
-    return "*Related:* " + ", ".join(items) if items else ""
+    items = [f"[{escape_md(by_id[other].label)}](#{other}) ({escape_md(relation_text(relation, words))})"
+             for other, relation in related if other in by_id]
+    return words["related terms"] + ", ".join(items) if items else ""
 
 
 def _shorten(sentence: str, limit: int = 160) -> str:

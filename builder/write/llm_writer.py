@@ -20,7 +20,7 @@ from ..models import GlossaryTerm, PairResult, Passage, Segment
 from .llm_client import Endpoint
 from .markdown import escape_md, format_time, glossary_link, page_link, time_link
 from .report import _basic_information, choose_summary, extractive_part, key_terms
-from .report_words import WORDS
+from .words import WORDS
 
 PROMPT_VERSION = "llm-report-v1"
 MAX_PASSAGE_CHARS = 400
@@ -34,7 +34,7 @@ _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|et al|etc|cf|vs|Fig|Eq|Sec|Tab|appro
 _ECHOED_LABEL = re.compile(r"\((?:page \d+|talk [\d:]+)\)\s*")  # small models copy the evidence labels
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 
-SECTIONS = {   # part headings as the extractive report writes them (report_words.py); the rest is ours
+SECTIONS = {   # part headings as the extractive report writes them (words.py); the rest is ours
     language: {"summary": words["summary"], "techniques": words["techniques"], "talk": words["talk"],
                "takeaways": words["takeaways"], "dropped": dropped, "language": name}
     for language, words, dropped, name in (("en", WORDS["en"], "Validation details", "English"),

@@ -6,34 +6,37 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..layout import talk_name
-from ..models import GlossaryTerm, NamedTerm, PairResult, Segment, Transcript, Word
+from ..models import GlossaryTerm, NamedTerm, PairResult, Segment, TermRelation, Transcript, Word
 from ..video_link import VideoLink, parse_video_url
 from .course_nav import arranged
 from .crossrefs import glossary_places_line, related_terms_line, section_label
 from .markdown import escape_attr, escape_md, format_time, page_link, time_link
 from .site import display_math, local_player, no_transcript_note, tag_anchor
+from .words import WORDS, words_for
 
 UNSURE_BELOW = 0.34   # an alignment confidence this low is shown as a close call
 
 
 def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossary: dict[str, GlossaryTerm],
-               embed: bool = False) -> str:
+               embed: bool = False, language: str = "en") -> str:
     """Talk notes. The player is the local talk file; a YouTube/Bilibili `video_url` from pair.yml is
     linked, and becomes the player (an embed the timestamps seek) when the local file has no picture."""
     transcript, analysis = result.transcript, result.analysis
     title = result.paper.meta.value("title") or result.source.slug
     online = parse_video_url(result.source.config.video_url) if result.source.config.video_url else None
-    lines = [f"# Talk notes: {escape_md(title)}", ""]
+    words = words_for(language)
+    lines = [f"# {words['talk title'].format(title=escape_md(title))}", ""]
     if online and embed:
-        lines += _embed_player(online)
+        lines += _embed_player(online, words)
     else:
-        lines += _video_player(video_name, "" if transcript.withheld else subtitles_name, transcript.language)
-    watch = f" · [watch on {online.site}]({online.watch_url})" if online else ""
-    lines += [f"Duration {format_time(transcript.duration_s)} · transcribed offline with {escape_md(transcript.model)} · "
-              f"[report](report.md) · [paper](paper.pdf){watch}", ""]
+        lines += local_player(video_name, "" if transcript.withheld else subtitles_name, transcript.language or "en",
+                              words["subtitles"]) + [""]
+    watch = words["watch on"].format(site=online.site, url=online.watch_url) if online else ""
+    lines += [words["talk line"].format(duration=format_time(transcript.duration_s), model=escape_md(transcript.model),
+                                        watch=watch), ""]
     if transcript.withheld:
         return "\n".join(lines + no_transcript_note(transcript)) + "\n"
-    lines += ["## Chapters", ""]
+    lines += [f"## {words['chapters']}", ""]
     aligned = {a.chapter_index: a for a in analysis.alignments}
     adds = defaultdict(list)
     for supplement in analysis.supplements:
@@ -42,48 +45,48 @@ def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossar
         lines += [f"### {chapter.index + 1}. {escape_md(chapter.title)}", ""]
         span = f"{time_link(chapter.start_s, video_name)}–{format_time(chapter.end_s)}"
         link = aligned.get(chapter.index)
-        explains = (f" · explains paper {escape_md(section_label(link.section) or 'text')}, {page_link(link.page_no)}"
-                    + (" (a close call)" if link.confidence < UNSURE_BELOW else "") if link else "")
+        explains = (words["explains"].format(section=escape_md(section_label(link.section) or "text"),
+                                             page=page_link(link.page_no))
+                    + (words["close call"] if link.confidence < UNSURE_BELOW else "") if link else "")
         lines += [f"{span}{explains}", ""]
         if chapter.keyframe:
-            what = "The slide" if chapter.title_source == "slide" else "Keyframe"
-            lines += [f"![{what} at {format_time(chapter.start_s)}]({chapter.keyframe}){{ width=\"320\" loading=lazy }}", ""]
-        lines += slide_text_lines(chapter.slide_text)
-        lines += [f"- The slide at {time_link(f.start_s, video_name)} shows [{escape_md(f.label)}]({f.image}) "
-                  f"({page_link(f.page_no)})" for f in chapter.figures] + ([""] if chapter.figures else [])
+            what = words["slide alt" if chapter.title_source == "slide" else "keyframe alt"]
+            lines += [f"![{what.format(time=format_time(chapter.start_s))}]({chapter.keyframe}){{ width=\"320\" loading=lazy }}",
+                      ""]
+        lines += slide_text_lines(chapter.slide_text, words)
+        lines += ["- " + words["slide shows"].format(time=time_link(f.start_s, video_name),
+                                                     figure=f"[{escape_md(f.label)}]({f.image})", page=page_link(f.page_no))
+                  for f in chapter.figures] + ([""] if chapter.figures else [])
         items = [(p.start_s, 0, f"- {time_link(p.start_s, video_name)} {escape_md(p.text)}") for p in chapter.points]
         items += [(shot.start_s, 1, f"- {time_link(shot.start_s, video_name)} "
-                                    f"![New slide at {format_time(shot.start_s)}]({shot.image}){{ width=\"240\" loading=lazy }}")
+                                    f"![{words['new slide'].format(time=format_time(shot.start_s))}]({shot.image})"
+                                    f"{{ width=\"240\" loading=lazy }}")
                   for shot in chapter.slides]
         lines += [text for _, _, text in sorted(items)] + [""]
         if adds.get(chapter.index):
-            lines += ["**What the talk adds here** (not in the paper):", ""]
+            lines += [words["adds here"], ""]
             lines += [f"- {time_link(s.start_s, video_name)} {escape_md(s.text)}" for s in adds[chapter.index]] + [""]
-    lines += ['??? note "Full transcript"', ""]
+    lines += [f'??? note "{words["full transcript"]}"', ""]
     lines += [f"    {time_link(s.start_s, video_name)} {escape_md(s.text)}  " for s in transcript.segments]
     return "\n".join(lines) + "\n"
 
 
-def slide_text_lines(slide_text: str) -> list[str]:
+def slide_text_lines(slide_text: str, words: dict[str, str] = WORDS["en"]) -> list[str]:
     """What the slide says, as read by OCR: a quote under the keyframe, in the page's text so the
     site search finds it. The first line is the title (already the heading) and is left out."""
     body = [line for line in slide_text.split("\n")[1:] if line.strip()]
     if not body:
         return []
-    return ["> *On the slide:*  ", *[f"> {escape_md(line)}  " for line in body], ""]
+    return [f"> {words['on the slide']}  ", *[f"> {escape_md(line)}  " for line in body], ""]
 
 
-def _video_player(video_name: str, subtitles_name: str, language: str) -> list[str]:
-    return local_player(video_name, subtitles_name, language or "en") + [""]
-
-
-def _embed_player(link: VideoLink) -> list[str]:
+def _embed_player(link: VideoLink, words: dict[str, str]) -> list[str]:
     """An iframe built from the validated video id; coursewiki.js reloads it at `data-seek-src`
     with {t} replaced by the second a timestamp link asks for."""
     return ['<div class="coursewiki-embed">',
             f'<iframe class="coursewiki-player" src="{escape_attr(link.embed_url(0))}" '
             f'data-seek-src="{escape_attr(link.embed_url("{t}", autoplay=True))}" '
-            f'title="{escape_attr(f"The talk on {link.site}")}" width="100%" height="420" '
+            f'title="{escape_attr(words["talk embed"].format(site=link.site))}" width="100%" height="420" '
             'allow="autoplay; encrypted-media; picture-in-picture; fullscreen" allowfullscreen '
             'referrerpolicy="strict-origin-when-cross-origin"></iframe>',
             "</div>", ""]
@@ -91,8 +94,8 @@ def _embed_player(link: VideoLink) -> list[str]:
 
 def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult],
                    formulas: dict[str, str] | None = None,
-                   related: dict[str, list[tuple[str, str]]] | None = None,
-                   named: list[NamedTerm] | tuple[NamedTerm, ...] = ()) -> str:
+                   related: dict[str, list[tuple[str, TermRelation]]] | None = None,
+                   named: list[NamedTerm] | tuple[NamedTerm, ...] = (), language: str = "en") -> str:
     """The course's glossary: the curated terms its papers and talks use and the terms its papers
     name themselves, in one alphabetical list, each with every place it appears; the curated terms
     no pair uses come last, folded away (their anchors stay, for links between terms)."""
@@ -103,14 +106,12 @@ def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult],
     titles = {r.source.slug: r.paper.meta.value("title") or r.source.slug for r in results}
     by_slug = {r.source.slug: r for r in results}
     by_id = {t.id: t for t in glossary}
-    lines = ["# Glossary", "",
-             "The terms of this course: the curated ones its papers and talks use, defined in our own words in "
-             "English and Chinese, and the terms its papers name themselves, quoted from the paper that names "
-             "them. Each lists every place it appears in the course's papers and talks.", ""]
+    words = words_for(language)
+    lines = [f"# {words['glossary title']}", "", words["glossary intro"], ""]
     entries = [(t.term.casefold(), 0, t) for t in glossary if uses[t.id]] + [(n.name.casefold(), 1, n) for n in named]
     for _, _, term in sorted(entries, key=lambda e: (e[0], e[1])):
         if isinstance(term, NamedTerm):
-            lines += _named_entry(term, titles)
+            lines += _named_entry(term, titles, words)
             continue
         lines += [f"## {escape_md(term.label)} · {escape_md(term.zh)} {{ #{term.id} }}", "",
                   escape_md(term.definition), "", escape_md(term.definition_zh), ""]
@@ -118,26 +119,27 @@ def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult],
             lines += [display_math(formulas[term.id]), ""]
         aliases = [a for a in [*term.aliases, *term.aliases_zh] if a]
         if aliases:
-            lines += [f"*Also called:* {', '.join(escape_md(a) for a in aliases)}", ""]
+            lines += [words["also called"] + ", ".join(escape_md(a) for a in aliases), ""]
         if term.source:
             source = term.source
             cite = ", ".join(escape_md(source[k]) for k in ("authors", "year") if source.get(k))
             title = f" *{escape_md(source['title'])}*" if source.get("title") else ""
             arxiv = f" [arXiv:{escape_md(source['arxiv'])}](https://arxiv.org/abs/{source['arxiv']})" if source.get("arxiv") else ""
-            lines += [f"*Source:* {cite}.{title}{arxiv}", ""]
-        reasons = (related or {}).get(term.id) or [(r, "listed as related in the course glossary") for r in term.related]
+            lines += [f"{words['term source']}{cite}.{title}{arxiv}", ""]
+        reasons = (related or {}).get(term.id) or [(r, TermRelation(listed=True)) for r in term.related]
         if reasons:
-            lines += [related_terms_line(term, reasons, by_id), ""]
+            lines += [related_terms_line(term, reasons, by_id, words), ""]
         defining_first = sorted(uses[term.id], key=lambda s: (not any(
             d.term_id == term.id and d.rule != "first use" for d in by_slug[s].analysis.definitions), s))
         for slug in defining_first:
-            lines.append(glossary_places_line(term.id, by_slug[slug], titles[slug], slug, _video_name(by_slug[slug])))
+            lines.append(glossary_places_line(term.id, by_slug[slug], titles[slug], slug, _video_name(by_slug[slug]),
+                                              words=words))
         lines.append("")
     unused = sorted((t for t in glossary if not uses[t.id]), key=lambda t: t.term.casefold())
     if unused:
-        lines += ["## Other course terms { #other-course-terms }", "",
-                  f"{len(unused)} more entries of the curated glossary, which no paper or talk of this course uses.", "",
-                  f'??? note "Show the {len(unused)} terms"', ""]
+        lines += [f"## {words['other terms']} {{ #other-course-terms }}", "",
+                  words["other terms intro"].format(n=len(unused)), "",
+                  f'??? note "{words["show terms"].format(n=len(unused))}"', ""]
         for term in unused:
             lines += [f"    - **{escape_md(term.label)}** · {escape_md(term.zh)}: {escape_md(term.definition)}",
                       f"    {{: #{term.id} }}"]
@@ -148,15 +150,15 @@ def write_glossary(glossary: list[GlossaryTerm], results: list[PairResult],
 MAX_PAGES_LISTED = 12
 
 
-def _named_entry(term: NamedTerm, titles: dict[str, str]) -> list[str]:
+def _named_entry(term: NamedTerm, titles: dict[str, str], words: dict[str, str]) -> list[str]:
     """A term a paper names: the naming sentence quoted with its page, then every pair using it."""
     owner = term.slug
+    named_in = words["named in"].format(paper=f"[{escape_md(titles.get(owner, owner))}]({owner}/report.md)")
     lines = [f"## {escape_md(term.label)} {{ #{term.id} }}", "",
-             f"*Named in* [{escape_md(titles.get(owner, owner))}]({owner}/report.md): “{escape_md(term.sentence)}” "
-             f"{page_link(term.page_no, f'{owner}/')}", ""]
+             f"{named_in} “{escape_md(term.sentence)}” {page_link(term.page_no, f'{owner}/')}", ""]
     for slug, pages in term.used_in:
         shown = ", ".join(page_link(n, f"{slug}/") for n in pages[:MAX_PAGES_LISTED])
-        more = f" and {len(pages) - MAX_PAGES_LISTED} more pages" if len(pages) > MAX_PAGES_LISTED else ""
+        more = words["more pages"].format(n=len(pages) - MAX_PAGES_LISTED) if len(pages) > MAX_PAGES_LISTED else ""
         lines.append(f"- [{escape_md(titles.get(slug, slug))}]({slug}/report.md): {shown}{more}")
     return lines + [""]
 
@@ -181,25 +183,23 @@ def course_relative(message: str, roots: list[Path]) -> str:
 def write_index(course_title: str, results: list[PairResult], failures: list[str], language: str = "en") -> str:
     """The home page: one Material grid card per pair, under the course's headings (weeks, groups)
     in the navigation's order, newest first within each (`course_nav.arranged`)."""
-    lines = [f"# {escape_md(course_title)}", "",
-             ("1 paper with its talk. " if len(results) == 1 else f"{len(results)} papers with their talks. ") +
-             "Each has a reading report whose every sentence links to "
-             "the PDF page or talk moment it comes from, and talk notes with chapters and a transcript; "
-             "the [glossary](glossary.md) links them all, and the [tags](tags.md) group them.", ""]
+    words = words_for(language)
+    count = words["papers one"] if len(results) == 1 else words["papers many"].format(n=len(results))
+    lines = [f"# {escape_md(course_title)}", "", count + words["index intro"], ""]
     for heading in arranged(results, language):
         if heading.title is not None:
             lines += [f"## {escape_md(heading.title)}", ""]
         lines += ['<div class="grid cards" markdown>', ""]
         for result in heading.pairs:
-            lines += _card(result)
+            lines += _card(result, words)
         lines += ["</div>", ""]
     if failures:
-        lines += ["## Not built", "", "These pairs could not be built; run `coursewiki build` to see why.", ""]
+        lines += [f"## {words['not built']}", "", words["not built intro"], ""]
         lines += [f"- {escape_md(f)}" for f in failures] + [""]
     return "\n".join(lines)
 
 
-def _card(result: PairResult) -> list[str]:
+def _card(result: PairResult, words: dict[str, str]) -> list[str]:
     """One card: keyframe thumbnail, title, authors, venue and year, links, tags (each indented
     four spaces: a card is one list item inside the grid)."""
     meta, slug = result.paper.meta, result.source.slug
@@ -211,18 +211,18 @@ def _card(result: PairResult) -> list[str]:
     body = []
     thumb = next((c.keyframe for c in result.analysis.chapters if c.keyframe), None)
     if thumb:
-        body += [f"[![Talk keyframe]({slug}/{thumb}){{ .coursewiki-thumb loading=lazy }}]({slug}/report.md)", ""]
+        body += [f"[![{words['thumbnail']}]({slug}/{thumb}){{ .coursewiki-thumb loading=lazy }}]({slug}/report.md)", ""]
     body += [f"**[{escape_md(title)}]({slug}/report.md)**", "", "---", ""]
     info = [x for x in (escape_md(byline), escape_md(where)) if x]
     if info:
         body += ["<br>".join(info), ""]
-    links = [f"[reading report]({slug}/report.md)"]
+    links = [f"[{words['reading report']}]({slug}/report.md)"]
     if result.transcript:
-        links.append(f"[talk notes]({slug}/talk.md) ({format_time(result.transcript.duration_s)})")
+        links.append(f"[{words['talk notes']}]({slug}/talk.md) ({format_time(result.transcript.duration_s)})")
     body += [" · ".join(links), ""]
     tags = [t for t in result.source.config.tags if t.strip()]
     if tags:
-        body += ["Tags: " + ", ".join(f"[{escape_md(t)}](tags.md#{tag_anchor(t)})" for t in tags), ""]
+        body += [words["tags"] + ", ".join(f"[{escape_md(t)}](tags.md#{tag_anchor(t)})" for t in tags), ""]
     return [("-   " if n == 0 else "    ") + line if line else "" for n, line in enumerate(body)]
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ..models import GlossaryTerm, Paper, PairResult, Passage, Section, TermUse
 from .crossrefs import defined_in_paper_lines, paper_terms_lines, sections_explained_lines
 from .markdown import escape_md, escape_md_math, format_time, glossary_link, page_link, paper_sentence, time_link
-from .report_words import WORDS, is_chinese, report_words
+from .words import WORDS, is_chinese, words_for
 from .site import local_player, related_box
 
 SUMMARY_PARTS = [
@@ -171,7 +171,7 @@ def write_report(result: PairResult, glossary: dict[str, GlossaryTerm], video_na
     scores = centrality(result.paper.passages)
     best = None
     for detail in DETAIL_LEVELS:
-        text = _report_at(result, glossary, video_name, detail, scores, report_words(language))
+        text = _report_at(result, glossary, video_name, detail, scores, words_for(language))
         size = report_length(text, length.unit)
         if size > length.high and best is not None:
             break
@@ -205,7 +205,7 @@ def _report_at(result: PairResult, glossary: dict[str, GlossaryTerm], video_name
     lines += [f"## {words['talk']}", "", *talk_part(result, video_name, words)]
     lines += [f"## {words['takeaways']}", "", *takeaways_part(result, summary, terms, glossary, words)]
     if result.related:
-        lines += [f"## {words['related']}", "", *related_box(result.related)]
+        lines += [f"## {words['related']}", "", *related_box(result.related, words)]
     return "\n".join(lines)
 
 
@@ -302,7 +302,7 @@ def extractive_part(part: str, result: PairResult, glossary: dict[str, GlossaryT
                     language: str = "en") -> list[str]:
     """One part of the extractive report (its body, no heading): what the LLM writer shows for a
     part whose every sentence failed validation, so that no part of a report is ever empty."""
-    words, detail = report_words(language), DETAIL_LEVELS[0]
+    words, detail = words_for(language), DETAIL_LEVELS[0]
     scores = centrality(result.paper.passages)
     summary, summary_lines = summary_part(result, detail, scores, words)
     if part == "summary":
@@ -361,7 +361,7 @@ def _basic_information(result: PairResult, video_name: str | None, words: dict[s
         language = result.transcript.language or "en"
         lines += [f'??? example "{words["watch"]}"', "",
                   *("    " + line for line in local_player(video_name, "" if result.transcript.withheld else "talk.vtt",
-                                                                language)), ""]
+                                                                language, words["subtitles"])), ""]
     if paper.missing_fields:
         missing = [words[labels[f]] if f in labels else f for f in paper.missing_fields]
         lines += [words["missing"].format(fields=words["list sep"].join(missing)), ""]

@@ -15,6 +15,7 @@ from pymdownx.slugs import slugify
 from ..errors import ConfigError
 from ..models import GlossaryTerm, NamedTerm, RelatedLink
 from .markdown import escape_attr, escape_md
+from .words import WORDS, words_for
 
 # Relative to content/ (the MkDocs docs_dir). mkdocs.yml excludes includes/ from the pages and
 # appends the abbreviations to every page through pymdownx.snippets.
@@ -29,21 +30,25 @@ MATHJAX_PARTS = ("tex-chtml.js", "ui", "a11y/assistive-mml.js", "input/tex/exten
                  "output/chtml/fonts/woff-v2", "LICENSE")
 
 
-def abbreviations(glossary: list[GlossaryTerm], named: list[NamedTerm] | tuple[NamedTerm, ...] = ()) -> str:
+def abbreviations(glossary: list[GlossaryTerm], named: list[NamedTerm] | tuple[NamedTerm, ...] = (),
+                  language: str = "en") -> str:
     """`*[DPO]: ...` lines, so Material shows a tooltip wherever an abbreviation appears: a curated
     term's definition, or for a term a paper names, the sentence that names it (a curated
     abbreviation keeps its own).
 
     The abbr extension puts the text in a title attribute, where Markdown escapes would show as
     backslashes; html-escaping (done again by the renderer) keeps it inert instead."""
+    words = words_for(language)
+    chinese = words["language"] == "zh"
     texts: dict[str, str] = {}
     for term in sorted((t for t in glossary if t.abbr), key=lambda t: t.abbr):
-        texts.setdefault(re.sub(r"[\[\]\s]", "", term.abbr), f"{term.term} ({term.zh}): {term.definition}")
+        definition = (term.definition_zh if chinese else "") or term.definition
+        texts.setdefault(re.sub(r"[\[\]\s]", "", term.abbr), f"{term.term} ({term.zh}): {definition}")
     for term in named:
         abbr = re.sub(r"[\[\]\s]", "", term.abbr or "")
         if abbr and abbr not in texts:
             sentence = term.sentence if len(term.sentence) <= TOOLTIP_CHARS else term.sentence[:TOOLTIP_CHARS - 1] + "…"
-            texts[abbr] = f"{term.name}: “{sentence}” (p. {term.page_no} of {term.slug})"
+            texts[abbr] = f"{term.name}: “{sentence}” " + words["tooltip page"].format(page=term.page_no, paper=term.slug)
     lines = [f"*[{abbr}]: {escape_attr(text)}" for abbr, text in sorted(texts.items()) if abbr]
     return "\n".join(lines) + "\n"
 
@@ -70,10 +75,10 @@ def tag_anchor(tag: str) -> str:
     return "tag:" + _slugify(tag_text(tag), "-")
 
 
-def write_tags_page() -> str:
+def write_tags_page(language: str = "en") -> str:
     """The tags index; Material's tags plugin fills in the marker with every tag and its pages."""
-    return ("# Tags\n\nEach paper's tags (from its `pair.yml`), with the reports that carry them.\n\n"
-            "<!-- material/tags -->\n")
+    words = words_for(language)
+    return f"# {words['tags title']}\n\n{words['tags intro']}\n\n<!-- material/tags -->\n"
 
 
 def load_formulas() -> dict[str, str]:
@@ -120,11 +125,11 @@ def mathjax_files() -> dict[str, Path]:
     return found
 
 
-def local_player(video_name: str, subtitles_name: str, language: str) -> list[str]:
+def local_player(video_name: str, subtitles_name: str, language: str, label: str = "Transcript") -> list[str]:
     """The talk's own file in an HTML5 player with its WebVTT subtitles; coursewiki.js seeks it
     when a talk timestamp on the page is clicked."""
     track = [f'  <track kind="subtitles" src="{escape_attr(subtitles_name)}" srclang="{escape_attr(language)}" '
-             'label="Transcript" default>'] if subtitles_name else []
+             f'label="{escape_attr(label)}" default>'] if subtitles_name else []
     return [f'<video class="coursewiki-player" controls preload="metadata" width="100%" src="{escape_attr(video_name)}">',
             *track, "</video>"]
 
@@ -145,15 +150,15 @@ def no_transcript_note(transcript) -> list[str]:
 RELATED_TERMS_SHOWN = 6
 
 
-def related_box(links: list[RelatedLink]) -> list[str]:
+def related_box(links: list[RelatedLink], words: dict[str, str] = WORDS["en"]) -> list[str]:
     """An admonition listing related reports, each with why it is related."""
-    lines = ['!!! tip "Read next"', ""]
+    lines = [f'!!! tip "{words["read next"]}"', ""]
     for link in links:
         reasons = []
         if link.shared_terms:
             names = ", ".join(escape_md(t) for t in link.shared_terms[:RELATED_TERMS_SHOWN])
             more = len(link.shared_terms) - RELATED_TERMS_SHOWN
-            reasons.append(f"both use {names}" + (f" and {more} more glossary terms" if more > 0 else ""))
-        reasons.append(f"topic similarity {link.score:.2f}")
-        lines.append(f"    - [{escape_md(link.title)}](../{link.slug}/report.md): {'; '.join(reasons)}")
+            reasons.append(words["both use"].format(names=names) + (words["more terms count"].format(n=more) if more > 0 else ""))
+        reasons.append(words["topic similarity"].format(score=f"{link.score:.2f}"))
+        lines.append(f"    - [{escape_md(link.title)}](../{link.slug}/report.md): {words['reason sep'].join(reasons)}")
     return lines + [""]

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fsio import write_atomic
+from .words import WORDS
 
 GENERATED = re.compile(r"^<!-- coursewiki:generated sha256=(?P<hash>[0-9a-f]{64}) -->$", re.M)
 NOTES_START = "<!-- coursewiki:notes -->"
 NOTES_END = "<!-- coursewiki:end-notes -->"
-NEW_NOTES = ("## My notes { #my-notes }\n\n"
-             "*This section is yours: write here, and coursewiki keeps it when it rebuilds the page.*\n")
+NEW_NOTES = WORDS["en"]["my notes"]
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,11 @@ def body_hash(generated: str) -> str:
     return hashlib.sha256(generated.encode("utf-8")).hexdigest()
 
 
-def compose(generated: str, notes: str | None = None) -> str:
-    """The page as written to disk: our text, its hash, then the student's notes."""
+def compose(generated: str, notes: str | None = None, new_notes: str = NEW_NOTES) -> str:
+    """The page as written to disk: our text, its hash, then the student's notes (`new_notes`, in
+    the page's language, where the student has none yet)."""
     generated = generated.rstrip("\n") + "\n"
-    notes_text = NEW_NOTES if notes is None else notes
+    notes_text = new_notes if notes is None else notes
     return (f"{generated}\n<!-- coursewiki:generated sha256={body_hash(generated)} -->\n"
             f"{NOTES_START}\n{notes_text.strip(chr(10))}\n{NOTES_END}\n")
 
@@ -76,18 +77,19 @@ def generated_part(text: str) -> str:
     return text if start == -1 else text[:start]
 
 
-def publish_page(path: Path, generated: str, pending_dir: Path, relative: str) -> PageOutcome:
+def publish_page(path: Path, generated: str, pending_dir: Path, relative: str,
+                 new_notes: str = NEW_NOTES) -> PageOutcome:
     """Write a generated page, keeping the student's notes and never overwriting their edits."""
     pending = pending_dir / relative
     if not path.exists():
         pending.unlink(missing_ok=True)
-        return PageOutcome(path, write_atomic(path, compose(generated)), False)
+        return PageOutcome(path, write_atomic(path, compose(generated, None, new_notes)), False)
     ours, notes = split_page(path.read_text(encoding="utf-8", errors="replace"))
     if ours is None:
-        write_atomic(pending, compose(generated, notes))
+        write_atomic(pending, compose(generated, notes, new_notes))
         return PageOutcome(path, False, True, pending)
     pending.unlink(missing_ok=True)
-    return PageOutcome(path, write_atomic(path, compose(generated, notes)), False)
+    return PageOutcome(path, write_atomic(path, compose(generated, notes, new_notes)), False)
 
 
 def pending_page(page: str, content_dir: Path, pending_dir: Path, cwd: Path) -> tuple[str, Path] | None:
