@@ -1,8 +1,8 @@
 """A talk in one language about a paper in another: which embedding model matches them.
 
-Measured on the scripted DPO talk (../shared/data/talks/dpo) and our Chinese version of it
-(benchmarks/talks/dpo-zh), both fed to the analysis as the transcript a clear reading gives
-(tests/scripted_transcript.py), against ../shared/data/papers/dpo.pdf:
+Measured on three scripted talks (../shared/data/talks/dpo, benchmarks/talks/ernie and
+coteaching) and our Chinese versions of them (benchmarks/talks/*-zh), all fed to the analysis as
+the transcript a clear reading gives (tests/scripted_transcript.py), against their papers:
 
 - matching: each Chinese sentence, among all the English sentences of the script, finds its own
   English original first (top-1), and the mean cosine of true pairs minus the mean of others;
@@ -40,7 +40,11 @@ from scripted_transcript import scripted_transcript  # noqa: E402
 from talk_pair import score  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
-TALKS = {"dpo": DATA / "talks" / "dpo" / "script.json", "dpo-zh": ROOT / "benchmarks" / "talks" / "dpo-zh" / "script.json"}
+BENCH_TALKS = ROOT / "benchmarks" / "talks"
+# each Chinese talk with the English script it translates (same chapters, sections and supplements)
+PAIRS = {"dpo": (DATA / "talks" / "dpo" / "script.json", BENCH_TALKS / "dpo-zh" / "script.json"),
+         "ernie": (BENCH_TALKS / "ernie" / "script.json", BENCH_TALKS / "ernie-zh" / "script.json"),
+         "coteaching": (BENCH_TALKS / "coteaching" / "script.json", BENCH_TALKS / "coteaching-zh" / "script.json")}
 MODELS = {"MiniLM (default)": None, "USE multilingual v3": MULTILINGUAL}
 
 
@@ -56,30 +60,43 @@ def matching(embedder: Embedder, english: list[str], chinese: list[str]) -> tupl
     return top1, float(np.mean(np.diag(sims)) - np.mean(off))
 
 
+def shows_slides(script: dict) -> bool:
+    return script.get("slides") is not False and not script.get("audio_only")
+
+
 def main() -> None:
-    scripts = {name: json.loads(path.read_text()) for name, path in TALKS.items()}
-    english = [s["text"] for c in scripts["dpo"]["chapters"] for s in c["sentences"]]
-    chinese = [s["text"] for c in scripts["dpo-zh"]["chapters"] for s in c["sentences"]]
-    paper = ingest_paper(DATA / "papers" / "dpo.pdf")
     matcher = TermMatcher(load_glossary())
-    print(f"{'model':<22}{'talk':<8}{'slides':<8}{'aligned':>8}{'sup P':>7}{'sup R':>7}   zh->en top-1, gap; paper s")
+    papers = {}
+    print(f"{'model':<22}{'talk':<15}{'slides':<8}{'aligned':>8}{'sup P':>7}{'sup R':>7}   zh->en top-1, gap; paper s")
     for label, model in MODELS.items():
         embedder = Embedder(Cache(Path(tempfile.mkdtemp(prefix="bench-xlang-"))), model)
         embedder.encode(["warm up"], "warm")
-        started = time.perf_counter()
-        passage_vectors = embedder.encode([p.text for p in paper.passages], "dpo/paper")
-        seconds = time.perf_counter() - started
-        top1, gap = matching(embedder, english, chinese)
-        for name, script in scripts.items():
-            transcript, truth = scripted_transcript(script)
-            vectors = embedder.encode([s.text for s in transcript.segments], f"{name}/talk")
-            for slides in (slide_track(truth), None):
-                chapters = build_chapters(transcript.segments, vectors, transcript.duration_s, matcher, slides)
-                alignments, supplements = talk_versus_paper(paper, transcript, chapters, vectors, passage_vectors,
-                                                            embedder, name, matcher)
-                m = score(truth, transcript, chapters, alignments, supplements)
-                print(f"{label:<22}{name:<8}{'yes' if slides else 'no':<8}{m['aligned']:>8.0%}{m['sup_p']:>7.2f}"
-                      f"{m['sup_r']:>7.2f}   {top1:.0%}, {gap:.2f}; {seconds:.1f}", flush=True)
+        totals: dict[tuple[str, bool], list[float]] = {}
+        for base, paths in PAIRS.items():
+            english_script, chinese_script = (json.loads(p.read_text(encoding="utf-8")) for p in paths)
+            pdf = english_script["paper"]
+            paper = papers.setdefault(pdf, ingest_paper(DATA / "papers" / pdf))
+            started = time.perf_counter()
+            passage_vectors = embedder.encode([p.text for p in paper.passages], f"{pdf}/paper")
+            seconds = time.perf_counter() - started
+            english = [s["text"] for c in english_script["chapters"] for s in c["sentences"]]
+            chinese = [s["text"] for c in chinese_script["chapters"] for s in c["sentences"]]
+            top1, gap = matching(embedder, english, chinese)
+            for name, script in ((base, english_script), (f"{base}-zh", chinese_script)):
+                transcript, truth = scripted_transcript(script)
+                vectors = embedder.encode([s.text for s in transcript.segments], f"{name}/talk")
+                for slides in ((slide_track(truth), None) if shows_slides(script) else (None,)):
+                    chapters = build_chapters(transcript.segments, vectors, transcript.duration_s, matcher, slides)
+                    alignments, supplements = talk_versus_paper(paper, transcript, chapters, vectors, passage_vectors,
+                                                                embedder, name, matcher)
+                    m = score(truth, transcript, chapters, alignments, supplements)
+                    language = "zh" if name.endswith("-zh") else "en"
+                    totals.setdefault((language, slides is not None), []).append(m["aligned"])
+                    print(f"{label:<22}{name:<15}{'yes' if slides else 'no':<8}{m['aligned']:>8.0%}{m['sup_p']:>7.2f}"
+                          f"{m['sup_r']:>7.2f}   {top1:.0%}, {gap:.2f}; {seconds:.1f}", flush=True)
+        for (language, slides), values in sorted(totals.items()):
+            print(f"{label:<22}mean {language:<10}{'yes' if slides else 'no':<8}{sum(values) / len(values):>8.0%}"
+                  f"   ({len(values)} talks)")
 
 
 if __name__ == "__main__":
