@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import ConfigError
+from ..ingest.chinese import has_cjk
 from ..models.analysis import TermUse
 from ..models.glossary import GlossaryTerm
 from ..models.paper import Passage
@@ -50,9 +51,6 @@ def _form_pattern(form: str) -> str:
     """Words may be joined by a space, a hyphen or nothing: "pre-training" = "pretraining"."""
     parts = [re.escape(p) for p in re.split(r"[\s\-‐–]+", form.strip()) if p]
     return r"[\s\-‐–]?".join(parts)
-
-
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _abbr_pattern(abbr: str) -> str:
@@ -99,9 +97,9 @@ class TermMatcher:
         """`text` followed by the English name of every glossary term it uses by its Chinese name,
         so that word counts can compare a Chinese talk with an English paper on its terms
         (奖励模型 counts as "reward model")."""
-        if not _CJK.search(text):
+        if not has_cjk(text):
             return text
-        named = [self.terms[term_id] for term_id, start, end in self.spans(text) if _CJK.search(text[start:end])]
+        named = [self.terms[term_id] for term_id, start, end in self.spans(text) if has_cjk(text[start:end])]
         return " ".join([text] + [" ".join(filter(None, (t.term, t.abbr))) for t in named])
 
     def find(self, text: str) -> list[str]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..ingest.chinese import cjk_count
 from ..models.analysis import Chapter, Supplement
 from ..models.talk import Segment, Word
 from ..check.support import MIN_OVERLAP, MIN_SIMILARITY, content_words, normalise
@@ -52,7 +53,6 @@ _OWN_VOICE_ZH = re.compile(r"我自己|我个人|我的(经验|体会|看法|建
 _SIGNPOSTS_ZH = re.compile(r"我(先|们先|来|们来|想|要)(讲|说|介绍|回顾|看)")
 _CONTINUES = re.compile(r"\W*(so|and|but|which|because|or|though|although)\b", re.I)
 _CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"')\]”’」』]*$")
 # Chinese words that carry the talk rather than its subject (as DISCOURSE_WORDS below).
 ZH_DISCOURSE_WORDS = frozenset("""
@@ -122,10 +122,10 @@ def is_filler(text: str) -> bool:
     are out ("ask not what your country can do for you, ..." is plain words but no filler). Chinese
     counts its word units of two characters or more (jieba), and its characters for length."""
     words = [w for w in content_words(text) if w not in DISCOURSE_WORDS]
-    if len(_HAN.findall(text)) >= 4:
+    if cjk_count(text) >= 4:
         from ..ingest.chinese import words as chinese_words
-        units = [w for w in chinese_words(text) if len(_HAN.findall(w)) >= 2 and w not in ZH_DISCOURSE_WORDS]
-        return len(words) + len(units) < MIN_CONTENT_WORDS and len(_HAN.findall(text)) < 2 * LONG_SENTENCE_WORDS
+        units = [w for w in chinese_words(text) if cjk_count(w) >= 2 and w not in ZH_DISCOURSE_WORDS]
+        return len(words) + len(units) < MIN_CONTENT_WORDS and cjk_count(text) < 2 * LONG_SENTENCE_WORDS
     return len(words) < MIN_CONTENT_WORDS and len(text.split()) < LONG_SENTENCE_WORDS
 
 

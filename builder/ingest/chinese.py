@@ -31,6 +31,11 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK_CHAR.search(text))
 
 
+def cjk_count(text: str) -> int:
+    """Chinese characters in `text`: what a Chinese sentence's length is measured in."""
+    return len(_CJK_CHAR.findall(text))
+
+
 # Whisper spells a full-width comma as two byte tokens (EF BC, then 8C) and sometimes picks the
 # wrong last byte, then keeps doing so for a while: "１" or "（" where commas belong. A full-width
 # digit or letter alone between Chinese characters, seen there at least twice, is such a comma,

@@ -48,7 +48,7 @@ class LengthTarget:
         match = re.fullmatch(r"\s*(\d+)\s*[-–:]\s*(\d+)\s*", text)
         if not match or int(match[1]) > int(match[2]) or int(match[2]) == 0:
             raise ValueError(f"'{text}' is not a length range like 2000-3000")
-        return cls(int(match[1]), int(match[2]), "characters" if language.startswith("zh") else "words")
+        return cls(int(match[1]), int(match[2]), "characters" if is_chinese(language) else "words")
 
 
 @dataclass(frozen=True)
@@ -303,6 +303,8 @@ def extractive_part(part: str, result: PairResult, glossary: dict[str, GlossaryT
     """One part of the extractive report (its body, no heading): what the LLM writer shows for a
     part whose every sentence failed validation, so that no part of a report is ever empty."""
     words, detail = words_for(language), DETAIL_LEVELS[0]
+    if part == "talk":
+        return talk_part(result, video_name, words)
     scores = centrality(result.paper.passages)
     summary, summary_lines = summary_part(result, detail, scores, words)
     if part == "summary":
@@ -310,8 +312,6 @@ def extractive_part(part: str, result: PairResult, glossary: dict[str, GlossaryT
     terms, technique_lines = techniques_part(result, glossary, video_name, detail, words)
     if part == "techniques":
         return technique_lines
-    if part == "talk":
-        return talk_part(result, video_name, words)
     return takeaways_part(result, summary, terms, glossary, words)
 
 

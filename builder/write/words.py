@@ -250,9 +250,5 @@ def words_for(language: str | None) -> dict[str, str]:
     return WORDS.get((language or "en").split("-")[0].lower(), WORDS["en"])
 
 
-def list_sep(language: str | None) -> str:
-    return words_for(language)["list sep"]
-
-
 def is_chinese(language: str | None) -> bool:
     return (language or "").lower().startswith("zh")
