@@ -1,7 +1,7 @@
 """A talk in one language about a paper in another: which embedding model matches them.
 
-Measured on three scripted talks (../shared/data/talks/dpo, benchmarks/talks/ernie and
-coteaching) and our Chinese versions of them (benchmarks/talks/*-zh), all fed to the analysis as
+Measured on the scripted talks that have a Chinese version (../shared/data/talks/dpo and
+benchmarks/talks/<name> for every benchmarks/talks/<name>-zh we wrote), all fed to the analysis as
 the transcript a clear reading gives (tests/scripted_transcript.py), against their papers:
 
 - matching: each Chinese sentence, among all the English sentences of the script, finds its own
@@ -42,9 +42,9 @@ from talk_pair import score  # noqa: E402
 DATA = ROOT.parent / "shared" / "data"
 BENCH_TALKS = ROOT / "benchmarks" / "talks"
 # each Chinese talk with the English script it translates (same chapters, sections and supplements)
-PAIRS = {"dpo": (DATA / "talks" / "dpo" / "script.json", BENCH_TALKS / "dpo-zh" / "script.json"),
-         "ernie": (BENCH_TALKS / "ernie" / "script.json", BENCH_TALKS / "ernie-zh" / "script.json"),
-         "coteaching": (BENCH_TALKS / "coteaching" / "script.json", BENCH_TALKS / "coteaching-zh" / "script.json")}
+PAIRS = {"dpo": (DATA / "talks" / "dpo" / "script.json", BENCH_TALKS / "dpo-zh" / "script.json")} | {
+    path.parent.name[:-3]: (path.parent.parent / path.parent.name[:-3] / "script.json", path)
+    for path in sorted(BENCH_TALKS.glob("*-zh/script.json")) if path.parent.name != "dpo-zh"}
 MODELS = {"MiniLM (default)": None, "USE multilingual v3": MULTILINGUAL}
 
 

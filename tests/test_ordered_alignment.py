@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from builder.analyse.align import BACK_PENALTY, align_chapters, ordered_choice
+from builder.analyse.align import align_chapters, ordered_choice, sections_in_order
 from builder.models import Chapter, Passage, Section, Segment
 
 DIM = 64
@@ -85,18 +85,40 @@ def test_confidence_is_lower_for_a_chapter_between_two_sections():
 def test_going_back_costs_so_a_near_tie_keeps_the_paper_order():
     # chapter 2 fits section 0 barely better than section 2: the order wins
     fit = np.array([[0.8, 0.3, 0.3], [0.3, 0.8, 0.3], [0.62, 0.3, 0.6]])
-    path, margins = ordered_choice(fit)
+    path, margins = ordered_choice(fit, none_fit=0.3, back_penalty=0.05)
     assert path == [0, 1, 2]
     # a clear preference for the earlier section is followed, with the back penalty paid
     fit[2] = [0.9, 0.3, 0.6]
-    path, margins = ordered_choice(fit)
+    path, margins = ordered_choice(fit, none_fit=0.3, back_penalty=0.05)
     assert path == [0, 1, 0]
-    assert abs(margins[2] - (0.9 - BACK_PENALTY - 0.6)) < 1e-9
+    assert abs(margins[2] - (0.9 - 0.05 - 0.6)) < 1e-9
 
 
 def test_no_section_wins_when_every_fit_is_low():
-    path, _ = ordered_choice(np.array([[0.1, 0.12], [0.7, 0.2], [0.05, 0.1]]))
+    path, _ = ordered_choice(np.array([[0.1, 0.12], [0.7, 0.2], [0.05, 0.1]]), none_fit=0.3, back_penalty=0.05)
     assert path == [None, 0, None]
+
+
+def test_a_model_with_lower_and_closer_fits_chooses_the_same_sections():
+    # USE Multilingual scores a Chinese talk against an English paper lower and closer together than
+    # MiniLM scores an English one: thresholds in the talk's own spread make no difference of it
+    fit = np.array([[0.20, 0.25, 0.22, 0.18],     # an opening that explains nothing
+                    [0.55, 0.30, 0.28, 0.25],
+                    [0.30, 0.58, 0.35, 0.28],
+                    [0.28, 0.40, 0.52, 0.30],
+                    [0.25, 0.28, 0.33, 0.50]])
+    appendix = np.array([False, False, False, True])
+    minilm = sections_in_order(fit, appendix)
+    multilingual = sections_in_order(0.4 * fit + 0.05, appendix)
+    assert [c for c, _ in minilm] == [None, 0, 1, 2, 3]
+    assert minilm == multilingual
+
+
+def test_a_chapter_that_fits_everything_alike_is_left_unaligned():
+    fit = np.array([[0.60, 0.20, 0.20], [0.41, 0.40, 0.40], [0.20, 0.20, 0.60]])
+    chosen = sections_in_order(fit, np.zeros(3, dtype=bool))
+    assert chosen[0][0] == 0 and chosen[2][0] == 2
+    assert chosen[1][0] is None or chosen[1][1] < min(chosen[0][1], chosen[2][1])
 
 
 def test_a_chapter_with_only_slide_text_is_aligned_by_it():

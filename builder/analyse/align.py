@@ -3,17 +3,25 @@
 Talks mostly walk through the paper in order, so the chapters are aligned jointly (Viterbi over
 chapters x (sections + "no section")): each chapter earns its fit to the section it is given, going
 back to an earlier section costs `BACK_PENALTY`, and "no section" (an opening, a wrap-up, questions)
-earns a fixed `NONE_FIT`. The confidence of a chapter's section is its margin over the best other
-choice for that chapter, the rest of the talk re-chosen around it (max-marginals); below
-`MIN_MARGIN` the chapter is left unaligned rather than guessed. The fit mixes cosine similarity
-of sentence embeddings (unit vectors, so a dot product) of the chapter's transcript and, when it
-has one, its slide text, with a tf-idf cosine of its words; appendices lose `APPENDIX_PENALTY`.
-The constants were measured on the scripted talks (benchmarks/talk_pair.py, BENCHMARKS.md).
+earns `NONE_FIT`. The confidence of a chapter's section is its margin over the best other choice
+for that chapter, the rest of the talk re-chosen around it (max-marginals); below `MIN_MARGIN` the
+chapter is left unaligned rather than guessed. The fit mixes cosine similarity of sentence
+embeddings (unit vectors, so a dot product) of the chapter's transcript and, when it has one, its
+slide text, with a tf-idf cosine of its words; appendices lose `APPENDIX_PENALTY`.
+
+Those four are measured in units of the talk's own fits (`FitScale`: their mean and spread over
+every chapter and section), not in cosine: how high a cosine counts as "explains this section"
+depends on the embedding model (USE Multilingual gives lower and closer fits than MiniLM, and a
+Chinese talk against an English paper lower still) and on how near the talk keeps to the paper's
+words, while how far the right section stands above the rest does not. The constants were measured
+on the scripted talks in both languages and with both models (benchmarks/align_calibration.py,
+BENCHMARKS.md).
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,13 +30,14 @@ from ..models.paper import Passage, Section
 from ..models.talk import Segment
 from .glossary import TermMatcher
 
-NONE_FIT = 0.30
-BACK_PENALTY = 0.05
-MIN_MARGIN = 0.005
+# in spreads above the mean fit (FitScale): "no section" wins over a section fitting less than this
+NONE_FIT = 0.25
+BACK_PENALTY = 0.25         # in spreads
+MIN_MARGIN = 0.01           # in spreads
+APPENDIX_PENALTY = 0.35     # in spreads
+CONFIDENT_MARGIN = 1.5      # a margin of this many spreads (or more) is confidence 1
 LEXICAL_WEIGHT = 0.3
-APPENDIX_PENALTY = 0.03
 SLIDE_WEIGHT = 0.3          # share of the fit from the slide text, when the chapter has one
-CONFIDENT_MARGIN = 0.15     # a margin this large (or more) is confidence 1
 _NOT_EXPLAINED = re.compile(r"^(abstract|references|bibliography|acknowledge?ments?)\b", re.I)
 
 
@@ -134,8 +143,27 @@ def chapter_members(chapter: Chapter, segments: list[Segment]) -> list[int]:
     return [i for i, s in enumerate(segments) if chapter.start_s <= s.start_s < chapter.end_s]
 
 
-def ordered_choice(fit: np.ndarray, none_fit: float = NONE_FIT,
-                   back_penalty: float = BACK_PENALTY) -> tuple[list[int | None], list[float]]:
+@dataclass(frozen=True)
+class FitScale:
+    """Where a talk's fits lie: their mean and standard deviation over all chapters x sections.
+    Most of those pairs are a chapter and a section it does not explain, so the mean is near the
+    level of "unrelated" for this talk and model, and the spread is the unit a clear choice stands
+    out by."""
+    level: float
+    spread: float
+
+    @classmethod
+    def of(cls, fit: np.ndarray) -> "FitScale":
+        return cls(float(fit.mean()), max(float(fit.std()), 1e-6))
+
+    def above(self, spreads: float) -> float:
+        return self.level + spreads * self.spread
+
+    def times(self, spreads: float) -> float:
+        return spreads * self.spread
+
+
+def ordered_choice(fit: np.ndarray, none_fit: float, back_penalty: float) -> tuple[list[int | None], list[float]]:
     """The best section (or None) per chapter for the whole talk, and each choice's margin.
 
     Viterbi over the position in the paper (the last section explained, or none yet): a chapter
@@ -187,6 +215,18 @@ def ordered_choice(fit: np.ndarray, none_fit: float = NONE_FIT,
     return path, margins
 
 
+def sections_in_order(fit: np.ndarray, appendix: np.ndarray) -> list[tuple[int | None, float]]:
+    """Per chapter, its section's column (None: no section, or not clearly better than another
+    choice) and the confidence, from the chapters x sections fit, with every threshold in the talk's
+    own `FitScale` so that the choice is the same whatever level and spread the model gives."""
+    scale = FitScale.of(fit)
+    fit = fit - scale.times(APPENDIX_PENALTY) * appendix
+    picked, margins = ordered_choice(fit, scale.above(NONE_FIT), scale.times(BACK_PENALTY))
+    return [(choice, round(min(1.0, margin / scale.times(CONFIDENT_MARGIN)), 2))
+            if choice is not None and margin >= scale.times(MIN_MARGIN) else (None, 0.0)
+            for choice, margin in zip(picked, margins)]
+
+
 def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vectors: np.ndarray,
                    passages: list[Passage], passage_vectors: np.ndarray, sections: list[Section] | None = None,
                    slide_vectors: dict[int, np.ndarray] | None = None,
@@ -199,12 +239,11 @@ def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vec
         return []
     names = list(groups)
     fit = chapter_fit(chapters, segments, segment_vectors, passage_vectors, groups, slide_vectors, passages, matcher)
-    appendix = appendix_sections(sections)
-    fit -= APPENDIX_PENALTY * np.array([name in appendix for name in names])
-    picked, margins = ordered_choice(fit)
+    appendices = appendix_sections(sections)
+    appendix = np.array([name in appendices for name in names])
     alignments = []
-    for row, (chapter, choice, margin) in enumerate(zip(chapters, picked, margins)):
-        if choice is None or margin < MIN_MARGIN:
+    for row, (chapter, (choice, confidence)) in enumerate(zip(chapters, sections_in_order(fit, appendix))):
+        if choice is None:
             continue
         idx = groups[names[choice]]
         members = chapter_members(chapter, segments)
@@ -213,7 +252,7 @@ def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vec
         pages = Counter(passages[idx[j]].page_no for j in closest)
         page = min(pages, key=lambda p: (-pages[p], p))
         alignments.append(ChapterAlignment(chapter.index, names[choice], page, round(float(fit[row, choice]), 3),
-                                           confidence=round(min(1.0, margin / CONFIDENT_MARGIN), 2)))
+                                           confidence=confidence))
     return alignments
 
 

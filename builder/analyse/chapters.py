@@ -30,6 +30,9 @@ _OPENING = re.compile(r"\W*(now\b|next\b|so far\b|let me\b|let's\b|let us\b|here
                       r"|moving on\b|turning to\b|before we\b|(going |coming )?back to\b|that (is|'s) (all|it)\b"
                       r"|thank you\b|thanks\b|okay\b|alright\b|all right\b|(the|our) (next|last|final) (part|point|step|topic|question)\b"
                       r"|how (does|do|did|is|are) (it|this|they)\b|what (does|did) (it|this|the)\b)", re.I)
+# The same cues in Chinese: now, next, first/second, finally, to sum up, back to, then let us look at.
+_OPENING_ZH = re.compile(r"\W*(现在|接下来|下面|首先|第[一二三四五]|其次|再来|然后我们|最后|总结一下|总的来说|总之|回到|说回|"
+                         r"好[的了]?[，,]|那么|我们来看|来看|谢谢|感谢)")
 # A slide or slide-less stretch longer than this is more than one topic: split it by the text,
 # into parts of at least STRETCH_PART_S (a slide is explained in one to three minutes).
 LONG_STRETCH_S = 300.0
@@ -123,7 +126,7 @@ def _opening_cues(segments: list[Segment]) -> np.ndarray:
     """What starting a chapter at each sentence earns from how it begins: speakers open a new part
     with a cue phrase ("Now ...", "Next, ...", "Here is how it works", "To sum up", "Let us go back
     to ..."), a signal of spoken discourse that the embeddings of short sentences miss."""
-    cues = np.array([CUE_WEIGHT if _OPENING.match(s.text) else 0.0 for s in segments] + [0.0])
+    cues = np.array([CUE_WEIGHT if _OPENING.match(s.text) or _OPENING_ZH.match(s.text) else 0.0 for s in segments] + [0.0])
     cues[0] = 0.0
     return cues
 
