@@ -70,6 +70,8 @@ def setting_option(name: str):
         kind = click.Choice(spec.choices)
     elif spec.kind is float:
         kind = click.FloatRange(spec.minimum, spec.maximum, min_open=spec.minimum_open)
+    elif spec.kind is int:
+        kind = click.IntRange(int(spec.minimum), int(spec.maximum))
     else:
         kind = None
     shown = f" [setting: {name}]" + (f" [default: {default}]" if default else "")
@@ -107,6 +109,8 @@ _min_supported_option = setting_option("min_supported")
 @setting_option("llm_timeout")
 @setting_option("language")
 @_min_supported_option
+@setting_option("jobs")
+@setting_option("scheduler")
 @setting_option("online")
 @setting_option("arxiv_api_url")
 @setting_option("crossref_api_url")

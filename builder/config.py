@@ -39,7 +39,7 @@ class Setting:
     flag of the same name. Declared once, so the plugin, the flag and the check cannot disagree."""
     default: object
     help: str
-    kind: object = str                    # str, float, bool, or "url" (an http(s) base URL, checked)
+    kind: object = str                    # str, int, float, bool, or "url" (an http(s) base URL, checked)
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
@@ -59,6 +59,11 @@ class Setting:
         if self.kind is bool:
             if not isinstance(value, bool):
                 raise ValueError(f"expected true or false, but received: {shown}")
+            return value
+        if self.kind is int:
+            if isinstance(value, bool) or not isinstance(value, int) or not self.minimum <= value <= self.maximum:
+                raise ValueError(f"expected a whole number from {self.minimum:g} to {self.maximum:g}, "
+                                 f"but received: {shown}")
             return value
         if self.kind is float:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -131,6 +136,13 @@ class CourseSettings:
     min_supported: float = setting(
         0.9, "Smallest fraction of a report's cited sentences that must be supported by their evidence "
              "(measured on the real papers: benchmarks/support_threshold.py).", kind=float, minimum=0, maximum=1)
+    jobs: int = setting(1, "Pairs whose stages run at the same time on this machine, each in a process of its "
+                           "own (whisper, OCR and the embeddings share the cores between them); the site is the "
+                           "same as with 1.", kind=int, minimum=1, maximum=64)
+    scheduler: str | None = setting(
+        None, "Address of a running Dask distributed scheduler (tcp://HOST:PORT): the pairs' stages run as tasks "
+              "on its workers, which must see the sources and the cache folder at the same paths; the pages are "
+              "written here.")
     online: bool = setting(False, "Look each paper up by the arXiv id or DOI its PDF prints (arXiv API, Crossref) "
                                   "for title, authors, venue and year; an answer is used only when its title is "
                                   "printed on page 1.", kind=bool, flags=("--online/--offline",))

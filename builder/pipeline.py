@@ -13,17 +13,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
-from .analyse.embed import MULTILINGUAL, Embedder
-from .analyse.glossary import TermMatcher, load_glossary
 from .analyse.named_terms import with_named_terms
 from .analyse.related import with_related_links
-from .cache import Cache, NotCached, StageRun
+from .cache import NotCached, StageRun
 from .check.support import SupportChecker
 from .check.validate import Validation
 from .config import CourseSettings
 from .errors import CoursewikiError, disk_error
 from .fsio import remove_leftover_temps
-from .gather import Course, Reporter, cached_paper, gather_pair, regathered_if_changed
+from .distribute import PairTask, WarningsOnly, course_for, gather_all
+from .gather import Reporter, cached_paper, regathered_if_changed
 from .layout.manifest import Manifest
 from .models import PairFailure, PairResult
 from .publish import Writer, Written, llm_endpoint
@@ -74,24 +73,26 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None,
         raise CoursewikiError(f"{content}: is a file, not a folder; move it away or pass --content")
     for folder in (content, settings.cache_dir):
         remove_leftover_temps(folder)
-    glossary = load_glossary()
-    cache = Cache(settings.cache_dir)
-    course = Course(settings, cache, glossary, TermMatcher(glossary), Embedder(cache, settings.embedding_model),
-                    reporter, Embedder(cache, settings.multilingual_embedding_model or MULTILINGUAL))
+    course = course_for(settings, reporter)
+    cache, glossary = course.cache, course.glossary
     summary = BuildSummary()
     signatures = source_signatures(settings.sources_dir)
     pairs, summary.failed = discover_pairs(settings.sources_dir)
     chosen = _chosen(only, pairs, summary.failed, settings.sources_dir)
-    from_cache = replace(course, cache=cache.reading_only(), reporter=_WarningsOnly(reporter))
+    from_cache = replace(course, cache=cache.reading_only(), reporter=WarningsOnly(reporter))
     course_of = {pair.slug: course if chosen is None or pair.slug in chosen else from_cache for pair in pairs}
 
-    # 1. every pair's stage results
+    # 1. every pair's stage results: here, in --jobs processes or on a Dask cluster (distribute.py)
     results: list[PairResult] = []
-    for pair in pairs:
-        gather = lambda: _unless_uncached(summary, pair.slug, lambda: gather_pair(pair, course_of[pair.slug]))
-        gathered = _as_failure(summary, pair.slug, settings.cache_dir, gather, building=pair.folder.name)
-        if gathered is not None:
-            results.append(gathered)
+    tasks = [PairTask(pair, settings, from_cache=course_of[pair.slug] is from_cache) for pair in pairs]
+    for gathered in gather_all(tasks, course, settings):
+        if gathered.failure is not None:
+            summary.failed.append(PairFailure(gathered.slug, gathered.failure))
+            summary.tracebacks[gathered.slug] = gathered.trace or ""
+        elif gathered.kept:
+            summary.kept.append(gathered.slug)
+        else:
+            results.append(gathered.result)
     glossary_by_id = {t.id: t for t in glossary}
     results = with_named_terms(with_related_links(results, glossary_by_id), glossary)
 
@@ -126,13 +127,6 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None,
     except OSError:
         pass  # both only save work (tests read the log; serve compares what was seen); a full disk is reported
     return summary
-
-
-class _WarningsOnly(Reporter):
-    """A pair taken from the cache runs none of the steps it would announce; its warnings (a talk
-    in a language the model cannot write, say) still hold, and are still shown."""
-    def __init__(self, reporter: Reporter):
-        self.warn = reporter.warn
 
 
 def _chosen(only: Iterable[str] | None, pairs: list, failed: list[PairFailure], sources_dir: Path) -> set[str] | None:
@@ -174,8 +168,7 @@ def _sources_seen(signatures: dict, kept: list[str], pairs: list, previous: dict
     return sources
 
 
-def _as_failure(summary: BuildSummary, slug: str, where: Path, work: Callable[[], T],
-                building: str | None = None) -> T | None:
+def _as_failure(summary: BuildSummary, slug: str, where: Path, work: Callable[[], T]) -> T | None:
     """The one place an error becomes a failure of one pair (or of the site pages): its message
     names the file; the traceback is kept for -v."""
     try:
@@ -183,7 +176,7 @@ def _as_failure(summary: BuildSummary, slug: str, where: Path, work: Callable[[]
     except CoursewikiError as err:
         message, trace = str(err), traceback.format_exc()
     except OSError as err:  # the cache, a page or a scratch file could not be written: disk full, permissions
-        message, trace = disk_error(err, where, building), traceback.format_exc()
+        message, trace = disk_error(err, where), traceback.format_exc()
     summary.failed.append(PairFailure(slug, message))
     summary.tracebacks[slug] = trace
     return None

@@ -1,0 +1,208 @@
+"""Where the pairs' stages run: here, one pair after another; in `jobs` processes of this machine;
+or as tasks on the workers of a Dask distributed cluster (`scheduler`).
+
+A pair's stages are one task, `gather_task`: a function of the pair's inputs through the
+content-hash cache, so where it runs cannot change what it returns, and the pages (written here,
+after every pair is gathered) are the same bytes whichever way the course is built. A worker builds
+its own Course from the settings once (the models load once per process) and sends back the
+pair's result, or the one line that says why the pair failed, with the warnings and stage runs it
+saw, so the terminal, `last-build.json` and the summary read as after a serial build.
+
+Dask is used as it is: `Client(address).submit`, one task per pair, no scheduler or queue of our
+own. The workers must see the sources and the cache folder at the same paths as this machine
+(a shared file system) and import this version of coursewiki.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import re
+import threading
+import traceback
+from dataclasses import dataclass, replace
+from typing import Iterable, Iterator
+
+from .analyse.embed import MULTILINGUAL, Embedder
+from .analyse.glossary import TermMatcher, load_glossary
+from .cache import Cache, NotCached, StageRun
+from .config import CourseSettings
+from .errors import CoursewikiError, disk_error
+from .gather import Course, Reporter, gather_pair
+from .ingest.talk import media_duration
+from .models import PairResult, PairSource
+
+
+def course_for(settings: CourseSettings, reporter: Reporter) -> Course:
+    """Everything the pairs' stages share, as the build and every worker make it."""
+    glossary = load_glossary()
+    cache = Cache(settings.cache_dir)
+    return Course(settings, cache, glossary, TermMatcher(glossary), Embedder(cache, settings.embedding_model),
+                  reporter, Embedder(cache, settings.multilingual_embedding_model or MULTILINGUAL))
+
+
+@dataclass(frozen=True)
+class PairTask:
+    """One pair's stages, as a task: `from_cache` for a pair `--pair` did not name (its stages may
+    only read the cache)."""
+    pair: PairSource
+    settings: CourseSettings
+    from_cache: bool = False
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """What a pair's task sends back: its result, or why it has none (`failure`, one line naming
+    the file, with the traceback for -v; or `kept`: taken from the cache, and never built with its
+    current sources), with what the build would have printed and logged while it ran."""
+    slug: str
+    result: PairResult | None = None
+    failure: str | None = None
+    trace: str | None = None
+    kept: bool = False
+    warnings: tuple[str, ...] = ()
+    runs: tuple[StageRun, ...] = ()
+
+
+def gather_task(task: PairTask, course: Course) -> Gathered:
+    """The pair's stages; an error is a failure of this pair only."""
+    pair = task.pair
+    if task.from_cache:
+        course = replace(course, cache=course.cache.reading_only())
+    try:
+        return Gathered(pair.slug, result=gather_pair(pair, course))
+    except NotCached:
+        return Gathered(pair.slug, kept=True)
+    except CoursewikiError as err:
+        return Gathered(pair.slug, failure=str(err), trace=traceback.format_exc())
+    except OSError as err:  # the cache or a scratch file could not be written: disk full, permissions
+        return Gathered(pair.slug, failure=disk_error(err, task.settings.cache_dir, pair.folder.name),
+                        trace=traceback.format_exc())
+
+
+class _Collecting(Reporter):
+    """A worker's reporter: the warnings go back with the result; the steps stay on the worker."""
+    def __init__(self):
+        self.warnings: list[str] = []
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+
+_WORKER: dict[CourseSettings, Course] = {}
+_WORKER_LOCK = threading.Lock()   # one pair at a time per process: its stage runs are its own
+
+
+def run_on_worker(task: PairTask) -> Gathered:
+    """`gather_task` in a worker process (a local one or a Dask worker), with this process's Course
+    for these settings, made on its first task."""
+    with _WORKER_LOCK:
+        course = _WORKER.get(task.settings)
+        if course is None:
+            course = _WORKER.setdefault(task.settings, course_for(task.settings, Reporter()))
+        reporter = _Collecting()
+        first = len(course.cache.log)
+        done = gather_task(task, replace(course, reporter=reporter))
+        runs = tuple(course.cache.log[first:])
+        del course.cache.log[first:]
+        return replace(done, warnings=tuple(reporter.warnings), runs=runs)
+
+
+def _share_cores(jobs: int) -> None:
+    from . import machine
+    machine.share_cores(jobs)
+
+
+def gather_all(tasks: list[PairTask], course: Course, settings: CourseSettings) -> Iterator[Gathered]:
+    """Every pair's Gathered, in the order of `tasks`. Serially the stages run here with the live
+    reporter; otherwise the reporter gets one line per pair as it finishes and one bar over the
+    course's audio seconds, and the stage runs join this build's cache log."""
+    if settings.scheduler:
+        remote = _on_dask(tasks, settings.scheduler)
+    elif settings.jobs > 1 and len(tasks) > 1:
+        remote = _on_processes(tasks, min(settings.jobs, len(tasks)))
+    else:
+        for task in tasks:
+            reporter = course.reporter
+            yield gather_task(task, course if not task.from_cache else replace(course, reporter=WarningsOnly(reporter)))
+        return
+    yield from _reported(tasks, remote, course)
+
+
+class WarningsOnly(Reporter):
+    """A pair taken from the cache runs none of the steps it would announce; its warnings (a talk
+    in a language the model cannot write, say) still hold, and are still shown."""
+    def __init__(self, reporter: Reporter):
+        self.warn = reporter.warn
+
+
+def _reported(tasks: list[PairTask], remote: Iterable[tuple[int, Gathered]], course: Course) -> Iterator[Gathered]:
+    reporter = course.reporter
+    seconds = [_audio_seconds(task) for task in tasks]
+    total, done = sum(seconds), 0.0
+    found: dict[int, Gathered] = {}
+    for index, gathered in remote:
+        found[index] = gathered
+        course.cache.log.extend(gathered.runs)
+        for warning in gathered.warnings:
+            reporter.warn(warning)
+        transcribed = sum(1 for r in gathered.runs if r.ran and r.stage == "talk")
+        state = "failed" if gathered.failure else "kept as it was" if gathered.kept else \
+            f"done ({'transcribed' if transcribed else 'from cache'}, {seconds[index]:.0f} s of talk)"
+        reporter.step(gathered.slug, state)
+        done += seconds[index]
+        reporter.audio_progress("course", done, total)
+    for index in range(len(tasks)):
+        yield found[index]
+
+
+def _audio_seconds(task: PairTask) -> float:
+    try:
+        return media_duration(task.pair.video)
+    except Exception:  # noqa: BLE001 (only the progress bar needs it; the pair's own stage reports a bad file)
+        return 0.0
+
+
+def _on_processes(tasks: list[PairTask], jobs: int) -> Iterator[tuple[int, Gathered]]:
+    """`jobs` fresh processes (spawned: no copy of this process's threads or loaded models), each
+    giving whisper and the embeddings its share of the cores."""
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_share_cores,
+                                                initargs=(jobs,)) as pool:
+        futures = {pool.submit(run_on_worker, task): i for i, task in enumerate(tasks)}
+        for future in concurrent.futures.as_completed(futures):
+            yield futures[future], future.result()
+
+
+_ADDRESS = re.compile(r"(tcp|tls)://[^\s/:]+:\d{1,5}")
+
+
+def _on_dask(tasks: list[PairTask], address: str) -> Iterator[tuple[int, Gathered]]:
+    if not _ADDRESS.fullmatch(address):
+        raise CoursewikiError(f"--scheduler {_one_line(ValueError(address))}: expected a Dask scheduler address "
+                              f"such as tcp://127.0.0.1:8786")
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:
+        raise CoursewikiError("--scheduler needs Dask: pip install 'coursewiki[dask]' (dask.distributed)") from None
+    try:
+        client = Client(address, timeout="10s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise CoursewikiError(f"{address}: cannot reach the Dask scheduler ({_one_line(err)}); start it with "
+                              f"`dask scheduler` and give its tcp://HOST:PORT") from None
+    with client, client.as_current():
+        futures = {client.submit(run_on_worker, task, pure=False, key=f"coursewiki-{task.pair.slug}-{i}"): i
+                   for i, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            try:
+                gathered = future.result()
+            except Exception as err:  # noqa: BLE001 (a worker that cannot import coursewiki or died)
+                raise CoursewikiError(f"{address}: a Dask worker could not run {tasks[futures[future]].pair.slug}'s "
+                                      f"stages ({_one_line(err)}); its workers need this version of coursewiki "
+                                      f"and the sources and cache at the same paths") from None
+            yield futures[future], gathered
+
+
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split()) or type(err).__name__
+    return text[:200]
+

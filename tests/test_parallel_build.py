@@ -1,0 +1,115 @@
+"""A course built with --jobs 2, or on a Dask cluster (a real scheduler and two workers on
+127.0.0.1), is the same site, byte for byte, as the one a serial build writes; each from a cold
+cache of its own, so every stage really runs where it is sent."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from builder.config import CourseSettings
+from builder.errors import CoursewikiError
+from builder.pipeline import build_course
+from conftest import PAPERS, REPO, SPEECH, course_root, make_pair
+
+def _course(base: Path) -> Path:
+    root = course_root(base)
+    make_pair(root / "sources", "tdnn", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
+    make_pair(root / "sources", "dpo", PAPERS / "dpo.pdf", SPEECH / "hotwords.mp3", "tags: [alignment]\n")
+    return root
+
+
+def _site(root: Path) -> dict[str, bytes]:
+    content = root / "content"
+    return {p.relative_to(content).as_posix(): p.read_bytes() for p in sorted(content.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def serial_site(tmp_path_factory) -> dict[str, bytes]:
+    root = _course(tmp_path_factory.mktemp("serial"))
+    summary = build_course(CourseSettings.for_root(root))
+    assert summary.built == ["dpo", "tdnn"] and not summary.failed, summary.failed
+    return _site(root)
+
+
+def _same(site: dict[str, bytes], serial: dict[str, bytes]) -> None:
+    assert sorted(site) == sorted(serial)
+    assert [name for name in serial if site[name] != serial[name]] == []
+
+
+@pytest.mark.slow
+def test_a_build_with_two_jobs_writes_the_site_a_serial_build_writes(tmp_path, serial_site):
+    root = _course(tmp_path)
+    summary = build_course(CourseSettings.for_root(root, jobs=2))
+    assert summary.built == ["dpo", "tdnn"] and not summary.failed, summary.failed
+    assert len(summary.ran("talk")) == 2          # both transcribed, in the worker processes
+    _same(_site(root), serial_site)
+    again = build_course(CourseSettings.for_root(root, jobs=2))
+    assert again.ran("talk") == [] and again.written == []
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(tmp_path_factory):
+    """`dask scheduler` and two `dask worker`s (one thread each) on 127.0.0.1, importing this checkout."""
+    folder = tmp_path_factory.mktemp("dask")
+    scheduler_file = folder / "scheduler.json"
+    env = dict(os.environ, PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1")
+    started = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                                 "--port", "0", "--no-dashboard", "--scheduler-file", str(scheduler_file)],
+                                cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.monotonic() + 60
+        while not scheduler_file.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        for n in range(2):
+            started.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
+                                             "--nthreads", "1", "--no-dashboard", "--name", f"w{n}"],
+                                            cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from dask.distributed import Client
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address
+    finally:
+        for process in reversed(started):
+            process.terminate()
+        for process in started:
+            process.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_a_build_on_a_dask_cluster_writes_the_site_a_serial_build_writes(tmp_path, serial_site, dask_cluster):
+    root = _course(tmp_path)
+    summary = build_course(CourseSettings.for_root(root, scheduler=dask_cluster))
+    assert summary.built == ["dpo", "tdnn"] and not summary.failed, summary.failed
+    assert len(summary.ran("talk")) == 2
+    _same(_site(root), serial_site)
+
+
+def test_a_scheduler_that_is_not_there_is_one_line(tmp_path):
+    root = course_root(tmp_path)
+    make_pair(root / "sources", "tdnn", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
+    for address, says in (("tcp://127.0.0.1:9", "cannot reach the Dask scheduler"),
+                          ("127.0.0.1 8786", "expected a Dask scheduler address")):
+        with pytest.raises(CoursewikiError) as caught:
+            build_course(CourseSettings.for_root(root, scheduler=address))
+        assert says in str(caught.value) and "\n" not in str(caught.value)
+    assert not (root / "content" / "tdnn").exists()
+
+
+def test_jobs_is_a_whole_number_from_the_flag_or_mkdocs_yml(tmp_path):
+    from click.testing import CliRunner
+    from builder.cli import main
+    from builder.errors import ConfigError
+    root = course_root(tmp_path)
+    done = CliRunner().invoke(main, ["build", "--root", str(root), "--jobs", "0"])
+    assert done.exit_code == 2 and "--jobs" in done.output and "Traceback" not in done.output
+    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text().replace(
+        "  - coursewiki", "  - coursewiki:\n      jobs: two", 1))
+    with pytest.raises(ConfigError, match="option 'jobs': expected a whole number"):
+        CourseSettings.for_root(root)
