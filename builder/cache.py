@@ -23,6 +23,7 @@ class StageRun:
     stage: str
     subject: str
     ran: bool
+    entry: str = ""          # the entry's file, relative to the cache folder (what `coursewiki cache` counts)
 
 
 def digest_text(*parts: Any) -> str:
@@ -42,6 +43,7 @@ class Cache:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.log: list[StageRun] = []
+        self.depends: dict[str, tuple[str, ...]] = {}   # an entry computed in this build: the entries it read
         self._file_digests: dict[tuple[str, int, int], str] = {}
         self.computes = True
 
@@ -66,6 +68,9 @@ class Cache:
     def entry_path(self, stage: str, key: str, suffix: str = ".json") -> Path:
         return self.root / stage / key[:2] / f"{key}{suffix}"
 
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
     def has(self, stage: str, key: str) -> bool:
         return self.entry_path(stage, key).is_file()
 
@@ -78,13 +83,16 @@ class Cache:
             except (ValueError, KeyError, TypeError):
                 loaded = None  # an entry from an older layout: recompute it
             if loaded is not None:
-                self.log.append(StageRun(stage, subject, ran=False))
+                self.log.append(StageRun(stage, subject, ran=False, entry=self.relative(path)))
                 return loaded
         if not self.computes:
             raise NotCached(stage, subject)
+        start = len(self.log)
         result = compute()
         write_atomic(path, json.dumps(to_jsonable(result), ensure_ascii=False, sort_keys=True))
-        self.log.append(StageRun(stage, subject, ran=True))
+        entry = self.relative(path)
+        self.depends[entry] = tuple(sorted({run.entry for run in self.log[start:] if run.entry}))
+        self.log.append(StageRun(stage, subject, ran=True, entry=entry))
         return result
 
     def write_log(self) -> None:

@@ -203,6 +203,43 @@ def check(root, verbose, quiet, content, cache, min_supported):
     sys.exit(1 if failed else 0)
 
 
+@main.command(name="cache", help="Show what the cache holds: its size per stage and per pair, and what no pair "
+                                  "of any course built with it uses any more (what the last build of each course "
+                                  "did not read: old versions of a talk or paper, stages whose code changed, "
+                                  "removed pairs). --prune deletes that.")
+@_common
+@setting_option("sources")
+@_cache_option
+@click.option("--prune", is_flag=True, help="Delete the entries no course's last build used.")
+def cache_command(root, verbose, quiet, prune, **flags):
+    from .cache_usage import cache_report, prune as prune_entries, size_text
+    try:
+        settings = _settings(root, **flags)
+    except CoursewikiError as err:
+        _fail(err, verbose)
+    cache_dir = settings.cache_dir
+    if not cache_dir.is_dir():
+        click.echo(f"{cache_dir}: no cache yet (coursewiki build makes it)")
+        return
+    report = cache_report(cache_dir, settings.sources_dir)
+    click.echo(f"{cache_dir}: {report.total.entries} entries, {size_text(report.total.size)}")
+    if not quiet:
+        for title, rows in (("stage", report.by_stage), ("pair", report.by_pair)):
+            click.echo(f"  {title:<22}{'entries':>9}{'size':>11}")
+            for name, tally in sorted(rows.items()):
+                click.echo(f"  {name:<22}{tally.entries:>9}{size_text(tally.size):>11}")
+    if not report.recorded:
+        click.echo(f"  no build of {settings.sources_dir} has recorded what it uses: run `coursewiki build` "
+                   "before --prune")
+        if prune:
+            sys.exit(1)
+        return
+    click.echo(f"  not used by any course: {report.unused.entries} entries, {size_text(report.unused.size)}")
+    if prune:
+        removed = prune_entries(cache_dir, report)
+        click.echo(f"removed {removed.entries} entries, {size_text(removed.size)}")
+
+
 @main.command(help="Take the new version of pages you edited (the build left them alone and said so). "
                     "Your notes section is kept; your other edits to those pages are replaced.")
 @_common

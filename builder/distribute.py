@@ -61,6 +61,7 @@ class Gathered:
     kept: bool = False
     warnings: tuple[str, ...] = ()
     runs: tuple[StageRun, ...] = ()
+    depends: tuple[tuple[str, tuple[str, ...]], ...] = ()   # the entries it computed, with those they read
 
 
 def gather_task(task: PairTask, course: Course) -> Gathered:
@@ -101,10 +102,12 @@ def run_on_worker(task: PairTask) -> Gathered:
             course = _WORKER.setdefault(task.settings, course_for(task.settings, Reporter()))
         reporter = _Collecting()
         first = len(course.cache.log)
+        course.cache.depends.clear()
         done = gather_task(task, replace(course, reporter=reporter))
         runs = tuple(course.cache.log[first:])
         del course.cache.log[first:]
-        return replace(done, warnings=tuple(reporter.warnings), runs=runs)
+        return replace(done, warnings=tuple(reporter.warnings), runs=runs,
+                       depends=tuple(sorted(course.cache.depends.items())))
 
 
 def _share_cores(jobs: int) -> None:
@@ -143,6 +146,7 @@ def _reported(tasks: list[PairTask], remote: Iterable[tuple[int, Gathered]], cou
     for index, gathered in remote:
         found[index] = gathered
         course.cache.log.extend(gathered.runs)
+        course.cache.depends.update(gathered.depends)
         for warning in gathered.warnings:
             reporter.warn(warning)
         transcribed = sum(1 for r in gathered.runs if r.ran and r.stage == "talk")

@@ -16,6 +16,7 @@ from typing import Callable, Iterable, TypeVar
 from .analyse.named_terms import with_named_terms
 from .analyse.related import with_related_links
 from .cache import NotCached, StageRun
+from .cache_usage import record_uses
 from .check.support import SupportChecker
 from .check.validate import Validation
 from .config import CourseSettings
@@ -124,8 +125,11 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None,
     try:
         cache.write_log()
         save_seen(settings.cache_dir, settings.sources_dir, seen)
+        record_uses(settings.cache_dir, settings.sources_dir, summary.runs, {p.slug for p in pairs},
+                    cache.depends)
     except OSError:
-        pass  # both only save work (tests read the log; serve compares what was seen); a full disk is reported
+        pass  # these only save work (tests read the log; serve compares what was seen; `coursewiki cache`
+              # prunes by the uses); a full disk is reported
     return summary
 
 

@@ -143,7 +143,7 @@ class Embedder:
                 if vectors.shape[0] == len(texts):
                     with self._lock:
                         self._vectors.update((t, v) for t, v in zip(texts, vectors) if t not in self._vectors)
-                    self.cache.log.append(StageRun("embed", subject, ran=False))
+                    self.cache.log.append(StageRun("embed", subject, ran=False, entry=self.cache.relative(path)))
                     return vectors
             except (ValueError, OSError):
                 pass
@@ -155,5 +155,5 @@ class Embedder:
         buffer = io.BytesIO()
         np.save(buffer, vectors)
         write_atomic(path, buffer.getvalue())
-        self.cache.log.append(StageRun("embed", subject, ran=bool(missing)))
+        self.cache.log.append(StageRun("embed", subject, ran=bool(missing), entry=self.cache.relative(path)))
         return vectors
