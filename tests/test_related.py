@@ -72,3 +72,22 @@ def test_related_glossary_terms_say_why(used):
     alike = dict(related_terms(glossary, {}, {}, definitions)["ntk"])
     assert "similar definitions (0.80)" in relation_text(alike["empirical-ntk"])
     assert "定义相近（0.80）" in relation_text(alike["empirical-ntk"], WORDS["zh"])
+
+
+def test_related_pages_rank_shared_terms_plus_similarity_and_keep_the_best_five():
+    glossary = {t.id: t for t in load_glossary()}
+    ids = sorted(glossary)[:3]
+    base = np.eye(8)
+    vectors = {"a": list(base[0]), "close": list(base[0] + 0.1 * base[1]), "far": list(base[2]), "none": []}
+    vectors |= {f"t{i}": list(base[3 + i % 4]) for i in range(6)}
+    terms = {slug: Counter() for slug in vectors}
+    terms["a"] = Counter({ids[0]: 5, ids[1]: 2})
+    for i in range(6):
+        terms[f"t{i}"] = Counter({ids[0]: 1} if i < 5 else {ids[0]: 1, ids[1]: 1})
+    terms["none"] = Counter({ids[0]: 3, ids[1]: 3, ids[2]: 3})
+    links = related_pairs({s: s.upper() for s in vectors}, vectors, terms, glossary)
+    found = [link.slug for link in links["a"]]
+    assert found[:2] == ["none", "t5"]                 # two shared terms come before one
+    assert "far" not in found and len(found) == 5      # nothing shared, not similar: no link; five at most
+    assert links["close"][0].slug == "a" and links["close"][0].score > 0.9   # similar, no term shared
+    assert all(link.score == 0.0 for link in links["none"])                  # no vector: linked by terms only
