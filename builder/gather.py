@@ -7,6 +7,7 @@ The PDF is opened once for every stage that reads it, and only when one must run
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from .analyse.glossary import TermMatcher
 from .analyse.pair import analyse_pair
 from .analyse.pictures import keyframe_times, slide_pictures, with_figures, with_pictures, with_slide_pictures
 from .analyse.slide_figures import figures_on_slides
-from .analyse.vocabulary import talk_vocabulary
+from .analyse.vocabulary import Vocabulary, talk_vocabulary
 from .cache import Cache, digest_text
 from .config import CourseSettings
 from .errors import PairError
@@ -36,7 +37,7 @@ from .models import (FigureSet, GlossaryTerm, Keyframes, PairAnalysis, PairResul
                      Transcript)
 from .records import to_jsonable
 from .sources import read_pair
-from .stages import ANALYSIS, FIGURES, KEYFRAMES, OCR, PAPER, SLIDE_FIGURES, SLIDES, TALK, record_digest
+from .stages import ANALYSIS, FIGURES, KEYFRAMES, OCR, PAPER, SLIDE_FIGURES, SLIDES, TALK, VOCABULARY, record_digest
 
 
 class Reporter:
@@ -66,7 +67,7 @@ class Course:
             return self.embedder
         return self.multilingual
 
-    @property
+    @functools.cached_property
     def glossary_digest(self) -> str:
         return digest_text(to_jsonable(self.glossary))
 
@@ -118,10 +119,13 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
     slide_track = cache.record(SLIDES.name, slug, slides_key, SlideTrack,
                                lambda: read_slides(pair.video, CachedOcr(cache, slug), also=changes.samplers))
     # paper-aware transcription (the slides' words too); part of the talk's key
-    vocabulary = talk_vocabulary(paper, course.matcher, slide_texts=[s.title + "\n" + s.text for s in slide_track.slides])
+    paper_digest = record_digest(paper)
+    slide_texts = [s.title + "\n" + s.text for s in slide_track.slides]
+    vocabulary = cache.record(VOCABULARY.name, slug, VOCABULARY.key(paper_digest, course.glossary_digest, slide_texts),
+                              Vocabulary, lambda: talk_vocabulary(paper, course.matcher, slide_texts=slide_texts))
     whisper = WhisperSettings(model=pair.config.whisper_model or settings.whisper_model, device=settings.device,
                               compute_type=settings.compute_type, language=pair.config.language,
-                              vocabulary=vocabulary.terms)
+                              vocabulary=tuple(vocabulary.terms))
     talk_key = TALK.key(video_digest, to_jsonable(whisper))
     reporter.step(slug, f"transcribing {pair.video.name}")
     if cache.computes and not cache.has(TALK.name, talk_key):
@@ -137,7 +141,7 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
         reporter.warn(f"{pair.video}: {warning}")
     reporter.step(slug, "analysing")
     embedder = course.embedder_for(transcript.language)
-    analysis_key = ANALYSIS.key(record_digest(paper), record_digest(transcript), course.glossary_digest,
+    analysis_key = ANALYSIS.key(paper_digest, record_digest(transcript), course.glossary_digest,
                                 embedder.label, course.embedder.label, record_digest(slide_track))
     analysis = cache.record(ANALYSIS.name, slug, analysis_key, PairAnalysis,
                             lambda: analyse_pair(paper, transcript, course.matcher, embedder, slug, slide_track,

@@ -41,7 +41,8 @@ KEYFRAMES = Stage("keyframes", "builder.ingest.keyframes")  # grab_keyframes: ta
 SLIDES = Stage("slides", "builder.ingest.slides")         # read_slides: talk file -> SlideTrack (OCR)
 OCR = Stage("ocr", "builder.ingest.slide_text")           # one slide picture -> its text lines (inside SLIDES)
 SLIDE_FIGURES = Stage("slide-figures", "builder.analyse.slide_figures")  # (SlideTrack, FigureSet) -> SlideFigures
-STAGES = (PAPER, FIGURES, SLIDES, OCR, TALK, ANALYSIS, KEYFRAMES, SLIDE_FIGURES)
+VOCABULARY = Stage("vocabulary", "builder.analyse.vocabulary")  # (Paper, glossary, slide text) -> Vocabulary
+STAGES = (PAPER, FIGURES, SLIDES, OCR, VOCABULARY, TALK, ANALYSIS, KEYFRAMES, SLIDE_FIGURES)
 
 
 def record_digest(record: Any) -> str:

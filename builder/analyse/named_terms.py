@@ -10,6 +10,8 @@ wins: a term the curated glossary knows never becomes a named one.
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import replace
 
@@ -41,21 +43,42 @@ def course_named_terms(results: list[PairResult], glossary: list[GlossaryTerm]) 
             seen |= keys
             named[term_key(definition.abbr or definition.name)] = (result, definition)
     terms = []
+    bodies = {r.source.slug: _Body(r) for r in by_slug}
     for _, (owner, definition) in sorted(named.items(), key=lambda kv: (kv[1][1].name.casefold(), kv[0])):
         term_id = _free_id(definition.name, taken)
         taken.add(term_id)
-        pattern = uses_pattern(definition.name, definition.abbr)
-        used = [(owner.source.slug, _pages(owner, pattern) or (definition.page_no,))]
-        used += [(r.source.slug, pages) for r in by_slug if r is not owner and (pages := _pages(r, pattern))]
+        pages = functools.partial(_Body.pages, pattern=uses_pattern(definition.name, definition.abbr),
+                                  name=definition.name, abbr=definition.abbr)
+        used = [(owner.source.slug, pages(bodies[owner.source.slug]) or (definition.page_no,))]
+        used += [(r.source.slug, found) for r in by_slug
+                 if r is not owner and (found := pages(bodies[r.source.slug]))]
         terms.append(NamedTerm(term_id, definition.name, definition.abbr, owner.source.slug, definition.sentence,
                                definition.page_no, tuple(used)))
     return terms
 
 
-def _pages(result: PairResult, pattern: re.Pattern) -> tuple[int, ...]:
-    """Pages of the paper's text (not its references) that use the term."""
-    return tuple(sorted({p.page_no for p in result.paper.passages
-                         if not SKIP_SECTIONS.search(p.section) and pattern.search(p.text)}))
+class _Body:
+    """A paper's text (not its references) as one string, with where each page's passages start
+    in it: a term is searched for once per paper, and only in the papers that print each word of
+    its name, or its abbreviation, somewhere, so a course of hundreds of papers does not search
+    every passage of every paper for every term."""
+    def __init__(self, result: PairResult):
+        passages = [(p.page_no, p.text) for p in result.paper.passages if not SKIP_SECTIONS.search(p.section)]
+        self.starts, self.page_of, offset = [], [], 0
+        for page, text in passages:
+            self.starts.append(offset)
+            self.page_of.append(page)
+            offset += len(text) + 1
+        self.text = "\0".join(text for _, text in passages)   # neither a space nor a word: no match spans two
+        self.lowered = self.text.lower()
+
+    def pages(self, pattern: re.Pattern, name: str, abbr: str | None) -> tuple[int, ...]:
+        words = [w.lower() for w in re.split(r"[\s-]+", name.strip()) if w]
+        printed = all(w in self.lowered or not w.isascii() for w in words) or bool(abbr and abbr in self.text)
+        if not printed:
+            return ()
+        return tuple(sorted({self.page_of[bisect.bisect_right(self.starts, m.start()) - 1]
+                             for m in pattern.finditer(self.text)}))
 
 
 def _free_id(name: str, taken: set[str]) -> str:
