@@ -121,7 +121,7 @@ def main() -> None:
         root = course(work / "jobs", sources)
         seconds, summary = timed_build(root, jobs=2)
         print(f"cold build, --jobs 2:      {seconds:7.1f} s  ({audio / seconds:.1f}x real time; "
-              f"{len(summary.built)} built); peak memory of a worker {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+              f"{len(summary.built)} built)")
         sites["jobs"] = root
     if "dask" in runs:
         from dask.distributed import Client, LocalCluster
