@@ -15,6 +15,7 @@ own. The workers must see the sources and the cache folder at the same paths as 
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures.process
 import multiprocessing
 import re
 import threading
@@ -174,7 +175,12 @@ def _on_processes(tasks: list[PairTask], jobs: int) -> Iterator[tuple[int, Gathe
                                                 initargs=(jobs,)) as pool:
         futures = {pool.submit(run_on_worker, task): i for i, task in enumerate(tasks)}
         for future in concurrent.futures.as_completed(futures):
-            yield futures[future], future.result()
+            try:
+                gathered = future.result()
+            except concurrent.futures.process.BrokenProcessPool:
+                raise CoursewikiError(f"{tasks[futures[future]].pair.folder}: a --jobs worker process died while "
+                                      f"building it (out of memory?); build again with fewer --jobs") from None
+            yield futures[future], gathered
 
 
 _ADDRESS = re.compile(r"(tcp|tls)://[^\s/:]+:\d{1,5}")

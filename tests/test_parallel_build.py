@@ -1,6 +1,7 @@
 """A course built with --jobs 2, or on a Dask cluster (a real scheduler and two workers on
 127.0.0.1), is the same site, byte for byte, as the one a serial build writes; each from a cold
-cache of its own, so every stage really runs where it is sent."""
+cache of its own, so every stage really runs where it is sent. A broken pair fails alone, with the
+same one line, wherever it was built."""
 from __future__ import annotations
 
 import json
@@ -21,7 +22,15 @@ def _course(base: Path) -> Path:
     root = course_root(base)
     make_pair(root / "sources", "tdnn", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
     make_pair(root / "sources", "dpo", PAPERS / "dpo.pdf", SPEECH / "hotwords.mp3", "tags: [alignment]\n")
+    broken = make_pair(root / "sources", "broken", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
+    (broken / "paper.pdf").write_bytes(b"%PDF-1.4 not really")   # fails alone, wherever it is built
     return root
+
+
+def _built_but_broken(summary) -> None:
+    assert summary.built == ["dpo", "tdnn"], summary.failed
+    assert [f.slug for f in summary.failed] == ["broken"]
+    assert "broken/paper.pdf" in summary.failed[0].message and "\n" not in summary.failed[0].message
 
 
 def _site(root: Path) -> dict[str, bytes]:
@@ -32,8 +41,7 @@ def _site(root: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def serial_site(tmp_path_factory) -> dict[str, bytes]:
     root = _course(tmp_path_factory.mktemp("serial"))
-    summary = build_course(CourseSettings.for_root(root))
-    assert summary.built == ["dpo", "tdnn"] and not summary.failed, summary.failed
+    _built_but_broken(build_course(CourseSettings.for_root(root)))
     return _site(root)
 
 
@@ -46,7 +54,7 @@ def _same(site: dict[str, bytes], serial: dict[str, bytes]) -> None:
 def test_a_build_with_two_jobs_writes_the_site_a_serial_build_writes(tmp_path, serial_site):
     root = _course(tmp_path)
     summary = build_course(CourseSettings.for_root(root, jobs=2))
-    assert summary.built == ["dpo", "tdnn"] and not summary.failed, summary.failed
+    _built_but_broken(summary)
     assert len(summary.ran("talk")) == 2          # both transcribed, in the worker processes
     _same(_site(root), serial_site)
     again = build_course(CourseSettings.for_root(root, jobs=2))
@@ -86,7 +94,7 @@ def dask_cluster(tmp_path_factory):
 def test_a_build_on_a_dask_cluster_writes_the_site_a_serial_build_writes(tmp_path, serial_site, dask_cluster):
     root = _course(tmp_path)
     summary = build_course(CourseSettings.for_root(root, scheduler=dask_cluster))
-    assert summary.built == ["dpo", "tdnn"] and not summary.failed, summary.failed
+    _built_but_broken(summary)
     assert len(summary.ran("talk")) == 2
     _same(_site(root), serial_site)
 
