@@ -160,7 +160,8 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
     images = {f.image: base64.b64decode(png) for f, png in zip(figure_set.figures, figure_set.png_base64)}
     return PairResult(source=pair, paper=paper, transcript=transcript, analysis=analysis,
                       keyframe_jpegs=keyframe_jpegs, figure_images=images, slide_jpegs=slide_jpegs,
-                      talk_has_picture=frames.has_picture, input_digests=inputs)
+                      talk_has_picture=frames.has_picture, input_digests=inputs,
+                      stage_keys=(paper_digest, figures_key, slides_key, talk_key, analysis_key, shown_key, frames_key))
 
 
 def input_digests(pair: PairSource, cache: Cache) -> dict[str, tuple[str, int, int]]:

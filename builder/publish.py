@@ -7,13 +7,14 @@ subtitles.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import layout
 from .analyse.embed import Embedder
 from .analyse.related import course_related_terms
-from .cache import Cache
+from .cache import Cache, digest_text
 from .check.support import SupportChecker, build_evidence, parse_vtt
 from .check.validate import Validation, validate_markdown, validation_line
 from .config import CourseSettings
@@ -22,6 +23,8 @@ from .fsio import copy_atomic, write_atomic
 from .layout.course_record import CourseRecord
 from .layout.manifest import Manifest, bytes_digest, file_digest
 from .models import GlossaryTerm, PairResult
+from .records import to_jsonable
+from .stages import Stage
 from .write.course_nav import arranged, nav_entries
 from .write.pages import subtitles, write_glossary, write_index, write_talk
 from .write.report import write_report
@@ -36,6 +39,19 @@ class Written:
     changed: list[Path] = field(default_factory=list)
     left_alone: list[PageOutcome] = field(default_factory=list)
     validation: Validation | None = None
+
+
+@dataclass(frozen=True)
+class PairPages:
+    """A pair's rendered report and talk page with the report's validation, cached by what they
+    are made of (`Writer.pages_key`): rendering and validating them again is most of a build in
+    which nothing changed, and their bytes follow from their inputs."""
+    report: str
+    talk: str
+    validation: Validation
+
+
+PAGES = Stage("pages", "builder.publish")
 
 
 @dataclass(frozen=True)
@@ -87,22 +103,45 @@ class Writer:
                 files[chapter.keyframe] = jpeg
         files.update(result.slide_jpegs)
         files.update(result.figure_images)
-        evidence = build_evidence(result.paper.passages, result.paper.page_texts, parse_vtt(vtt))
-        report = self._report(result, video, evidence)
-        done.validation = validate_markdown(report, result.paper.page_count, result.transcript.duration_s,
-                                            set(self.glossary) | {t.id for t in result.named_terms},
-                                            support=self.support, evidence=evidence,
-                                            subject=slug, min_supported=self.settings.min_supported)
+        pages = self._pages(result, video, vtt)
+        done.validation = pages.validation
         for name, data in files.items():
             self.file(folder / name, data, done)
-        title, _, rest = report.partition("\n")
+        title, _, rest = pages.report.partition("\n")
         self.page(f"{slug}/{layout.REPORT}", front_matter(source.config.tags)
                   + f"{title}\n\n{validation_line(done.validation, self.settings.language)}\n{rest}", done,
                   self.settings.language)
-        self.page(f"{slug}/{layout.TALK_PAGE}", write_talk(result, video, layout.SUBTITLES, self.glossary,
-                                                           embed=not result.talk_has_picture,
-                                                           language=self.settings.site_language), done)
+        self.page(f"{slug}/{layout.TALK_PAGE}", pages.talk, done)
         return done
+
+    def _pages(self, result: PairResult, video: str, vtt: str) -> PairPages:
+        def render() -> PairPages:
+            evidence = build_evidence(result.paper.passages, result.paper.page_texts, parse_vtt(vtt))
+            report = self._report(result, video, evidence)
+            validation = validate_markdown(report, result.paper.page_count, result.transcript.duration_s,
+                                           set(self.glossary) | {t.id for t in result.named_terms},
+                                           support=self.support, evidence=evidence,
+                                           subject=result.source.slug, min_supported=self.settings.min_supported)
+            talk = write_talk(result, video, layout.SUBTITLES, self.glossary, embed=not result.talk_has_picture,
+                              language=self.settings.site_language)
+            return PairPages(report, talk, validation)
+        if self.settings.writer == "llm" or not result.stage_keys:
+            return render()   # an LLM's report is its own (its answers are cached where it is asked)
+        return self.cache.record(PAGES.name, result.source.slug, self.pages_key(result, video), PairPages, render)
+
+    def pages_key(self, result: PairResult, video: str) -> str:
+        """Everything a pair's pages are made of: its stages' keys, the links the course gives it,
+        its pair.yml, the glossary, the settings the writers and the support check read, and the
+        writers' own code (the modules `publish` imports)."""
+        settings = self.settings
+        return PAGES.key(result.stage_keys, to_jsonable(result.related), to_jsonable(result.named_terms),
+                         result.source.slug, video, to_jsonable(result.source.config), self.glossary_digest,
+                         settings.language, settings.site_language, settings.min_supported,
+                         settings.embedding_model, settings.multilingual_embedding_model)
+
+    @functools.cached_property
+    def glossary_digest(self) -> str:
+        return digest_text(to_jsonable(sorted(self.glossary.values(), key=lambda t: t.id)))
 
     def _report(self, result: PairResult, video: str, evidence) -> str:
         """The extractive report, or the LLM's when asked for; an LLM that cannot be reached or

@@ -10,9 +10,9 @@ wins: a term the curated glossary knows never becomes a named one.
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import re
+from collections import defaultdict
 from dataclasses import replace
 
 from ..models import GlossaryTerm, NamedTerm, PairResult, TermDefinition
@@ -58,27 +58,37 @@ def course_named_terms(results: list[PairResult], glossary: list[GlossaryTerm]) 
 
 
 class _Body:
-    """A paper's text (not its references) as one string, with where each page's passages start
-    in it: a term is searched for once per paper, and only in the papers that print each word of
-    its name, or its abbreviation, somewhere, so a course of hundreds of papers does not search
-    every passage of every paper for every term."""
+    """A paper's text (not its references) by passage, with an index of the words each passage
+    holds: a term is searched for only in the passages that hold every word of its name (or its
+    abbreviation), so a course of hundreds of papers does not run every term's pattern over every
+    passage of every paper. The index only narrows the search; the pattern decides."""
     def __init__(self, result: PairResult):
-        passages = [(p.page_no, p.text) for p in result.paper.passages if not SKIP_SECTIONS.search(p.section)]
-        self.starts, self.page_of, offset = [], [], 0
-        for page, text in passages:
-            self.starts.append(offset)
-            self.page_of.append(page)
-            offset += len(text) + 1
-        self.text = "\0".join(text for _, text in passages)   # neither a space nor a word: no match spans two
-        self.lowered = self.text.lower()
+        self.passages = [(p.page_no, p.text) for p in result.paper.passages if not SKIP_SECTIONS.search(p.section)]
+        self.lowered: dict[str, set[int]] = defaultdict(set)
+        self.cased: dict[str, set[int]] = defaultdict(set)
+        for n, (_, text) in enumerate(self.passages):
+            for word in _WORD.findall(text):
+                self.lowered[word.lower()].add(n)
+                self.cased[word].add(n)
 
     def pages(self, pattern: re.Pattern, name: str, abbr: str | None) -> tuple[int, ...]:
-        words = [w.lower() for w in re.split(r"[\s-]+", name.strip()) if w]
-        printed = all(w in self.lowered or not w.isascii() for w in words) or bool(abbr and abbr in self.text)
-        if not printed:
-            return ()
-        return tuple(sorted({self.page_of[bisect.bisect_right(self.starts, m.start()) - 1]
-                             for m in pattern.finditer(self.text)}))
+        everywhere = set(range(len(self.passages)))
+        candidates = everywhere
+        for word in re.split(r"[\s-]+", name.strip()):
+            if _PLAIN.fullmatch(word):    # a word the index holds whole (not "3.5", not "Bézier")
+                candidates = candidates & _holding(self.lowered, word.lower())
+        if abbr:
+            candidates |= _holding(self.cased, abbr) if _PLAIN.fullmatch(abbr) else everywhere
+        return tuple(sorted({self.passages[n][0] for n in candidates if pattern.search(self.passages[n][1])}))
+
+
+_WORD = re.compile(r"\w+")
+_PLAIN = re.compile(r"[A-Za-z0-9_]+")
+
+
+def _holding(index: dict[str, set[int]], word: str) -> set[int]:
+    """Passages holding the word, or its plural as the pattern allows it."""
+    return index.get(word, set()) | index.get(word + "s", set())
 
 
 def _free_id(name: str, taken: set[str]) -> str:

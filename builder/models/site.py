@@ -32,3 +32,4 @@ class PairResult:
     talk_has_picture: bool = True
     figure_images: dict[str, bytes] = field(default_factory=dict)
     input_digests: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path -> (sha256, size, mtime_ns)
+    stage_keys: tuple[str, ...] = ()   # the cache keys of every stage it came from: what its pages are made of
