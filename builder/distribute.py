@@ -135,7 +135,7 @@ def give_back_memory() -> None:
     """Return the memory freed by a pair's stages to the system before the next pair. glibc keeps
     freed heap pages, and the models' batches of varying sizes leave them scattered: a process
     building pair after pair grew by about 60 MB a pair (2.1 GB after 25 pairs on a Dask worker);
-    trimmed after each pair it stays near 1.3 GB (benchmarks/archive.py)."""
+    trimmed after each pair, a Dask worker peaked at 1.44 GB over 25 pairs (benchmarks/archive.py)."""
     gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
