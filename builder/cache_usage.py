@@ -131,9 +131,9 @@ def prune(cache_dir: Path, report: CacheReport) -> Tally:
     return removed
 
 
-def size_text(size: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
+def size_text(size: float) -> str:
+    for unit in ("B", "KB", "MB"):
+        if size < 1000:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1000
     return f"{size:.1f} GB"

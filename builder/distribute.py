@@ -24,7 +24,8 @@ import re
 import threading
 import traceback
 from dataclasses import dataclass, replace
-from typing import Iterable, Iterator
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from .analyse.embed import MULTILINGUAL, Embedder
 from .analyse.glossary import TermMatcher, load_glossary
@@ -34,6 +35,8 @@ from .errors import CoursewikiError, disk_error
 from .gather import Course, Reporter, gather_pair
 from .ingest.talk import media_duration
 from .models import PairResult, PairSource
+
+T = TypeVar("T")
 
 
 def course_for(settings: CourseSettings, reporter: Reporter) -> Course:
@@ -68,20 +71,27 @@ class Gathered:
     depends: tuple[tuple[str, tuple[str, ...]], ...] = ()   # the entries it computed, with those they read
 
 
+def attempt(work: Callable[[], T], where: Path, building: str | None = None) -> tuple[T | None, str | None, str]:
+    """The one place an error becomes a failure of one pair (or of the site pages): the result, or
+    the one line that names the file, with the traceback kept for -v."""
+    try:
+        return work(), None, ""
+    except CoursewikiError as err:
+        return None, str(err), traceback.format_exc()
+    except OSError as err:  # the cache, a page or a scratch file could not be written: disk full, permissions
+        return None, disk_error(err, where, building), traceback.format_exc()
+
+
 def gather_task(task: PairTask, course: Course) -> Gathered:
     """The pair's stages; an error is a failure of this pair only."""
     pair = task.pair
     if task.from_cache:
         course = replace(course, cache=course.cache.reading_only())
     try:
-        return Gathered(pair.slug, result=gather_pair(pair, course))
+        result, failure, trace = attempt(lambda: gather_pair(pair, course), task.settings.cache_dir, pair.folder.name)
     except NotCached:
         return Gathered(pair.slug, kept=True)
-    except CoursewikiError as err:
-        return Gathered(pair.slug, failure=str(err), trace=traceback.format_exc())
-    except OSError as err:  # the cache or a scratch file could not be written: disk full, permissions
-        return Gathered(pair.slug, failure=disk_error(err, task.settings.cache_dir, pair.folder.name),
-                        trace=traceback.format_exc())
+    return Gathered(pair.slug, result=result, failure=failure, trace=trace or None)
 
 
 class _Collecting(Reporter):
@@ -101,15 +111,15 @@ def run_on_worker(task: PairTask) -> Gathered:
     """`gather_task` in a worker process (a local one or a Dask worker), with this process's Course
     for these settings, made on its first task."""
     with _WORKER_LOCK:
-        course = _WORKER.get(task.settings)
-        if course is None:
-            course = _WORKER.setdefault(task.settings, course_for(task.settings, Reporter()))
+        if task.settings not in _WORKER:
+            _WORKER[task.settings] = course_for(task.settings, Reporter())
+        course = _WORKER[task.settings]
         reporter = _Collecting()
         first = len(course.cache.log)
         course.cache.depends.clear()
         done = gather_task(task, replace(course, reporter=reporter))
-        give_back_memory()
         runs = tuple(course.cache.log[first:])
+        give_back_memory(runs)
         del course.cache.log[first:]
         return replace(done, warnings=tuple(reporter.warnings), runs=runs,
                        depends=tuple(sorted(course.cache.depends.items())))
@@ -131,11 +141,15 @@ def _take_cores(jobs: int, taken) -> None:
         pass
 
 
-def give_back_memory() -> None:
-    """Return the memory freed by a pair's stages to the system before the next pair. glibc keeps
+def give_back_memory(runs) -> None:
+    """Return the memory freed by a pair's stages (`runs`: what they logged) to the system before
+    the next pair, when one of them ran: a pair read whole from the cache frees little, and the
+    collection and trim (some 40 ms) would be most of a build with nothing to do. glibc keeps
     freed heap pages, and the models' batches of varying sizes leave them scattered: a process
     building pair after pair grew by about 60 MB a pair (2.1 GB after 25 pairs on a Dask worker);
     trimmed after each pair, a Dask worker peaked at 1.44 GB over 25 pairs (benchmarks/archive.py)."""
+    if not any(run.ran for run in runs):
+        return
     gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
@@ -152,10 +166,11 @@ def gather_all(tasks: list[PairTask], course: Course, settings: CourseSettings) 
     elif settings.jobs > 1 and len(tasks) > 1:
         remote = _on_processes(tasks, min(settings.jobs, len(tasks)))
     else:
+        quiet = replace(course, reporter=WarningsOnly(course.reporter))
         for task in tasks:
-            reporter = course.reporter
-            yield gather_task(task, course if not task.from_cache else replace(course, reporter=WarningsOnly(reporter)))
-            give_back_memory()
+            first = len(course.cache.log)
+            yield gather_task(task, quiet if task.from_cache else course)
+            give_back_memory(course.cache.log[first:])
         return
     yield from _reported(tasks, remote, course)
 
@@ -178,7 +193,7 @@ def _reported(tasks: list[PairTask], remote: Iterable[tuple[int, Gathered]], cou
         course.cache.depends.update(gathered.depends)
         for warning in gathered.warnings:
             reporter.warn(warning)
-        transcribed = sum(1 for r in gathered.runs if r.ran and r.stage == "talk")
+        transcribed = any(r.ran and r.stage == "talk" for r in gathered.runs)
         state = "failed" if gathered.failure else "kept as it was" if gathered.kept else \
             f"done ({'transcribed' if transcribed else 'from cache'}, {seconds[index]:.0f} s of talk)"
         reporter.step(gathered.slug, state)
@@ -216,7 +231,7 @@ _ADDRESS = re.compile(r"(tcp|tls)://[^\s/:]+:\d{1,5}")
 
 def _on_dask(tasks: list[PairTask], address: str) -> Iterator[tuple[int, Gathered]]:
     if not _ADDRESS.fullmatch(address):
-        raise CoursewikiError(f"--scheduler {_one_line(ValueError(address))}: expected a Dask scheduler address "
+        raise CoursewikiError(f"--scheduler {_one_line(address)}: expected a Dask scheduler address "
                               f"such as tcp://127.0.0.1:8786")
     try:
         from dask.distributed import Client, as_completed
@@ -225,7 +240,7 @@ def _on_dask(tasks: list[PairTask], address: str) -> Iterator[tuple[int, Gathere
     try:
         client = Client(address, timeout="10s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as err:
-        raise CoursewikiError(f"{address}: cannot reach the Dask scheduler ({_one_line(err)}); start it with "
+        raise CoursewikiError(f"{address}: cannot reach the Dask scheduler ({_one_line(str(err) or type(err).__name__)}); start it with "
                               f"`dask scheduler` and give its tcp://HOST:PORT") from None
     with client, client.as_current():
         futures = {client.submit(run_on_worker, task, pure=False, key=f"coursewiki-{task.pair.slug}-{i}"): i
@@ -235,12 +250,11 @@ def _on_dask(tasks: list[PairTask], address: str) -> Iterator[tuple[int, Gathere
                 gathered = future.result()
             except Exception as err:  # noqa: BLE001 (a worker that cannot import coursewiki or died)
                 raise CoursewikiError(f"{address}: a Dask worker could not run {tasks[futures[future]].pair.slug}'s "
-                                      f"stages ({_one_line(err)}); its workers need this version of coursewiki "
+                                      f"stages ({_one_line(str(err) or type(err).__name__)}); its workers need this version of coursewiki "
                                       f"and the sources and cache at the same paths") from None
             yield futures[future], gathered
 
 
-def _one_line(err: BaseException) -> str:
-    text = " ".join(str(err).split()) or type(err).__name__
-    return text[:200]
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:200]
 

@@ -4,11 +4,10 @@ Like mkdocs' `build()`: every pair's stages run first (`gather.py`, each through
 content-hash cache, so a second build with nothing changed transcribes and embeds nothing),
 then related reports and the terms the papers name are linked across the course, then everything is written (`publish.py`)
 and what earlier builds wrote but this one did not is removed (`layout.Manifest`). Errors become
-pair failures in one place, `_as_failure`; one bad pair is reported and the rest builds.
+pair failures in one place, `distribute.attempt` (for the stages, wherever they run, and the pages); one bad pair is reported and the rest builds.
 """
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
@@ -20,9 +19,9 @@ from .cache_usage import record_uses
 from .check.support import SupportChecker
 from .check.validate import Validation
 from .config import CourseSettings
-from .errors import CoursewikiError, disk_error
+from .errors import CoursewikiError
 from .fsio import remove_leftover_temps
-from .distribute import PairTask, WarningsOnly, course_for, gather_all
+from .distribute import PairTask, WarningsOnly, attempt, course_for, gather_all
 from .gather import Reporter, cached_paper, regathered_if_changed
 from .layout.manifest import Manifest
 from .models import PairFailure, PairResult
@@ -85,7 +84,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None,
 
     # 1. every pair's stage results: here, in --jobs processes or on a Dask cluster (distribute.py)
     results: list[PairResult] = []
-    tasks = [PairTask(pair, settings, from_cache=course_of[pair.slug] is from_cache) for pair in pairs]
+    tasks = [PairTask(pair, settings, from_cache=chosen is not None and pair.slug not in chosen) for pair in pairs]
     for gathered in gather_all(tasks, course, settings):
         if gathered.failure is not None:
             summary.failed.append(PairFailure(gathered.slug, gathered.failure))
@@ -100,7 +99,7 @@ def build_course(settings: CourseSettings, reporter: Reporter | None = None,
     # 2. write them, each pair checked against its inputs first
     support = SupportChecker(course.embedder, glossary, multilingual=course.multilingual)
     writer = Writer(settings, Manifest.load(content), cache, glossary_by_id, support, reporter.warn,
-                    llm_endpoint(settings))
+                    course.glossary_digest, llm_endpoint(settings))
     built: list[PairResult] = []
     for result in results:
         slug = result.source.slug
@@ -173,17 +172,12 @@ def _sources_seen(signatures: dict, kept: list[str], pairs: list, previous: dict
 
 
 def _as_failure(summary: BuildSummary, slug: str, where: Path, work: Callable[[], T]) -> T | None:
-    """The one place an error becomes a failure of one pair (or of the site pages): its message
-    names the file; the traceback is kept for -v."""
-    try:
-        return work()
-    except CoursewikiError as err:
-        message, trace = str(err), traceback.format_exc()
-    except OSError as err:  # the cache, a page or a scratch file could not be written: disk full, permissions
-        message, trace = disk_error(err, where), traceback.format_exc()
-    summary.failed.append(PairFailure(slug, message))
-    summary.tracebacks[slug] = trace
-    return None
+    """`distribute.attempt`, its failure added to the summary."""
+    result, message, trace = attempt(work, where)
+    if message is not None:
+        summary.failed.append(PairFailure(slug, message))
+        summary.tracebacks[slug] = trace
+    return result
 
 
 def check_course(settings: CourseSettings) -> dict[str, Validation]:

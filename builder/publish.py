@@ -7,14 +7,13 @@ subtitles.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import layout
 from .analyse.embed import Embedder
 from .analyse.related import course_related_terms
-from .cache import Cache, digest_text
+from .cache import Cache
 from .check.support import SupportChecker, build_evidence, parse_vtt
 from .check.validate import Validation, validate_markdown, validation_line
 from .config import CourseSettings
@@ -62,6 +61,7 @@ class Writer:
     glossary: dict[str, GlossaryTerm]
     support: SupportChecker
     warn: object   # the reporter's warn(message)
+    glossary_digest: str   # `Course.glossary_digest`: part of every pair's pages key
     llm: object = None   # the build's LLM Endpoint (it remembers its first failure), or None
 
     def copy(self, source: Path, target: Path, digest: str, done: Written) -> None:
@@ -138,10 +138,6 @@ class Writer:
                          result.source.slug, video, to_jsonable(result.source.config), self.glossary_digest,
                          settings.language, settings.site_language, settings.min_supported,
                          settings.embedding_model, settings.multilingual_embedding_model)
-
-    @functools.cached_property
-    def glossary_digest(self) -> str:
-        return digest_text(to_jsonable(sorted(self.glossary.values(), key=lambda t: t.id)))
 
     def _report(self, result: PairResult, video: str, evidence) -> str:
         """The extractive report, or the LLM's when asked for; an LLM that cannot be reached or

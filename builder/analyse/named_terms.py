@@ -10,7 +10,6 @@ wins: a term the curated glossary knows never becomes a named one.
 """
 from __future__ import annotations
 
-import functools
 import re
 from collections import defaultdict
 from dataclasses import replace
@@ -47,14 +46,21 @@ def course_named_terms(results: list[PairResult], glossary: list[GlossaryTerm]) 
     for _, (owner, definition) in sorted(named.items(), key=lambda kv: (kv[1][1].name.casefold(), kv[0])):
         term_id = _free_id(definition.name, taken)
         taken.add(term_id)
-        pages = functools.partial(_Body.pages, pattern=uses_pattern(definition.name, definition.abbr),
-                                  name=definition.name, abbr=definition.abbr)
-        used = [(owner.source.slug, pages(bodies[owner.source.slug]) or (definition.page_no,))]
+        term = _Term(uses_pattern(definition.name, definition.abbr), definition.name, definition.abbr)
+        used = [(owner.source.slug, bodies[owner.source.slug].pages(term) or (definition.page_no,))]
         used += [(r.source.slug, found) for r in by_slug
-                 if r is not owner and (found := pages(bodies[r.source.slug]))]
+                 if r is not owner and (found := bodies[r.source.slug].pages(term))]
         terms.append(NamedTerm(term_id, definition.name, definition.abbr, owner.source.slug, definition.sentence,
                                definition.page_no, tuple(used)))
     return terms
+
+
+class _Term:
+    """A term as `_Body.pages` looks for it: its pattern, and the words of its name the word index
+    holds whole (not "3.5", not "Bézier"), lower-cased, worked out once for all the papers."""
+    def __init__(self, pattern: re.Pattern, name: str, abbr: str | None):
+        self.pattern, self.abbr = pattern, abbr
+        self.words = [w.lower() for w in re.split(r"[\s-]+", name.strip()) if _PLAIN.fullmatch(w)]
 
 
 class _Body:
@@ -64,6 +70,7 @@ class _Body:
     passage of every paper. The index only narrows the search; the pattern decides."""
     def __init__(self, result: PairResult):
         self.passages = [(p.page_no, p.text) for p in result.paper.passages if not SKIP_SECTIONS.search(p.section)]
+        self.everywhere = frozenset(range(len(self.passages)))
         self.lowered: dict[str, set[int]] = defaultdict(set)
         self.cased: dict[str, set[int]] = defaultdict(set)
         for n, (_, text) in enumerate(self.passages):
@@ -71,15 +78,13 @@ class _Body:
                 self.lowered[word.lower()].add(n)
                 self.cased[word].add(n)
 
-    def pages(self, pattern: re.Pattern, name: str, abbr: str | None) -> tuple[int, ...]:
-        everywhere = set(range(len(self.passages)))
-        candidates = everywhere
-        for word in re.split(r"[\s-]+", name.strip()):
-            if _PLAIN.fullmatch(word):    # a word the index holds whole (not "3.5", not "Bézier")
-                candidates = candidates & _holding(self.lowered, word.lower())
-        if abbr:
-            candidates |= _holding(self.cased, abbr) if _PLAIN.fullmatch(abbr) else everywhere
-        return tuple(sorted({self.passages[n][0] for n in candidates if pattern.search(self.passages[n][1])}))
+    def pages(self, term: _Term) -> tuple[int, ...]:
+        candidates = self.everywhere
+        for word in term.words:
+            candidates = candidates & _holding(self.lowered, word)
+        if term.abbr:
+            candidates |= _holding(self.cased, term.abbr) if _PLAIN.fullmatch(term.abbr) else self.everywhere
+        return tuple(sorted({self.passages[n][0] for n in candidates if term.pattern.search(self.passages[n][1])}))
 
 
 _WORD = re.compile(r"\w+")
