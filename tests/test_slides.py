@@ -3,6 +3,8 @@ and text by OCR, a camera video that has none, chapters cut and titled by the sl
 on the talk page, and slides that show a paper figure linked to it. All on generated videos."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import base64
 import io
 
@@ -221,6 +223,44 @@ def test_a_sentence_opening_a_new_part_places_the_cut_between_two_close_topics()
 def test_text_cut_chapters_are_never_shorter_than_the_minimum():
     starts, segments, vectors, duration_s = _topic_talk([30, 5, 60, 50], seed=7)   # a 5-s aside
     chapters = split_chapters(segments, vectors, duration_s)
+    assert all(segments[c[-1]].end_s - segments[c[0]].start_s >= MIN_CHAPTER_S for c in chapters)
+
+
+def _short(texts: list[str], at_s: float, seed: int) -> tuple[list[Segment], np.ndarray]:
+    """Set phrases (a greeting, the thanks): short sentences, 3 s apart, close to each other."""
+    _, _, vectors, _ = _topic_talk([5.0 * len(texts)], seed=seed, spread=0.2)
+    return [Segment(at_s + 3.0 * i, at_s + 3.0 * i + 2.5, text, []) for i, text in enumerate(texts)], vectors
+
+
+def _after(segments: list[Segment], by_s: float) -> list[Segment]:
+    return [replace(s, start_s=s.start_s + by_s, end_s=s.end_s + by_s) for s in segments]
+
+
+def test_a_short_opening_and_closing_are_chapters_of_their_own():
+    """A greeting before the first topic and the thanks after the last last less than the minimum
+    chapter length, yet they belong to neither topic: set phrases close to each other, a pause
+    after the greeting and before the thanks."""
+    for seed in range(3):
+        opening, opening_vectors = _short(["Good morning.", "Welcome back.", "Today we read a paper."], 0.0, seed)
+        _, body, body_vectors, body_s = _topic_talk([60, 60], seed=seed + 10)
+        closing, closing_vectors = _short(["That is all for today.", "Thank you.", "See you next week."],
+                                          11.0 + body_s + 1.5, seed + 20)
+        segments = opening + _after(body, 11.0) + closing
+        chapters = split_chapters(segments, np.vstack([opening_vectors, body_vectors, closing_vectors]),
+                                  closing[-1].end_s)
+        assert [segments[c[0]].start_s for c in chapters] == [0.0, 11.0, 71.0, closing[0].start_s]
+
+
+def test_a_short_stretch_inside_the_talk_is_no_chapter():
+    """The same set phrases and pauses halfway through are no chapter: only an opening and a
+    closing may be shorter than the minimum."""
+    _, body, body_vectors, body_s = _topic_talk([60, 60], seed=10)
+    first = [s for s in body if s.start_s < 60.0]
+    aside, aside_vectors = _short(["That is all for this part.", "Thank you.", "Bear with me."], 61.5, 0)
+    segments = first + aside + _after(body[len(first):], 11.5)
+    chapters = split_chapters(segments, np.vstack([body_vectors[:len(first)], aside_vectors, body_vectors[len(first):]]),
+                              segments[-1].end_s)
+    assert len(chapters) >= 2
     assert all(segments[c[-1]].end_s - segments[c[0]].start_s >= MIN_CHAPTER_S for c in chapters)
 
 
