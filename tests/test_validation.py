@@ -101,11 +101,26 @@ def test_the_validation_line_counts_cited_and_supported_sentences(bad_report_che
 def test_claims_are_read_with_trailing_and_leading_anchors():
     claims = cited_claims("Alpha beta gamma\\. [p.&nbsp;2](paper.pdf#page=2) [p.&nbsp;3](paper.pdf#page=3) "
                           "Delta \\[1\\] *epsilon*\\. [00:05](talk.mp4#t=5)\n"
-                          "- [01:00](talk.mp4#t=60) spoken words\n"
+                          "- [01:00](talk.mp4#t=60) spoken words\n\n"
+                          "| Field | Value | Source |\n| --- | --- | --- |\n"
                           "| Title | Alpha | [p.&nbsp;1](paper.pdf#page=1) |\n"
                           "### Chapter ([00:00](talk.mp4#t=0))\n")
     assert [(c.text, c.pages, c.times_s) for c in claims] == [
         ("Alpha beta gamma.", [2, 3], []), ("Delta [1] epsilon.", [], [5.0]), ("spoken words", [], [60.0])]
+
+
+def test_claims_are_read_as_markdown_renders_them():
+    """Markdown-it's tokens, not the page's characters: a link in a code span is no anchor, a bold
+    label is not part of its sentence, a picture with its time is no claim, and an admonition's
+    body is read with its own line numbers."""
+    page = ("Code `[p. 2](paper.pdf#page=2)` is shown, not cited.\n\n"
+            "**Label Smoothing:** During training we smoothed labels. [p.&nbsp;7](paper.pdf#page=7)\n\n"
+            "- [00:05](talk.mp4#t=5) ![New slide at 00:05](assets/slide.jpg){ width=\"240\" }\n\n"
+            '??? note "Full transcript"\n\n'
+            "    - [00:09](talk.mp4#t=9) Spoken in the box.\n")
+    claims = cited_claims(page)
+    assert [(c.text, c.line_no, c.pages, c.times_s) for c in claims] == [
+        ("During training we smoothed labels.", 3, [7], []), ("Spoken in the box.", 9, [], [9.0])]
 
 
 def test_every_cited_sentence_of_the_extractive_reports_is_supported(real_course):

@@ -5,7 +5,6 @@ and every cited sentence of a report must be supported by the evidence its ancho
 checks what the site will really serve, not what the builder meant to write."""
 from __future__ import annotations
 
-import html
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -23,12 +22,10 @@ _GLOSSARY_HREF = re.compile(r"^(?:\.\./)?glossary\.md#(?P<id>\S+)$")
 _ADMONITION = ("!!!", "???")
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
 
-_LINK = re.compile(r"\[(?P<label>(?:\\.|[^\]\\])*)\]\((?P<url>[^)\s]*)\)")
 _PAGE_URL = re.compile(r"(?:^|/)paper\.pdf#page=(\d+)$")
 _TIME_URL = re.compile(r"(?:^|/)talk\.[a-z0-9]+#t=(\d+(?:\.\d+)?)$")
-_LIST_MARK = re.compile(r"^(?:[-*+]|\d+\.)\s+")
-_BOLD_LABEL = re.compile(r"^\*\*[^*]{1,60}[:：]\*\*\s*")
-_SKIP_LINE = ("#", "|", "![", "<", "```", "???", "!!!", *(f"*{w['validation'].split('{')[0]}" for w in WORDS.values()))
+# a line opening with these is an admonition's title or our own validation line, not prose
+_NOT_PROSE = ("???", "!!!", *(w["validation"].split("{")[0] for w in WORDS.values()))
 
 
 @dataclass
@@ -91,26 +88,37 @@ def validate_markdown(markdown: str, page_count: int, duration_s: float | None, 
     return result
 
 
-def page_links(markdown: str, first_line: int = 1) -> list[tuple[int, str]]:
+def page_links(markdown: str) -> list[tuple[int, str]]:
     """(line number, target) of every Markdown link on a page, read from markdown-it's tokens, so
-    a bracket in escaped source text is never taken for a link. The body of an admonition
-    (`??? note`, `!!! tip`: Material's boxes, indented) is read as Markdown too, as MkDocs does."""
+    a bracket in escaped source text is never taken for a link."""
     found: list[tuple[int, str]] = []
+    for line, token, _ in _inline_tokens(markdown):
+        for child in token.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "link_open":
+                found.append((line, unquote(str(child.attrs.get("href", "")))))
+    return found
+
+
+def _inline_tokens(markdown: str, first_line: int = 1):
+    """(line number, inline token, whether it is in a heading or a table) for each run of inline
+    text of a page, in order. The body of an admonition (`??? note`, `!!! tip`: Material's boxes,
+    indented) is read as Markdown too, as MkDocs does, with its own line numbers."""
+    open_blocks: list[str] = []
     opener = ""
     for token in _MARKDOWN.parse(markdown):
+        if token.nesting == 1:
+            open_blocks.append(token.type.removesuffix("_open"))
+        elif token.nesting == -1 and open_blocks:
+            open_blocks.pop()
         if token.type == "inline":
-            line = token.map[0]
-            for child in token.children or []:
-                if child.type in ("softbreak", "hardbreak"):
-                    line += 1
-                elif child.type == "link_open":
-                    found.append((first_line + line, unquote(str(child.attrs.get("href", "")))))
+            yield first_line + token.map[0], token, bool({"heading", "table"} & set(open_blocks))
             opener = token.content
         elif token.type == "code_block" and opener.startswith(_ADMONITION):
-            found += page_links(textwrap.dedent(token.content), first_line + token.map[0])
+            yield from _inline_tokens(textwrap.dedent(token.content), first_line + token.map[0])
         elif token.type not in ("paragraph_open", "paragraph_close"):
             opener = ""
-    return found
 
 
 def record_support(result: Validation, verdicts: list[Verdict]) -> None:
@@ -128,45 +136,109 @@ def unsupported_line(verdict: Verdict) -> str:
 
 
 def cited_claims(markdown: str) -> list[Claim]:
-    """The sentences of a page that carry PDF-page or talk-time anchors, as plain text.
+    """The sentences of a page that carry PDF-page or talk-time anchors, as plain text, read from
+    markdown-it's tokens (what MkDocs will render), line by line.
 
     Two layouts are read: a sentence followed by its anchors ("text [p. 3] [00:05]"), and a list
-    item led by its anchor ("- [00:05] text"). Headings, tables, images, our own validation line
-    and navigation after a "·" ("· explained in the talk at [12:40]") are not claims."""
+    item led by its anchor ("- [00:05] text"). Headings, tables, pictures, raw HTML, our own
+    validation line and navigation after a "·" ("· explained in the talk at [12:40]") are not
+    claims; a bold label before a sentence ("**Label Smoothing:** During training ...") is not
+    part of it."""
     claims: list[Claim] = []
-    for line_no, raw in enumerate(markdown.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith(_SKIP_LINE):
+    for line, token, in_heading_or_table in _inline_tokens(markdown):
+        if not in_heading_or_table:
+            for offset, parts in enumerate(_lines_of(token.children or [])):
+                claims += _line_claims(parts, line + offset)
+    return claims
+
+
+def _lines_of(children) -> list[list[tuple[str, object]]]:
+    """Each source line of an inline token as ("text", str) runs and ("anchor", ("page"|"time",
+    number)) links. A line that is not prose comes out empty: an admonition's title, our own
+    validation line, raw HTML before any text, a picture (a keyframe with its time is no claim).
+    Other links keep their label; emphasis marks and code backticks go, their text stays."""
+    lines: list[list] = [[]]
+    prose = [True]
+    in_anchor = False
+    for child in children:
+        if child.type in ("softbreak", "hardbreak"):
+            lines.append([])
+            prose.append(True)
+            in_anchor = False
             continue
-        line = _BOLD_LABEL.sub("", _LIST_MARK.sub("", line, count=1))
-        tokens = _tokens(line)
-        if not any(kind == "anchor" for kind, _ in tokens):
+        line = lines[-1]
+        said = any(kind == "anchor" or kind == "text" and value.strip() for kind, value in line)
+        if child.type == "image" or not said and (
+                child.type == "html_inline" or child.type == "text" and child.content.startswith(_NOT_PROSE)):
+            prose[-1] = False
+        elif child.type == "link_open":
+            href = unquote(str(child.attrs.get("href", "")))
+            page, time = _PAGE_URL.search(href), _TIME_URL.search(href)
+            if page or time:
+                line.append(("anchor", ("page", int(page[1])) if page else ("time", float(time[1]))))
+                in_anchor = True
+        elif child.type == "link_close":
+            in_anchor = False
+        elif in_anchor:
             continue
-        leading = tokens[0][0] == "anchor"
-        text_parts: list[str] = []
-        anchors: list[tuple[str, float]] = []
-        last: Claim | None = None
-        for kind, value in tokens:
-            if kind == "text":
-                text_parts.append(value)
-                continue
-            text = _clean(" ".join(text_parts))
-            if " ".join(text_parts).strip().startswith("·"):
-                text = ""  # "… [p. 3] · explained in the talk at [00:40]": navigation, not a claim
-            if leading:
-                if anchors and re.search(r"\w", text):
-                    claims.append(_claim(text, line_no, anchors))
-                    anchors = []
-                anchors.append(value)
-            elif re.search(r"\w", text):
-                last = _claim(text, line_no, [value])
-                claims.append(last)
-            elif last is not None:
-                _add_anchor(last, value)
-            text_parts = []
-        text = "" if " ".join(text_parts).strip().startswith("·") else _clean(" ".join(text_parts))
-        if leading and anchors and re.search(r"\w", text):
-            claims.append(_claim(text, line_no, anchors))
+        elif child.type in ("text", "code_inline"):
+            line.append(("text", child.content))
+        elif child.type in ("strong_open", "strong_close", "em_open", "em_close"):
+            line.append(("mark", child.type))
+    return [_without_label(line) if keep else [] for line, keep in zip(lines, prose)]
+
+
+def _without_label(parts: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """The line less a bold label it opens with ("**Label Smoothing:**") and emphasis marks, with
+    the text between two anchors as one run."""
+    words = [(kind, value) for kind, value in parts if not (kind == "text" and not value)]
+    if len(words) >= 3 and words[0] == ("mark", "strong_open") and words[2] == ("mark", "strong_close") \
+            and words[1][0] == "text" and len(words[1][1]) <= 60 and words[1][1].endswith((":", "：")):
+        words = words[3:]
+        if words and words[0][0] == "text":
+            words[0] = ("text", words[0][1].lstrip())
+    runs: list[tuple[str, object]] = []
+    for kind, value in words:
+        if kind == "mark":
+            continue
+        if kind == "text" and runs and runs[-1][0] == "text":
+            runs[-1] = ("text", runs[-1][1] + value)
+        else:
+            runs.append((kind, value))
+    return runs
+
+
+def _line_claims(parts: list[tuple[str, object]], line_no: int) -> list[Claim]:
+    """A line's claims: with leading anchors, each anchor group owns the text after it; otherwise
+    each text owns the anchors after it."""
+    if not any(kind == "anchor" for kind, _ in parts):
+        return []
+    claims: list[Claim] = []
+    leading = parts[0][0] == "anchor"
+    text_parts: list[str] = []
+    anchors: list[tuple[str, float]] = []
+    last: Claim | None = None
+    for kind, value in parts:
+        if kind == "text":
+            text_parts.append(value)
+            continue
+        text = _clean(" ".join(text_parts))
+        if " ".join(text_parts).strip().startswith("·"):
+            text = ""  # "… [p. 3] · explained in the talk at [00:40]": navigation, not a claim
+        if leading:
+            if anchors and re.search(r"\w", text):
+                claims.append(_claim(text, line_no, anchors))
+                anchors = []
+            anchors.append(value)
+        elif re.search(r"\w", text):
+            last = _claim(text, line_no, [value])
+            claims.append(last)
+        elif last is not None:
+            _add_anchor(last, value)
+        text_parts = []
+    text = "" if " ".join(text_parts).strip().startswith("·") else _clean(" ".join(text_parts))
+    if leading and anchors and re.search(r"\w", text):
+        claims.append(_claim(text, line_no, anchors))
     return claims
 
 
@@ -185,40 +257,8 @@ def _add_anchor(claim: Claim, anchor: tuple[str, float]) -> None:
         claim.times_s.append(float(value))
 
 
-def _tokens(line: str) -> list[tuple[str, object]]:
-    """("text", str) runs and ("anchor", ("page"|"time", number)) links; other links keep their label."""
-    tokens: list[tuple[str, object]] = []
-    text: list[str] = []
-    i = 0
-    while i < len(line):
-        char = line[i]
-        if char == "\\" and i + 1 < len(line):
-            text.append(line[i + 1])
-            i += 2
-            continue
-        if char == "[":
-            match = _LINK.match(line, i)
-            if match:
-                page, time = _PAGE_URL.search(match["url"]), _TIME_URL.search(match["url"])
-                if page or time:
-                    if text:
-                        tokens.append(("text", "".join(text)))
-                        text = []
-                    tokens.append(("anchor", ("page", int(page[1])) if page else ("time", float(time[1]))))
-                else:
-                    text.append(_LINK.sub(lambda m: m["label"], match[0]).replace("\\", ""))
-                i = match.end()
-                continue
-        if char not in "*_`":
-            text.append(char)
-        i += 1
-    if text:
-        tokens.append(("text", "".join(text)))
-    return tokens
-
-
 def _clean(text: str) -> str:
-    text = html.unescape(text).replace("\u00a0", " ")
+    text = text.replace("\u00a0", " ")   # markdown-it has decoded the entities already
     if "“" in text:  # our words, then the source's in quotes ("In this paper (defined, §2): “…”"): the quote is the claim
         text = text.rsplit("“", 1)[1].replace("”", "")
     text = re.sub(r"\s+", " ", text).strip()
