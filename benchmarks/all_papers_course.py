@@ -20,6 +20,7 @@ import argparse
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import yaml
@@ -102,7 +103,10 @@ def main() -> None:
         from builder.models.glossary import term_key
         curated = {t.id: {term_key(n) for n in (t.term, t.abbr, *t.aliases) if n} for t in load_glossary()}
         settings = CourseSettings.for_root(root, cache_dir=args.cache or work / "cache")
+        started = time.perf_counter()
         summary = build_course(settings)
+        print(f"build: {time.perf_counter() - started:.0f} s for {len(expected)} pairs "
+              f"({'cold' if not args.cache else 'with the cache in ' + str(args.cache)})")
         assert not summary.failed, summary.failed
         glossary_entries = len(re.findall(r"^## ", (root / "content" / "glossary.md").read_text(encoding="utf-8"), re.M))
         totals = {"asserted": [0, 0], "null": [0, 0]}

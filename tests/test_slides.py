@@ -157,6 +157,21 @@ def test_without_slides_chapters_come_from_the_text_with_a_phrase_as_title():
     assert chapters[0].title == "Reward model"
 
 
+def test_a_speech_title_is_a_phrase_the_paper_prints_not_a_misheard_run_of_words():
+    """Whisper heard "long match causes" twice where the speaker said "long batch causes"; the
+    phrase the paper prints, said as often, is the title; never a bare number."""
+    said = ["A long match causes a spike.", "So the long match causes trouble.",
+            "Unified memory moves the state out.", "With unified memory nothing crashes."]
+    segments = [Segment(5.0 * i, 5.0 * i + 4.5, text, []) for i, text in enumerate(said * 4)]
+    vectors = np.ones((len(segments), 8), dtype=np.float32)
+    matcher = TermMatcher(load_glossary())
+    assert build_chapters(segments, vectors, 80.0, matcher)[0].title == "Long match causes"
+    paper = "Paged optimizers use NVIDIA unified memory to avoid memory spikes when a long batch comes."
+    assert build_chapters(segments, vectors, 80.0, matcher, paper_text=paper)[0].title == "Unified memory"
+    numbers = [Segment(5.0 * i, 5.0 * i + 4.5, "It has 100 layers and 100 more, 100 in all.", []) for i in range(4)]
+    assert not build_chapters(numbers, np.ones((4, 8), dtype=np.float32), 20.0, matcher)[0].title.isdigit()
+
+
 def test_a_titled_slide_shown_without_speech_still_opens_its_chapter():
     """A pause on a results slide: nothing is said while it is up, but it is what the viewer saw."""
     track = SlideTrack([Slide(0.0, 60.0, "Opening", ""), Slide(60.0, 80.0, "Results table", "Win rate 61%"),

@@ -62,6 +62,38 @@ def test_preloaded_lists_are_embedded_in_the_background_and_read_back(tmp_path):
     assert len(model.asked) == 1
 
 
+def test_a_build_asking_before_the_preload_is_done_embeds_the_rest_itself(tmp_path):
+    """After a short talk the analysis asks for the paper's vectors while the background thread
+    (one core) is still on its first batch: it takes over the rest, with every core, at once."""
+    import threading
+    from builder.analyse.embed import BATCH_SIZE
+
+    class SlowFirstBatch(CountingModel):
+        def __init__(self):
+            super().__init__()
+            self.started, self.go = threading.Event(), threading.Event()
+
+        def encode(self, texts, **kwargs):
+            if not self.asked:
+                self.started.set()
+                self.go.wait(timeout=30)
+            return super().encode(texts, **kwargs)
+
+    embedder, model = Embedder(Cache(tmp_path)), SlowFirstBatch()
+    embedder._model = model
+    texts = [f"passage {i}" for i in range(3 * BATCH_SIZE)]
+    worker = embedder.preload({"paper": texts})
+    assert model.started.wait(timeout=30)
+    asking = threading.Thread(target=embedder.encode, args=(texts, "paper"))
+    asking.start()
+    assert embedder._asked.wait(timeout=30)
+    model.go.set()
+    asking.join(timeout=30)
+    worker.join(timeout=30)
+    assert [len(batch) for batch in model.asked] == [BATCH_SIZE, 2 * BATCH_SIZE]
+    assert not worker.is_alive()
+
+
 @pytest.fixture(scope="module")
 def lecture(tmp_path_factory):
     """Three slides, the second shown again at the end (a talk going back to it)."""

@@ -161,8 +161,9 @@ def _cut_cost(units: np.ndarray, min_sentences: float) -> float:
 
 
 def build_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: float,
-                   matcher: TermMatcher, slides: SlideTrack | None = None) -> list[Chapter]:
-    """Chapters from the slides when the talk has them, else from the text alone."""
+                   matcher: TermMatcher, slides: SlideTrack | None = None, paper_text: str = "") -> list[Chapter]:
+    """Chapters from the slides when the talk has them, else from the text alone. `paper_text`,
+    the paper's sentences, tells a phrase of the paper from a mis-heard one in a title."""
     if slides is not None and slides.slides and segments:
         spans = _slide_spans(segments, vectors, duration_s, slides)
     else:
@@ -179,7 +180,7 @@ def build_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: flo
         chapters.append(Chapter(
             index=index, start_s=0.0 if index == 0 else round(start_s, 2), end_s=0.0,
             title=slide.title if slide is not None else speech_title(texts, matcher, groups, segments,
-                                                                     {c.title.lower() for c in chapters}),
+                                                                     {c.title.lower() for c in chapters}, paper_text),
             points=[TalkPoint(segments[i].start_s, segments[i].text) for i in chosen],
             title_source="slide" if slide is not None else "speech",
             slide_text="\n".join(t for t in (slide.title, slide.text) if t) if slide is not None else ""))
@@ -243,10 +244,12 @@ def chapter_title(texts: list[str], matcher: TermMatcher, talk_words: Counter) -
 
 
 def speech_title(texts: list[str], matcher: TermMatcher, groups: list[list[int]], segments: list[Segment],
-                 taken: set[str] = frozenset()) -> str:
+                 taken: set[str] = frozenset(), paper_text: str = "") -> str:
     """A short phrase the chapter says most and the rest of the talk says less: a glossary term or
-    a run of content words ("change of variables"), never a list of terms; not one an earlier
-    chapter already has as its title."""
+    a run of content words ("change of variables"), never a list of terms or a bare number; not
+    one an earlier chapter already has as its title. A phrase of two or three words that the paper
+    prints counts double: the talk explains the paper, and a mis-heard run of words ("long match
+    causes") is in no paper (every single word is in it somewhere)."""
     others = [" ".join(segments[i].text for i in g) for g in groups]
     document_counts = Counter(p for text in others for p in set(_phrases(text, matcher)))
     chapter = Counter(p for text in texts for p in _phrases(text, matcher))
@@ -255,15 +258,35 @@ def speech_title(texts: list[str], matcher: TermMatcher, groups: list[list[int]]
     total = max(1, len(others))
 
     names = {t.term.lower() for t in matcher.terms.values()} | {t.zh for t in matcher.terms.values() if t.zh}
+    printed = _printed_in(paper_text.lower()) if paper_text else lambda phrase: False
 
     def score(phrase: str) -> float:
         words = _length(phrase)
         idf = np.log(1.0 + total / (1.0 + document_counts.get(phrase, 0)))
-        return chapter[phrase] * idf * (1.0 + 0.5 * min(words - 1, 2)) * (1.5 if phrase in names else 1.0)
-    candidates = [p for p in chapter if (chapter[p] >= 2 or _length(p) > 1) and p.lower() not in taken] \
-        or [p for p in chapter if p.lower() not in taken] or list(chapter)
+        return chapter[phrase] * idf * (1.0 + 0.5 * min(words - 1, 2)) * (1.5 if phrase in names else 1.0) \
+            * (2.0 if words > 1 and printed(phrase) else 1.0)
+    taken = {_singular(t) for t in taken}   # "queries and keys" after "query and key" is taken too
+    wordy = [p for p in chapter if not p.isdigit()]
+    candidates = [p for p in wordy if (chapter[p] >= 2 or _length(p) > 1) and _singular(p) not in taken] \
+        or [p for p in wordy if _singular(p) not in taken] or wordy or list(chapter)
     best = max(sorted(candidates), key=score)
     return best[:1].upper() + best[1:]
+
+
+def _singular(phrase: str) -> str:
+    """A phrase with each word's plural s dropped ("queries and keys" = "query and key")."""
+    def one(word: str) -> str:
+        if len(word) > 4 and word.endswith("ies"):
+            return word[:-3] + "y"
+        return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+    return " ".join(one(w) for w in phrase.lower().split())
+
+
+def _printed_in(paper_text: str):
+    """Whether a phrase stands in the (lower-cased) paper as words of their own."""
+    def printed(phrase: str) -> bool:
+        return re.search(rf"(?<![a-z0-9]){re.escape(phrase.lower())}s?(?![a-z0-9])", paper_text) is not None
+    return printed
 
 
 _LINKS = {"of", "for", "and"}

@@ -79,6 +79,7 @@ class Embedder:
         self._model = None
         self._vectors: dict[str, np.ndarray] = {}   # every text embedded (or read back) in this build
         self._lock = threading.Lock()                 # one model call at a time; the store with it
+        self._asked = threading.Event()               # the build asked for vectors: a preload stops
 
     def preload(self, lists: dict[str, list[str]] | None = None) -> threading.Thread | None:
         """Load the model, then embed each list (by subject) as `encode` would, in a background
@@ -88,17 +89,29 @@ class Embedder:
         wanted = {subject: texts for subject, texts in (lists or {}).items() if texts}
         if self._model is not None and not wanted:
             return None
+        self._asked.clear()
         worker = threading.Thread(target=self._preload_quietly, args=(wanted,), name="preload-embeddings",
                                   daemon=True)
         worker.start()
         return worker
 
     def _preload_quietly(self, lists: dict[str, list[str]]) -> None:
+        """Embeds batch by batch, and stops once the build asks for vectors itself: after a short
+        talk the analysis would otherwise wait for one thread to finish every list, where it can
+        embed the rest with every core."""
         try:
             with self._lock:
                 self._load_locked()
             for subject, texts in lists.items():
-                self.encode(texts, subject, torch_threads=1)
+                if self.cache_path(texts).is_file():
+                    continue
+                for start in range(0, len(texts), BATCH_SIZE):
+                    if self._asked.is_set():
+                        return
+                    with self._lock:
+                        missing = [t for t in dict.fromkeys(texts[start:start + BATCH_SIZE]) if t not in self._vectors]
+                        if missing:
+                            self._embed_locked(missing, 1)
         except Exception:  # noqa: BLE001 (the first real use loads again and reports the error in one line)
             pass
 
@@ -131,11 +144,12 @@ class Embedder:
         """The model is part of the key: vectors of two models never mix in one cache."""
         return self.cache.entry_path("embed", digest_text("embed-v1", self.label, texts), ".npy")
 
-    def encode(self, texts: list[str], subject: str, torch_threads: int | None = None) -> np.ndarray:
+    def encode(self, texts: list[str], subject: str) -> np.ndarray:
         """Unit-length vectors for `texts` (rows), cached as one .npy per distinct input list, so a
         later build (or `coursewiki check`) asking for the same list reads one file."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
+        self._asked.set()
         path = self.cache_path(texts)
         if path.is_file():
             try:
@@ -150,7 +164,7 @@ class Embedder:
         with self._lock:
             missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
             if missing:
-                self._embed_locked(missing, torch_threads)
+                self._embed_locked(missing, None)
             vectors = np.stack([self._vectors[t] for t in texts])
         buffer = io.BytesIO()
         np.save(buffer, vectors)

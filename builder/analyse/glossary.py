@@ -63,25 +63,34 @@ def _abbr_pattern(abbr: str) -> str:
 class TermMatcher:
     def __init__(self, terms: list[GlossaryTerm]):
         self.terms = {t.id: t for t in terms}
-        self._patterns: list[tuple[str, re.Pattern, re.Pattern | None]] = []
+        # per term: (id, (pattern, what any match of it must contain)) for its words and its
+        # abbreviations; the cheap substring test spares most texts the regular expressions
+        self._patterns: list[tuple[str, list[tuple[re.Pattern, tuple[str, ...] | None, bool]]]] = []
         for term in terms:
-            words = [term.term] + [a for a in term.aliases if not _is_acronym(a)]
-            acronyms = ([term.abbr] if term.abbr else []) + [a for a in term.aliases if _is_acronym(a)]
-            plain = "|".join(sorted({_form_pattern(w) for w in words if w.strip()}, key=len, reverse=True))
-            plain_re = re.compile(rf"(?<![\w-])(?:{plain})(?:s|es)?(?![\w-])", re.I) if plain else None
-            parts = [_abbr_pattern(a) for a in acronyms if a and len(a) >= 2]
-            parts += [re.escape(z) for z in [term.zh, *term.aliases_zh] if z]
-            exact_re = re.compile(rf"(?<![A-Za-z0-9-])(?:{'|'.join(parts)})(?:s)?(?![A-Za-z0-9])") if parts else None
-            self._patterns.append((term.id, plain_re, exact_re))
+            words = [w for w in [term.term] + [a for a in term.aliases if not _is_acronym(a)] if w.strip()]
+            acronyms = [a for a in ([term.abbr] if term.abbr else []) + [a for a in term.aliases if _is_acronym(a)]
+                        if a and len(a) >= 2]
+            exact = acronyms + [z for z in [term.zh, *term.aliases_zh] if z]
+            patterns = []
+            if words:
+                plain = "|".join(sorted({_form_pattern(w) for w in words}, key=len, reverse=True))
+                patterns.append((re.compile(rf"(?<![\w-])(?:{plain})(?:s|es)?(?![\w-])", re.I),
+                                 _first_parts(words), True))
+            if exact:
+                parts = [_abbr_pattern(a) for a in acronyms] + [re.escape(z) for z in exact[len(acronyms):]]
+                patterns.append((re.compile(rf"(?<![A-Za-z0-9-])(?:{'|'.join(parts)})(?:s)?(?![A-Za-z0-9])"),
+                                 tuple(form[0] for form in exact), False))
+            self._patterns.append((term.id, patterns))
 
     def spans(self, text: str) -> list[tuple[str, int, int]]:
         """(term id, start, end) of every use in `text`, in text order. A match inside a longer
         match of another term is not a use of its own: "masked language model" is MLM, not also
         "language model"; "Rotary Position Embedding" is RoPE, not also "position embedding"."""
         found = []
-        for term_id, plain_re, exact_re in self._patterns:
-            for pattern in (plain_re, exact_re):
-                if pattern is not None:
+        lowered = text.lower()
+        for term_id, patterns in self._patterns:
+            for pattern, needles, any_case in patterns:
+                if needles is None or any(n in (lowered if any_case else text) for n in needles):
                     found += [(term_id, m.start(), m.end()) for m in pattern.finditer(text)]
         found.sort(key=lambda f: (f[1], -(f[2] - f[1])))
         kept: list[tuple[str, int, int]] = []
@@ -114,6 +123,14 @@ class TermMatcher:
     def in_segments(self, segments: list[Segment]) -> list[TermUse]:
         return [TermUse(term_id, s.text, start_s=s.start_s)
                 for s in segments for term_id in self.find(s.text)]
+
+
+def _first_parts(forms: list[str]) -> tuple[str, ...] | None:
+    """What a case-blind match of any of the forms must contain: the first word of one of them,
+    in lower case (None, "always look", where a word is not plain ASCII and case-folding might
+    not be lower-casing)."""
+    firsts = [re.split(r"[\s\-‐–]+", form.strip())[0].lower() for form in forms]
+    return tuple(firsts) if all(first.isascii() and first for first in firsts) else None
 
 
 def _is_acronym(form: str) -> bool:

@@ -19,8 +19,8 @@ def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, emb
     passage_vectors = embedder.encode([p.text for p in paper.passages], f"{slug}/paper")
     segment_vectors = embedder.encode([s.text for s in transcript.segments], f"{slug}/talk")
     # a talk with no transcript (its language is beyond the model) gets no chapters made up for it
-    chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher, slides) \
-        if transcript.segments else []
+    chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher, slides,
+                              paper_text=" ".join(p.text for p in paper.passages)) if transcript.segments else []
     alignments, supplements = talk_versus_paper(paper, transcript, chapters, segment_vectors, passage_vectors,
                                                 embedder, slug, matcher)
     passages, definitions, own_terms = paper_vocabulary(paper, matcher)
