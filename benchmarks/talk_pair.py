@@ -12,7 +12,9 @@ alignment, supplements; all cached), and compared with truth.json:
   script's supplement sentences (a sentence counts when a reported one starts inside it);
 - titles: true chapters (talks with slides) whose chapter title equals the slide title;
 - terms: the script's paper terms found in the transcript, of those its sentences say (some scripts
-  list terms they never say).
+  list terms they never say);
+- said: talks with no picture to read, chapters titled from speech whose title's words were all
+  said in the chapter (the script's sentences, plural s aside), which a run of mis-heard words is not.
 
 A second row per talk, "true cuts", runs the same alignment and supplements on the true chapter
 spans (with the slide title as the chapter's slide text where the talk has slides), so each part is
@@ -169,6 +171,13 @@ def score(truth: dict, transcript: Transcript, chapters: list[Chapter], alignmen
             best = max(chapters, key=lambda c: overlap(c.start_s, c.end_s, t["start"], t["end"]))
             titles += _norm(best.title) == _norm(t["slide"])
         titles /= len(tch)
+    said_titles = None
+    if titles is None and chapters and chapters[0].title_source == "speech":
+        said_in = 0
+        for chapter in chapters:
+            own = max(tch, key=lambda t: overlap(chapter.start_s, chapter.end_s, t["start"], t["end"]))
+            said_in += _words(chapter.title) <= _words(" ".join(s["text"] for s in own["sentences"]))
+        said_titles = said_in / len(chapters)
     heard = _norm(" ".join(s.text for s in transcript.segments))
     said = _norm(" ".join(s["text"] for s in sentences))
     terms = [term for term in truth.get("terms", []) if _norm(term) in said]   # a term never said cannot be heard
@@ -181,7 +190,12 @@ def score(truth: dict, transcript: Transcript, chapters: list[Chapter], alignmen
         "sup_n": len(supplements), "sup_true": len(true_sup),
         "titles": titles,
         "terms": sum(_norm(term) in heard for term in terms) / len(terms) if terms else None,
+        "said": said_titles,
     }
+
+
+def _words(text: str) -> set[str]:
+    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in re.findall(r"[a-z0-9]+", text.lower())}
 
 
 def true_chapters(truth: dict) -> list[Chapter]:
@@ -233,7 +247,7 @@ def main() -> None:
     talks = script_dirs()
     names = args.names or list(talks)
     print(f"{'talk':<15}{'cuts':<10}{'chapters':>9}{'F1':>6}{'aligned':>8}{'sup P':>7}{'sup R':>7}"
-          f"{'(found/true)':>13}{'titles':>7}{'terms':>7}")
+          f"{'(found/true)':>13}{'titles':>7}{'terms':>7}{'said':>6}")
     totals: dict[str, list[float]] = {}
     for name in names:
         for variant in (variants_of(talks[name]) if args.variants else [""]):
@@ -253,14 +267,15 @@ def main() -> None:
             for row, chs, alignments, supplements in rows:
                 m = score(truth, transcript, chs, alignments, supplements)
                 if row == "true cuts":
-                    m["titles"] = m["f1"] = None     # the true chapters carry the slide titles: nothing measured
+                    m["titles"] = m["f1"] = m["said"] = None     # the true chapters carry the slide titles: nothing measured
                 else:
-                    for metric in ("f1", "aligned", "sup_p", "sup_r", "titles", "terms"):
+                    for metric in ("f1", "aligned", "sup_p", "sup_r", "titles", "terms", "said"):
                         if m[metric] is not None:
                             totals.setdefault(metric, []).append(m[metric])
                 print(f"{label:<15}{row:<10}{m['chapters']:>5}/{m['true_chapters']:<3}{fmt(m['f1']):>6}"
                       f"{m['aligned']:>8.0%}{fmt(m['sup_p']):>7}{fmt(m['sup_r']):>7}"
-                      f"{m['sup_n']:>7}/{m['sup_true']:<5}{fmt(m['titles']):>7}{fmt(m['terms']):>7}", flush=True)
+                      f"{m['sup_n']:>7}/{m['sup_true']:<5}{fmt(m['titles']):>7}{fmt(m['terms']):>7}"
+                      f"{fmt(m['said']):>6}", flush=True)
     if totals:
         print("built, worst / mean over talks: " + ", ".join(
             f"{metric} {min(values):.2f} / {sum(values) / len(values):.2f}" for metric, values in totals.items()))
