@@ -235,6 +235,16 @@ def test_a_sentence_opening_a_new_part_places_the_cut_between_two_close_topics()
     assert [opened[c[0]].start_s for c in split_chapters(opened, vectors, duration_s)] == [0.0, starts[1]]
 
 
+def test_a_sentence_going_on_with_the_one_before_costs_a_cut_and_an_opening_earns_one():
+    """The items of a list ("First, ..." opens it; "Second, ...", "The third is ..." go on) and a
+    sentence begun with "But" stay with what came before; in Chinese too."""
+    from builder.analyse.chapters import _opening_cues
+    texts = ["We start here.", "First, the data.", "Second, the model.", "The third is the loss.",
+             "But it is slow.", "Now the results.", "接下来看实验。", "其次是模型。", "第二个原因是内存。", "The loss is small."]
+    cues = _opening_cues([Segment(float(i), i + 0.5, text, []) for i, text in enumerate(texts)])
+    assert [float(np.sign(c)) for c in cues[:-1]] == [0, 1, -1, -1, -1, 1, 1, -1, -1, 0]
+
+
 def test_text_cut_chapters_are_never_shorter_than_the_minimum():
     starts, segments, vectors, duration_s = _topic_talk([30, 5, 60, 50], seed=7)   # a 5-s aside
     chapters = split_chapters(segments, vectors, duration_s)

@@ -179,6 +179,8 @@ def build_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: flo
     else:
         spans = [(None, members) for members in split_chapters(segments, vectors, duration_s)]
     groups = [members for _, members in spans]
+    # only chapters without a slide are titled from speech
+    printed = _phrases_of(paper_text) if paper_text and any(slide is None for slide, _ in spans) else frozenset()
     chapters: list[Chapter] = []
     for index, (slide, members) in enumerate(spans):
         texts = [segments[i].text for i in members]
@@ -190,7 +192,7 @@ def build_chapters(segments: list[Segment], vectors: np.ndarray, duration_s: flo
         chapters.append(Chapter(
             index=index, start_s=0.0 if index == 0 else round(start_s, 2), end_s=0.0,
             title=slide.title if slide is not None else speech_title(texts, matcher, groups, segments,
-                                                                     {c.title.lower() for c in chapters}, paper_text),
+                                                                     {c.title.lower() for c in chapters}, printed),
             points=[TalkPoint(segments[i].start_s, segments[i].text) for i in chosen],
             title_source="slide" if slide is not None else "speech",
             slide_text="\n".join(t for t in (slide.title, slide.text) if t) if slide is not None else ""))
@@ -254,12 +256,12 @@ def chapter_title(texts: list[str], matcher: TermMatcher, talk_words: Counter) -
 
 
 def speech_title(texts: list[str], matcher: TermMatcher, groups: list[list[int]], segments: list[Segment],
-                 taken: set[str] = frozenset(), paper_text: str = "") -> str:
+                 taken: set[str] = frozenset(), printed: frozenset[str] = frozenset()) -> str:
     """A short phrase the chapter says most and the rest of the talk says less: a glossary term or
     a run of content words ("change of variables"), never a list of terms or a bare number; not
     one an earlier chapter already has as its title. A phrase of two or three words that the paper
-    prints counts double: the talk explains the paper, and a mis-heard run of words ("long match
-    causes") is in no paper (every single word is in it somewhere)."""
+    prints (`printed`, `_phrases_of` the paper) counts double: the talk explains the paper, and a
+    mis-heard run of words ("long match causes") is in no paper (every single word is in it)."""
     others = [" ".join(segments[i].text for i in g) for g in groups]
     document_counts = Counter(p for text in others for p in set(_phrases(text, matcher)))
     chapter = Counter(p for text in texts for p in _phrases(text, matcher))
@@ -268,13 +270,12 @@ def speech_title(texts: list[str], matcher: TermMatcher, groups: list[list[int]]
     total = max(1, len(others))
 
     names = {t.term.lower() for t in matcher.terms.values()} | {t.zh for t in matcher.terms.values() if t.zh}
-    printed = _printed_in(paper_text.lower()) if paper_text else lambda phrase: False
 
     def score(phrase: str) -> float:
         words = _length(phrase)
         idf = np.log(1.0 + total / (1.0 + document_counts.get(phrase, 0)))
         return chapter[phrase] * idf * (1.0 + 0.5 * min(words - 1, 2)) * (1.5 if phrase in names else 1.0) \
-            * (2.0 if words > 1 and printed(phrase) else 1.0)
+            * (2.0 if words > 1 and (phrase.lower() in printed or phrase.lower() + "s" in printed) else 1.0)
     taken = {_singular(t) for t in taken}   # "queries and keys" after "query and key" is taken too
     wordy = [p for p in chapter if not p.isdigit()]
     candidates = [p for p in wordy if (chapter[p] >= 2 or _length(p) > 1) and _singular(p) not in taken] \
@@ -292,14 +293,15 @@ def _singular(phrase: str) -> str:
     return " ".join(one(w) for w in phrase.lower().split())
 
 
-def _printed_in(paper_text: str):
-    """Whether a phrase stands in the (lower-cased) paper as words of their own."""
-    def printed(phrase: str) -> bool:
-        return re.search(rf"(?<![a-z0-9]){re.escape(phrase.lower())}s?(?![a-z0-9])", paper_text) is not None
-    return printed
+def _phrases_of(paper_text: str) -> frozenset[str]:
+    """Every run of two or three words of the paper, in lower case, cut into words as `_phrases`
+    cuts the talk."""
+    words = [w.lower() for w in _WORDS.findall(paper_text)]
+    return frozenset(" ".join(words[i:i + n]) for n in (2, 3) for i in range(len(words) - n + 1))
 
 
 _LINKS = {"of", "for", "and"}
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*|\d+")
 
 
 def _phrases(text: str, matcher: TermMatcher) -> list[str]:
@@ -308,7 +310,7 @@ def _phrases(text: str, matcher: TermMatcher) -> list[str]:
     # a term said in Chinese keeps the name it was said by: a Chinese chapter gets a Chinese title
     found = list(dict.fromkeys(text[start:end] if _CJK_RUN.search(text[start:end]) else matcher.terms[term_id].term.lower()
                                for term_id, start, end in matcher.spans(text)))
-    words = re.findall(r"[A-Za-z][A-Za-z'-]*|\d+", text)
+    words = _WORDS.findall(text)
     runs: list[list[str]] = [[]]
     for word in words:
         low = word.lower()
