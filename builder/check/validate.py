@@ -25,7 +25,7 @@ _MARKDOWN = MarkdownIt("commonmark").enable("table")
 _PAGE_URL = re.compile(r"(?:^|/)paper\.pdf#page=(\d+)$")
 _TIME_URL = re.compile(r"(?:^|/)talk\.[a-z0-9]+#t=(\d+(?:\.\d+)?)$")
 # a line opening with these is an admonition's title or our own validation line, not prose
-_NOT_PROSE = ("???", "!!!", *(w["validation"].split("{")[0] for w in WORDS.values()))
+_NOT_PROSE = ("???", "!!!", *(start for w in WORDS.values() if (start := w["validation"].split("{")[0])))
 
 
 @dataclass
