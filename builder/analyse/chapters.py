@@ -307,8 +307,9 @@ _WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*|\d+")
 def _phrases(text: str, matcher: TermMatcher) -> list[str]:
     """Glossary terms said (by their short name) and runs of 1-3 content words, which may hold an
     "of" / "for" in the middle (a change of variables)."""
-    # a term said in Chinese keeps the name it was said by: a Chinese chapter gets a Chinese title
-    found = list(dict.fromkeys(text[start:end] if _CJK_RUN.search(text[start:end]) else matcher.terms[term_id].term.lower()
+    # a term said in Chinese, or by its abbreviation ("GPT", "PPO"), keeps the name it was said by:
+    # a Chinese chapter gets a Chinese title, and a title is what the speaker said
+    found = list(dict.fromkeys(_as_said(text[start:end], matcher.terms[term_id].term)
                                for term_id, start, end in matcher.spans(text)))
     words = _WORDS.findall(text)
     runs: list[list[str]] = [[]]
@@ -326,6 +327,12 @@ def _phrases(text: str, matcher: TermMatcher) -> list[str]:
                     continue
                 found.append(" ".join(gram))
     return found + _chinese_phrases(text)
+
+
+def _as_said(said: str, name: str) -> str:
+    if _CJK_RUN.search(said) or re.fullmatch(r"[A-Z][A-Z0-9-]*[A-Z0-9]s?", said):
+        return said
+    return name.lower()
 
 
 def _chinese_phrases(text: str) -> list[str]:
