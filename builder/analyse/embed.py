@@ -82,10 +82,11 @@ class Embedder:
         self._asked = threading.Event()               # the build asked for vectors: a preload stops
 
     def preload(self, lists: dict[str, list[str]] | None = None) -> threading.Thread | None:
-        """Load the model, then embed each list (by subject) as `encode` would, in a background
-        thread: for a build about to transcribe, whose audio decoding leaves a core idle and whose
-        analysis will ask for these lists (importing torch alone takes seconds). One torch thread,
-        so that whisper keeps the other core."""
+        """Load the model, then embed each list's texts (by subject) into this build's store, in a
+        background thread: for a build about to transcribe, whose audio decoding leaves a core idle
+        and whose analysis will ask for these lists (importing torch alone takes seconds); its own
+        `encode` then finds them made and writes the list's cache file. One torch thread, so that
+        whisper keeps the other core."""
         wanted = {subject: texts for subject, texts in (lists or {}).items() if texts}
         if self._model is not None and not wanted:
             return None

@@ -63,23 +63,24 @@ def _abbr_pattern(abbr: str) -> str:
 class TermMatcher:
     def __init__(self, terms: list[GlossaryTerm]):
         self.terms = {t.id: t for t in terms}
-        # per term: (id, (pattern, what any match of it must contain)) for its words and its
-        # abbreviations; the cheap substring test spares most texts the regular expressions
+        # per term: (id, [(pattern, what any match of it must contain or None, whether that is in
+        # lower case)]) for its words and for its abbreviations and Chinese names; the cheap
+        # substring test spares most texts the regular expressions
         self._patterns: list[tuple[str, list[tuple[re.Pattern, tuple[str, ...] | None, bool]]]] = []
         for term in terms:
             words = [w for w in [term.term] + [a for a in term.aliases if not _is_acronym(a)] if w.strip()]
             acronyms = [a for a in ([term.abbr] if term.abbr else []) + [a for a in term.aliases if _is_acronym(a)]
                         if a and len(a) >= 2]
-            exact = acronyms + [z for z in [term.zh, *term.aliases_zh] if z]
+            chinese = [z for z in [term.zh, *term.aliases_zh] if z]
             patterns = []
             if words:
                 plain = "|".join(sorted({_form_pattern(w) for w in words}, key=len, reverse=True))
                 patterns.append((re.compile(rf"(?<![\w-])(?:{plain})(?:s|es)?(?![\w-])", re.I),
                                  _first_parts(words), True))
-            if exact:
-                parts = [_abbr_pattern(a) for a in acronyms] + [re.escape(z) for z in exact[len(acronyms):]]
+            if acronyms or chinese:
+                parts = [_abbr_pattern(a) for a in acronyms] + [re.escape(z) for z in chinese]
                 patterns.append((re.compile(rf"(?<![A-Za-z0-9-])(?:{'|'.join(parts)})(?:s)?(?![A-Za-z0-9])"),
-                                 tuple(form[0] for form in exact), False))
+                                 tuple(form[0] for form in acronyms + chinese), False))
             self._patterns.append((term.id, patterns))
 
     def spans(self, text: str) -> list[tuple[str, int, int]]:

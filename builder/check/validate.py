@@ -65,7 +65,8 @@ def validate_markdown(markdown: str, page_count: int, duration_s: float | None, 
                       subject: str = "", min_supported: float = DEFAULT_MIN_SUPPORTED) -> Validation:
     """Anchors must resolve; with `support` and `evidence`, cited sentences must be supported too."""
     result = Validation(min_supported=min_supported)
-    for line_no, href in page_links(markdown):
+    inline = _inline_tokens(markdown)   # the page parsed once, for its links and its claims
+    for line_no, href in _links_in(inline):
         if match := _PAGE_HREF.match(href):
             result.page_anchors += 1
             page = int(match["page"])
@@ -83,16 +84,16 @@ def validate_markdown(markdown: str, page_count: int, duration_s: float | None, 
             if match["id"] not in glossary_ids:
                 result.problems.append(f"line {line_no}: glossary has no term '{match['id']}'")
     if support is not None and evidence is not None:
-        verdicts = support.check(cited_claims(markdown), evidence, subject or "page")
+        verdicts = support.check(_claims_in(inline), evidence, subject or "page")
         record_support(result, verdicts)
     return result
 
 
-def page_links(markdown: str) -> list[tuple[int, str]]:
-    """(line number, target) of every Markdown link on a page, read from markdown-it's tokens, so
-    a bracket in escaped source text is never taken for a link."""
+def _links_in(inline: list) -> list[tuple[int, str]]:
+    """(line number, target) of every Markdown link on a page (its `_inline_tokens`): read from
+    markdown-it's tokens, a bracket in escaped source text is never taken for a link."""
     found: list[tuple[int, str]] = []
-    for line, token, _ in _inline_tokens(markdown):
+    for line, token, _ in inline:
         for child in token.children or []:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
@@ -101,10 +102,11 @@ def page_links(markdown: str) -> list[tuple[int, str]]:
     return found
 
 
-def _inline_tokens(markdown: str, first_line: int = 1):
+def _inline_tokens(markdown: str, first_line: int = 1) -> list[tuple[int, object, bool]]:
     """(line number, inline token, whether it is in a heading or a table) for each run of inline
     text of a page, in order. The body of an admonition (`??? note`, `!!! tip`: Material's boxes,
     indented) is read as Markdown too, as MkDocs does, with its own line numbers."""
+    found: list[tuple[int, object, bool]] = []
     open_blocks: list[str] = []
     opener = ""
     for token in _MARKDOWN.parse(markdown):
@@ -113,12 +115,13 @@ def _inline_tokens(markdown: str, first_line: int = 1):
         elif token.nesting == -1 and open_blocks:
             open_blocks.pop()
         if token.type == "inline":
-            yield first_line + token.map[0], token, bool({"heading", "table"} & set(open_blocks))
+            found.append((first_line + token.map[0], token, bool({"heading", "table"} & set(open_blocks))))
             opener = token.content
         elif token.type == "code_block" and opener.startswith(_ADMONITION):
-            yield from _inline_tokens(textwrap.dedent(token.content), first_line + token.map[0])
+            found += _inline_tokens(textwrap.dedent(token.content), first_line + token.map[0])
         elif token.type not in ("paragraph_open", "paragraph_close"):
             opener = ""
+    return found
 
 
 def record_support(result: Validation, verdicts: list[Verdict]) -> None:
@@ -144,8 +147,12 @@ def cited_claims(markdown: str) -> list[Claim]:
     validation line and navigation after a "·" ("· explained in the talk at [12:40]") are not
     claims; a bold label before a sentence ("**Label Smoothing:** During training ...") is not
     part of it."""
+    return _claims_in(_inline_tokens(markdown))
+
+
+def _claims_in(inline: list) -> list[Claim]:
     claims: list[Claim] = []
-    for line, token, in_heading_or_table in _inline_tokens(markdown):
+    for line, token, in_heading_or_table in inline:
         if not in_heading_or_table:
             for offset, parts in enumerate(_lines_of(token.children or [])):
                 claims += _line_claims(parts, line + offset)
