@@ -71,9 +71,6 @@ class Cache:
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def has(self, stage: str, key: str) -> bool:
-        return self.entry_path(stage, key).is_file()
-
     def record(self, stage: str, subject: str, key: str, cls: type[T], compute: Callable[[], T]) -> T:
         """Return the cached record for `key`, or compute, store and return it."""
         path = self.entry_path(stage, key)

@@ -128,15 +128,16 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
                               vocabulary=tuple(vocabulary.terms))
     talk_key = TALK.key(video_digest, to_jsonable(whisper))
     reporter.step(slug, f"transcribing {pair.video.name}")
-    if cache.computes and not cache.has(TALK.name, talk_key):
-        # the embedding model loads, and embeds what the analysis and the related terms will ask
-        # for, while the talk is transcribed
-        course.embedder.preload({f"{slug}/paper": [p.text for p in paper.passages],
-                                 "glossary": [t.definition for t in course.glossary]})
+    # While the speech is decoded, the embedding model loads and embeds what the analysis and the
+    # related terms will ask for. Not before: importing torch beside the audio decoding and the
+    # language detection made those two take 19 s instead of 8 s on an hour's talk (all three want
+    # the GIL and the cores), while whisper's decoding leaves room for it (benchmarks/build_overhead.py).
+    preload = functools.partial(course.embedder.preload, {f"{slug}/paper": [p.text for p in paper.passages],
+                                                          "glossary": [t.definition for t in course.glossary]})
     transcript = cache.record(
         TALK.name, slug, talk_key, Transcript,
         lambda: transcribe(pair.video, whisper, lambda done, total: reporter.audio_progress(slug, done, total),
-                           notice=lambda message: reporter.step(slug, message)))
+                           notice=lambda message: reporter.step(slug, message), decoding=preload))
     for warning in transcript.warnings:
         reporter.warn(f"{pair.video}: {warning}")
     reporter.step(slug, "analysing")

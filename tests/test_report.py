@@ -22,10 +22,12 @@ PARTS = ["## 1. Basic information", "## 2. Core summary", "## 3. Key techniques"
 
 @pytest.fixture(scope="module")
 def built_reports(tmp_path_factory, shared_cache):
-    """Every real paper with the same real speech clip (transcribed once: the cache key is its content)."""
+    """Every real paper with the same real speech clip. Each pair.yml says the talk is in English,
+    as a course would: the reports are what these tests read, and hearing the language of the
+    same clip twenty times over cost a minute of the suite."""
     root = course_root(tmp_path_factory.mktemp("reports"))
     for name in NAMES:
-        make_pair(root / "sources", name, PAPERS / f"{name}.pdf", SPEECH / "jfk.flac")
+        make_pair(root / "sources", name, PAPERS / f"{name}.pdf", SPEECH / "jfk.flac", "language: en\n")
     settings = CourseSettings.for_root(root, cache_dir=shared_cache)
     summary = build_course(settings)
     assert sorted(summary.built) == NAMES, summary.failed

@@ -176,3 +176,56 @@ def test_audio_is_decoded_from_any_common_container(tmp_path):
         assert len(load_audio(path)) / SAMPLE_RATE == pytest.approx(11.0, abs=0.15), name
     assert len(load_audio(SPEECH / "hotwords.mp3")) / SAMPLE_RATE == pytest.approx(4.0, abs=0.1)
     assert len(load_audio(SPEECH / "stereo_diarization.wav")) / SAMPLE_RATE == pytest.approx(5.0, abs=0.05)
+
+
+def _frame_by_frame(path) -> np.ndarray:
+    """The audio as a player decodes it: each frame resampled as it comes (the reference the
+    grouped decoding must match sample for sample)."""
+    import av
+    with av.open(str(path)) as container:
+        resampler = av.AudioResampler(format="fltp", layout="mono", rate=SAMPLE_RATE)
+        chunks = [out.to_ndarray()[0] for frame in container.decode(audio=0) for out in resampler.resample(frame)]
+        chunks += [out.to_ndarray()[0] for out in resampler.resample(None)]
+    return np.concatenate(chunks).astype(np.float32)
+
+
+def test_audio_decoded_in_groups_of_frames_is_the_audio_decoded_frame_by_frame(tmp_path):
+    """Grouping frames before resampling is for speed only: not one sample differs, with or
+    without a change of sample rate (opus decodes at 48 kHz)."""
+    opus = bad_inputs.audio_file(tmp_path / "talk.webm", load_audio(SPEECH / "jfk.flac"), "libopus", 48000)
+    for path in (SPEECH / "multilingual.mp3", SPEECH / "stereo_diarization.wav", opus):
+        assert np.array_equal(load_audio(path), _frame_by_frame(path)), path.name
+
+
+def test_a_frame_in_another_sample_rate_ends_a_group_and_no_sample_is_lost():
+    import av
+    from builder.ingest.talk import _FrameGroups
+
+    def frame(samples: int, rate: int) -> av.AudioFrame:
+        made = av.AudioFrame.from_ndarray(np.zeros((1, samples), dtype=np.int16), format="s16", layout="mono")
+        made.sample_rate = rate
+        return made
+    groups, big = _FrameGroups(), _FrameGroups.GROUP_SAMPLES
+    made = list(groups.add([frame(1000, 16000), frame(1000, 16000), frame(500, 44100), frame(big, 44100)]))
+    assert [(g.samples, g.sample_rate) for g in made] == [(2000, 16000), (big + 500, 44100)]
+    assert list(groups.rest()) == []
+    made = list(groups.add([frame(300, 44100)])) + list(groups.rest())
+    assert [(g.samples, g.sample_rate) for g in made] == [(300, 44100)]
+
+
+def test_work_beside_the_decoding_starts_once_the_language_is_settled(monkeypatch):
+    """The build loads its embedding model while whisper decodes the speech, not while the audio
+    is read or its language detected (they would slow each other down), and not at all for a
+    talk whose speech is not decoded."""
+    import builder.ingest.talk as talk
+    events: list[str] = []
+    detect = talk.detect_language
+    monkeypatch.setattr(talk, "detect_language", lambda *a, **k: (events.append("detected"), detect(*a, **k))[1])
+    transcribe(SPEECH / "jfk.flac", WhisperSettings(), lambda done, total: events.append("decoded"),
+               decoding=lambda: events.append("decoding"))
+    assert events[:2] == ["detected", "decoding"] and events.count("decoding") == 1 and events[-1] == "decoded"
+    events.clear()
+    withheld = transcribe(SPEECH / "real" / "zh_classroom_answer.flac",
+                          WhisperSettings(model=talk.default_model_path(), language="zh"),
+                          decoding=lambda: events.append("decoding"))
+    assert withheld.withheld and "decoding" not in events
