@@ -9,10 +9,15 @@
    tiny.en (the English default) and the multilingual base.
 3. Language detection by the multilingual base (what picks the model when pair.yml is silent) on
    every clip in ../shared/data/speech.
+4. The paper's vocabulary on a Chinese talk (--papers): the Mandarin clip transcribed with each
+   named paper's vocabulary (`talk_vocabulary`) as whisper hotwords, whole (the title, long forms
+   and section titles too) and as the build gives it for a talk not in English (the names said as
+   printed: `talk.said_as_printed`), against no vocabulary. The clip is not about any paper: what
+   is measured is whether the vocabulary costs Chinese speech, not whether it spells the names.
 Speed is CPU seconds (user + system of this process, resource.getrusage) per audio second: wall
 time means little on a shared machine.
 
-Run: python benchmarks/zh_asr.py [--threads 2]
+Run: python benchmarks/zh_asr.py [--threads 2] [--papers dpo attention ...] [--only-vocabulary]
 """
 from __future__ import annotations
 
@@ -67,8 +72,14 @@ def run(audio, settings: WhisperSettings, threads: int, prompt: bool = True) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--papers", nargs="*", default=["attention", "bert", "dpo", "instructgpt", "qlora", "rope",
+                                                        "tdnn", "vllm"], help="papers for part 4 (none: skip it)")
+    parser.add_argument("--only-vocabulary", action="store_true", help="part 4 alone")
     args = parser.parse_args()
     threads = args.threads
+    if args.only_vocabulary:
+        vocabulary_on_chinese(args.papers, threads)
+        return
     # load both models outside the timings
     recognise(load_audio(SPEECH / "jfk.flac"), WhisperSettings(), threads=threads)
     recognise(load_audio(SPEECH / "jfk.flac"), WhisperSettings(model=MULTILINGUAL), threads=threads)
@@ -116,6 +127,32 @@ def main() -> None:
         language, probability, _ = listener.detect_language(clip, vad_filter=True,
                                                             language_detection_segments=DETECTION_WINDOWS)
         print(f"| {path.relative_to(SPEECH)} | {language} | {probability:.3f} | {cpu_s() - start:.2f} |")
+    if args.papers:
+        vocabulary_on_chinese(args.papers, threads)
+
+
+def vocabulary_on_chinese(papers: list[str], threads: int) -> None:
+    import builder.ingest.talk as talk
+    from builder.analyse.glossary import TermMatcher, load_glossary
+    from builder.analyse.vocabulary import talk_vocabulary
+    from builder.ingest.paper import ingest_paper
+    print("\n## The paper's vocabulary as hotwords on the Mandarin clip (CER; chars written / in the reference)")
+    print("| paper | no vocabulary | whole vocabulary | names said as printed (the build) |")
+    print("|---|---|---|---|")
+    audio, reference, matcher = load_audio(CLIP), approx_reference(), TermMatcher(load_glossary())
+    cell = lambda text: f"{character_errors(reference, text).rate:.3f} ({len(text)}/{len(reference)})"
+    plain = cell(run(audio, WhisperSettings(language="zh"), threads)[0])
+    chosen = talk.said_as_printed
+    for name in papers:
+        terms = tuple(talk_vocabulary(ingest_paper(REPO.parent / "shared" / "data" / "papers" / f"{name}.pdf"),
+                                      matcher).terms)
+        try:
+            talk.said_as_printed = lambda given: given
+            whole = run(audio, WhisperSettings(language="zh", vocabulary=terms), threads)[0]
+        finally:
+            talk.said_as_printed = chosen
+        names = run(audio, WhisperSettings(language="zh", vocabulary=terms), threads)[0]
+        print(f"| {name} | {plain} | {cell(whole)} | {cell(names)} |", flush=True)
 
 
 if __name__ == "__main__":
