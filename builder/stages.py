@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,12 +95,19 @@ def _exists(name: str, root: Path) -> bool:
     return (path / "__init__.py").is_file() or path.with_suffix(".py").is_file()
 
 
+# Python 3.11's ast.parse is not safe in two threads at once ("AST constructor recursion depth
+# mismatch"): a Dask worker runs two pairs' stages side by side, and both key their stages.
+_PARSING = threading.Lock()
+
+
 def _direct_imports(name: str, root: Path) -> list[str]:
     path = _module_file(name, root)
     is_package = path.name == "__init__.py"
     package = name if is_package else name.rpartition(".")[0]
     found: list[str] = []
-    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+    with _PARSING:
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -113,3 +121,12 @@ def _direct_imports(name: str, root: Path) -> list[str]:
             named = [s for s in submodules if _exists(s, root)]
             found += named if len(named) == len(submodules) else named + [target]
     return [f for f in found if (f == PACKAGE or f.startswith(PACKAGE + ".")) and _exists(f, root)]
+
+
+# Every stage's version is worked out once, when this module is first imported (one thread holds
+# the import lock then). Worked out lazily, the first pairs' stage keys parsed the package's
+# source in a Dask worker's task threads while another task's thread imported torch and
+# transformers, and Python 3.11's ast, which is not thread-safe, failed the build now and then
+# ("AST constructor recursion depth mismatch", tests/test_parallel_build.py).
+for _stage in STAGES:
+    code_version(_stage.module)
