@@ -10,7 +10,6 @@ re-exports only (see `builder/models/__init__.py`).
 from __future__ import annotations
 
 import ast
-import functools
 import hashlib
 import threading
 from dataclasses import dataclass
@@ -57,9 +56,22 @@ def code_version(module: str, root: Path = PACKAGE_ROOT) -> str:
     return _installed_version(module) if root == PACKAGE_ROOT.resolve() else _code_version(module, root)
 
 
-@functools.lru_cache(maxsize=None)
+# Every stage's version, worked out all at once by the first build thread to key a stage while
+# the others wait. Worked out one stage at a time, a Dask worker's second task parsed the
+# package's source while the first one's preload thread imported torch and transformers, and
+# Python 3.11's ast, which is not thread-safe, failed the build now and then ("AST constructor
+# recursion depth mismatch", tests/test_parallel_build.py).
+_VERSIONS: dict[str, str] = {}
+_FIRST_USE = threading.Lock()
+
+
 def _installed_version(module: str) -> str:
-    return _code_version(module, PACKAGE_ROOT.resolve())
+    with _FIRST_USE:
+        if not _VERSIONS:
+            _VERSIONS.update((stage.module, _code_version(stage.module, PACKAGE_ROOT.resolve())) for stage in STAGES)
+        if module not in _VERSIONS:
+            _VERSIONS[module] = _code_version(module, PACKAGE_ROOT.resolve())
+        return _VERSIONS[module]
 
 
 def _code_version(module: str, root: Path) -> str:
@@ -95,19 +107,12 @@ def _exists(name: str, root: Path) -> bool:
     return (path / "__init__.py").is_file() or path.with_suffix(".py").is_file()
 
 
-# Python 3.11's ast.parse is not safe in two threads at once ("AST constructor recursion depth
-# mismatch"): a Dask worker runs two pairs' stages side by side, and both key their stages.
-_PARSING = threading.Lock()
-
-
 def _direct_imports(name: str, root: Path) -> list[str]:
     path = _module_file(name, root)
     is_package = path.name == "__init__.py"
     package = name if is_package else name.rpartition(".")[0]
     found: list[str] = []
-    with _PARSING:
-        tree = ast.parse(path.read_bytes(), filename=str(path))
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
         if isinstance(node, ast.Import):
             found += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -122,11 +127,3 @@ def _direct_imports(name: str, root: Path) -> list[str]:
             found += named if len(named) == len(submodules) else named + [target]
     return [f for f in found if (f == PACKAGE or f.startswith(PACKAGE + ".")) and _exists(f, root)]
 
-
-# Every stage's version is worked out once, when this module is first imported (one thread holds
-# the import lock then). Worked out lazily, the first pairs' stage keys parsed the package's
-# source in a Dask worker's task threads while another task's thread imported torch and
-# transformers, and Python 3.11's ast, which is not thread-safe, failed the build now and then
-# ("AST constructor recursion depth mismatch", tests/test_parallel_build.py).
-for _stage in STAGES:
-    code_version(_stage.module)

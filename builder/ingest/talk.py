@@ -99,9 +99,8 @@ def load_audio(path: Path) -> np.ndarray:
                     chunks.extend(out.to_ndarray()[0] for out in resampler.resample(group))
         except (av.error.FFmpegError, ValueError):
             damaged += 1  # the container itself ends early or is garbled: keep what came before
-        for group in pending.rest():
+        for group in [*pending.rest(), None]:   # the last group, then what the resampler still holds
             chunks.extend(out.to_ndarray()[0] for out in resampler.resample(group))
-        chunks.extend(out.to_ndarray()[0] for out in resampler.resample(None))
     if not chunks:
         if damaged:
             raise PairError(path, "has a damaged audio stream that cannot be decoded",
