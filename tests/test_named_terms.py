@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pymupdf
 import pytest
 
 from builder.analyse.definitions import paper_vocabulary
 from builder.analyse.glossary import TermMatcher, load_glossary
 from builder.analyse.named_terms import uses_pattern, with_named_terms
-from builder.analyse.prominent_terms import FILLER, VAGUE
+from builder.analyse.prominent_terms import FILLER, MAX_TERMS, VAGUE
 from builder.check.validate import validate_markdown
 from builder.models import PairAnalysis, PairConfig, PairResult, PairSource, Segment, Transcript
 from builder.write.pages import write_glossary
@@ -121,10 +122,67 @@ def test_no_term_the_paper_uses_most_is_filler_a_person_or_a_course_term(glossar
               for w in re.findall(r"[\w-]+", str(entry))}
     curated = {n.casefold() for t in glossary for n in (t.term, t.abbr, *t.aliases) if n}
     prominent = [d for d in own if d.rule == "first use"]
-    assert len(prominent) <= 8
+    assert len(prominent) <= MAX_TERMS
     for term in prominent:
         words = term.name.lower().split()
         assert not all(w in FILLER or w in VAGUE for w in words), term.name
         assert term.name.casefold() not in people and term.name.casefold() not in curated, term.name
         assert not words[-1].endswith(("ly", "ed")), term.name
         assert uses_pattern(term.name, None).search(term.sentence), (term.name, term.sentence)
+
+
+def _paper_with_italics(path: Path) -> Path:
+    """A paper whose body sets two terms in italics where it introduces them, one of them broken
+    over two lines ("copy-on-" / "write"), and a variable x in italics as maths is."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 80), "Paging for Serving Systems", fontsize=18, fontname="tibo")
+    page.insert_text((72, 110), "Ada Example", fontsize=11)
+    page.insert_text((72, 150), "1 Introduction", fontsize=12, fontname="tibo")
+    y = 175
+    runs = [[("Memory is lost to ", "tiro"), ("internal fragmentation", "tiit"), (" when a request reserves more.", "tiro")],
+            [("We share blocks with ", "tiro"), ("copy-on-", "tiit")],
+            [("write", "tiit"), (" and keep a variable ", "tiro"), ("x", "tiit"), (" for the count.", "tiro")]]
+    for line in runs:
+        x = 72
+        for text, font in line:
+            page.insert_text((x, y), text, fontsize=10, fontname=font)
+            x += pymupdf.get_text_length(text, fontname=font, fontsize=10)
+        y += 13
+    for sentence in ["Internal fragmentation grows with the block size of the system.",
+                     "The scheduler measures internal fragmentation for every request it serves.",
+                     "Without paging, internal fragmentation wastes most of the memory.",
+                     "Copy-on-write lets two sequences share one block until one of them writes.",
+                     "The block engine applies copy-on-write to the last block only.",
+                     "With copy-on-write, beam search shares most of its memory."] * 2:
+        page.insert_text((72, y), sentence, fontsize=10, fontname="tiro")
+        y += 13
+    doc.save(path)
+    return path
+
+
+def test_what_the_body_sets_in_italics_is_read_and_becomes_a_term_the_paper_uses(tmp_path, glossary):
+    from builder.ingest.paper import ingest_paper
+    paper = ingest_paper(_paper_with_italics(tmp_path / "paper.pdf"))
+    assert "internal fragmentation" in paper.emphasised and "copy-on-write" in paper.emphasised
+    assert "x" not in paper.emphasised   # a variable is no run of words
+    _, _, own = paper_vocabulary(paper, TermMatcher(glossary))
+    names = {d.name.lower() for d in own if d.rule == "first use"}
+    assert {"internal fragmentation", "copy-on-write"} <= names, names
+
+
+def test_a_dataset_written_as_a_capitalised_word_is_a_term_but_a_cited_author_is_not():
+    from builder.analyse.prominent_terms import _proper_names
+    from builder.models import Passage
+    texts = ["Our system is trained on the Switchboard corpus of telephone speech.",
+             "Results on the Switchboard test set improve by two points.",
+             "We compare with the recipe of Kaldi and report Switchboard numbers.",
+             "As noted by Narasimhan, the decoder needs the Switchboard lexicon.",
+             "This follows Hinton et al. closely, and Hinton et al. did the same.",
+             "It was also seen by Hinton et al. on a larger corpus.",
+             "The decoder of Narasimhan uses a larger beam.", "A lexicon as large as Narasimhan used helps.",
+             "See Eqn. 3 for the bound.", "The loss of Eqn. 4 is convex.", "Then Eqn. 5 follows."]
+    body = [Passage(f"s{i}", text, 2, "3 Experiments") for i, text in enumerate(texts)]
+    references = ["Alec Radford, Karthik Narasimhan, Tim Salimans. Improving language understanding. 2018."]
+    found = _proper_names(body, references, people={"example"})
+    assert set(found.values()) == {"Switchboard"}

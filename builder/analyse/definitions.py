@@ -45,6 +45,18 @@ NAMED_AFTER = {"method", "model", "models", "approach", "algorithm", "technique"
 # Words that make a "name" a cross-reference, not a term: "namely Proposition 1".
 NOT_A_NAME = re.compile(r"^(?:Proposition|Theorem|Lemma|Corollary|Section|Sections|Figure|Fig|Table|Equation|Eq|"
                         r"Appendix|Algorithm|Definition|Step|Part|Chapter)\b")
+# "block tables—the mapping between logical and physical KV blocks", "The expert capacity — the
+# number of tokens each expert computes —": a phrase glossed in an aside that opens with an article.
+DASH_GLOSS = re.compile(r"(?P<before>[A-Za-z][A-Za-z\- ]{1,80}?)\s?(?:—|\s–\s)\s?(?:the|a|an|i\.e\.,?)\s+\w")
+# Nouns that class what is named: "we call this effect distortion", "this phenomenon X".
+CLASSIFIERS = {"effect", "phenomenon", "quantity", "property", "kind", "type", "behavior", "behaviour", "issue",
+               "problem", "strategy", "trick", "scheme", "idea", "measure", "metric", "rule", "operation",
+               "mechanism", "step", "stage", "phase", "case", "condition", "assumption", "latter", "former"}
+DETERMINERS = {"our", "their", "its", "his", "her", "my", "your", "those", "such", "each", "every", "any", "some",
+               "all", "both", "no", "also", "not", "only"}
+# "We call the number of French words that an English word produces ... its fertility": the name
+# comes after "its" / "their", once the thing named has been described.
+ITS_NAME = re.compile(r"^(?:\S+\s+){2,}?(?:its|their)\s+(?P<rest>.+)$")
 STANDS_FOR = re.compile(r"(?P<abbr>\b[A-Z][A-Za-z0-9\-]{1,9}),? which stands for (?P<long>[^,.;:()]{3,90})")
 MATHY = re.compile(r"[=<>∈∑∏√^_{}\\|⇡θβαλ∼≈±×·]|\d\s*[+*/]")
 
@@ -90,23 +102,33 @@ def find_definitions(passages: list[Passage], sections: list[Section], matcher: 
 
 def paper_terms(passages: list[Passage], definitions: list[TermDefinition]) -> list[TermDefinition]:
     """The paper's own new terms, one each (its first defining sentence, abstract included), kept
-    when the paper uses it again: a name said once is no vocabulary."""
+    when the paper uses it again: a name said once is no vocabulary. Of the phrases a glossing dash
+    may name, the longest the paper uses again is the term ("block tables", not "maintains block
+    tables")."""
     text = "\n".join(p.text for p in passages)
+
+    def used_again(definition: TermDefinition) -> bool:
+        forms = [f for f in (definition.name, definition.abbr) if f]
+        if definition.rule == "glossed" and definition.name.endswith("s"):
+            forms = [definition.name[:-1]]   # "block tables" is used as "block table" too (s optional below)
+        return sum(len(re.findall(rf"(?<![\w-]){re.escape(f)}s?(?![\w-])", text, flags=re.I)) for f in forms) >= 2
+
     best: dict[str, TermDefinition] = {}
+    glossed: set[tuple[str, int]] = set()   # (sentence, page) whose dash already gave its term
     for definition in definitions:
         if definition.term_id is not None:
             continue
         name = re.sub(r"[’']s$", "", definition.name)  # "the operating system’s (OS)": the term is the system
         if name != definition.name:
             definition = replace(definition, name=name)
+        if definition.rule == "glossed":
+            place = (definition.sentence, definition.page_no)
+            if place in glossed or not used_again(definition):
+                continue
+            glossed.add(place)
         key = _key(definition.abbr or definition.name)
         best.setdefault(key, definition)
-    kept = []
-    for definition in best.values():
-        forms = [f for f in (definition.name, definition.abbr) if f]
-        uses = sum(len(re.findall(rf"(?<![\w-]){re.escape(f)}s?(?![\w-])", text, flags=re.I)) for f in forms)
-        if uses >= 2:
-            kept.append(definition)
+    kept = [d for d in best.values() if d.rule == "glossed" or used_again(d)]
     return sorted(kept, key=lambda d: (d.page_no, d.name.lower()))
 
 
@@ -203,9 +225,18 @@ def _named_in(text: str) -> list[tuple[str, str | None, str]]:
         if long_form and _initials_fit(match["abbr"], long_form):
             out.append((long_form, match["abbr"], "stands for"))
     for match in WE_CALL.finditer(text):
+        described = ITS_NAME.match(match["rest"])
+        if described:
+            name = _phrase(described["rest"].split()[:4], keep_lower=True)
+            if name and not _generic(name):
+                out.append((name, None, "we call"))
+                continue
         name = _called_name(match["rest"], coined=True)
         if name:
             out.append((name, _trailing_abbr(match["rest"], name), "we call"))
+    for match in DASH_GLOSS.finditer(text):
+        for name in _glossed(match["before"]):
+            out.append((name, None, "glossed"))
     for match in LOOSE.finditer(text):
         verb = match["verb"].lower()
         if verb == "named" and (match["before"] or "").lower() not in NAMED_AFTER:
@@ -222,6 +253,25 @@ def _named_in(text: str) -> list[tuple[str, str | None, str]]:
             seen.add(key)
             unique.append((name, abbr, rule))
     return unique
+
+
+def _glossed(before: str) -> list[str]:
+    """The phrases before a glossing dash that may be the term, longest first ("maintains block
+    tables", "block tables"): which one the paper uses as a term is decided by `paper_terms`, on its
+    uses elsewhere. Two words at least, or one hyphenated or coined word; never a verb's object
+    alone ("is set"), a number, or a word of the sentence's grammar."""
+    words = before.split()[-4:]
+    names = []
+    for n in range(len(words), 0, -1):
+        window = words[-n:]
+        if any(w.lower() in PHRASE_END | STOP | DETERMINERS for w in window) or not re.fullmatch(r"[A-Za-z-]+", window[-1]):
+            continue
+        if window[-1].lower().endswith(("ly", "ed")) or re.match(r"[A-Z]", window[0]) and n > 1 and len(words) > n:
+            continue
+        name = " ".join(window)
+        if _accept(_clean_phrase(name), proper=False) == name:
+            names.append(name)
+    return names
 
 
 def _abbreviation(inner: str) -> str | None:
@@ -308,6 +358,8 @@ def _called_name(rest: str, coined: bool, proper: bool = False) -> str | None:
     words = [w for w in re.split(r"\s+|(?=\()", rest) if w][:12]
     capital = next((i for i, w in enumerate(words[:7]) if re.match(r"[A-Za-z0-9-]*[A-Z]", w) and not w.startswith("(")),
                    None)
+    if capital is not None and any(w.lower() in PHRASE_END - {"the", "a", "an"} for w in words[:capital]):
+        capital = None   # "we call bag translation from English": the capital comes after the name
     if capital is not None and (coined or capital == 0):
         return _accept(_phrase(words[capital:], keep_lower=False), proper)
     if proper:
@@ -315,13 +367,17 @@ def _called_name(rest: str, coined: bool, proper: bool = False) -> str | None:
     lead = 0
     if words and words[0].lower() in ("this", "these", "it", "them", "such", "each"):
         lead = 1
-        while lead < min(len(words), 3) and _generic(words[lead]):
-            lead += 1
-    elif coined and words and words[0].lower() not in ("the", "a", "an"):
-        return None   # "we term these two datasets ...": the object is not the name
+        while lead < min(len(words), 3) and (_generic(words[lead]) or words[lead].lower() in CLASSIFIERS):
+            lead += 1   # "we call this effect distortion"
+        article = next((i for i in range(lead, min(len(words), lead + 5)) if words[i].lower() in ("a", "an", "the")),
+                       None)
+        if article is not None:
+            lead = article   # "we call this latter type of failure a search error"
+    elif coined and words and words[0].lower() in DETERMINERS:
+        return None   # "we term our two datasets ...": the object is not the name
     while lead < len(words) and words[lead].lower() in ("as", "the", "a", "an"):
         lead += 1
-    return _accept(_phrase(words[lead:], keep_lower=True), proper)
+    return _accept(_phrase(words[lead:], keep_lower=True), proper, one_word=coined)
 
 
 def _phrase(words: list[str], keep_lower: bool) -> str | None:
@@ -342,13 +398,15 @@ def _phrase(words: list[str], keep_lower: bool) -> str | None:
     return _clean_phrase(" ".join(phrase))
 
 
-def _accept(name: str | None, proper: bool) -> str | None:
+def _accept(name: str | None, proper: bool, one_word: bool = False) -> str | None:
+    """The name, unless it is generic, a cross-reference, or (`one_word` aside: what the authors
+    say they call something) one plain word."""
     if not name or _generic(name) or NOT_A_NAME.match(name):
         return None
     named_like = bool(re.search(r"[A-Z]", name))
     if proper and not named_like:
         return None
-    if " " not in name and not named_like and "-" not in name:
+    if " " not in name and not named_like and "-" not in name and not one_word:
         return None   # one plain word ("activations") is a use of English, not a coined term
     if len(name.split()) > 4 and not named_like:
         return None

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from wordfreq import zipf_frequency
+
 from ..headings import run_in_heading
 from ..models.analysis import TermDefinition
 from ..models.glossary import term_key
@@ -29,7 +31,12 @@ from .definitions import GENERIC, SKIP_SECTIONS, STOP
 from .glossary import TermMatcher
 
 MIN_SENTENCES = 3
-MAX_TERMS = 8
+# A capitalised word general English uses less often than this (Zipf scale: 3 is once per million
+# words; "sample" 4.6, "hansard" 2.6, "kaldi" 1.1) may be a name the paper uses (`_proper_names`).
+RARE_IN_ENGLISH = 3.5
+# Word endings of adjectives and adverbs ("bidirectional", "pairwise", "ungrammatical"): not a term alone.
+ADJECTIVE_ENDING = r"(?:al|ive|ous|ly|ed|ic|able|ible|wise|ful|less|ing)$"
+MAX_TERMS = 12
 COINED = re.compile(r"(?<![\w-])(?:[A-Za-z]+[0-9]*)(?:-[A-Za-z0-9]+)*(?![\w-])")
 WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]|[A-Za-z]")
 # Words that make a phrase academic prose rather than a term.
@@ -54,7 +61,7 @@ FILLER = {
     "good", "bad", "strongly", "widely", "able", "empirical", "is", "are", "was", "were", "been", "be", "being", "have",
     "has", "had", "do", "does", "did", "submitted", "discussed", "corresponding", "extremely", "increased", "public",
     "empirically", "theoretical", "theoretically", "practical", "practice", "real", "world", "even", "still", "yet",
-    "often", "usually", "typically", "generally", "given", "respectively", "thus", "however", "therefore", "paper",
+    "often", "usually", "typically", "per", "generally", "given", "respectively", "thus", "however", "therefore", "paper",
 }
 
 
@@ -82,11 +89,12 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
     # terms already known: the curated ones, and those the paper names
     known_forms = {_stem(n): n for t in matcher.terms.values() for n in (t.term, t.abbr, *t.aliases) if n}
     known_forms.update({_stem(f): f for d in known for f in (d.name, d.abbr) if f})
-    coined = _coined_names(body, _author_block_words(paper))
+    people = _author_block_words(paper)
+    coined = {**_proper_names(body, paper.references, people), **_coined_names(body, people)}
     coined_forms = set(coined.values())
     phrases = {k: f for k, f in _phrases_up_front(paper, passages).items()
                if not any(f" {w} " in f" {k} " for w in coined)   # "instructgpt model": the name is the term
-               and not any(_only_capitals(w, text) for w in f.split())}   # "nlp tasks": NLP is the term
+               and not _abbreviation_plus_vague(f, text)}   # "nlp tasks": NLP is the term
     scored, seen = [], set()
     for form in {**phrases, **coined}.values():
         key = _stem(form)
@@ -96,23 +104,28 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
         # a piece of a known term counts only where it stands alone: "noisy labels" outside
         # "learning with noisy labels", never "tangent kernel" inside "neural tangent kernel"
         around = [_pattern(original) for stem, original in known_forms.items() if f" {key} " in f" {stem} "]
-        pattern = _pattern(form)
+        pattern = _pattern(_singular(form))   # "memorization effects" is also "memorization effect"
         matches = [(p, m.group()) for p in body if (m := pattern.search(_without(p.text, around)))]
         if len(matches) >= MIN_SENTENCES:  # an unexpanded abbreviation (GPU, WMT) after the names and phrases
-            forms = Counter(w if form in coined_forms else w.lower() for _, w in matches)
+            names = form in coined_forms or all(w[:1].isupper() for _, w in matches)   # "Guanaco" as written
+            forms = Counter(w if names else w.lower() for _, w in matches)
             written = forms.most_common(1)[0][0]
             if written.endswith("s") and written[:-1] in forms:
                 written = written[:-1]  # "serving system", as the paper also writes it
-            scored.append((len(matches) / (2 if form.isupper() else 1), written, matches[0][0]))
+            weight = (0.5 + _specificity(form)) / (2 if form.isupper() else 1)
+            scored.append((len(matches) * weight, written, matches[0][0]))
     # a longer phrase used nearly as often as a shorter one inside it is the term ("support vector
-    # machine", not "support vector")
-    scored = [s for s in scored if not any(_overlaps(s[1], o[1]) and len(o[1]) > len(s[1]) and o[0] >= 0.75 * s[0]
-                                           for o in scored)]
+    # machine", not "support vector"), unless the longer one is itself left out for a kept term it
+    # holds ("word analogy task" holds "analogy task": then "word analogy" stands)
+    longer = {s[1]: [o[1] for o in scored if _overlaps(s[1], o[1]) and len(o[1]) > len(s[1]) and o[0] >= 0.75 * s[0]]
+              for s in scored}
     scored.sort(key=lambda s: (-s[0], s[1].casefold()))
     kept: list[tuple[int, str, Passage]] = []
     for count, form, first in scored:
         if any(_overlaps(form, other) for _, other, _ in kept):
             continue  # "residual learning" already kept: not "deep residual learning" too
+        if any(not any(_overlaps(bigger, other) for _, other, _ in kept) for bigger in longer[form]):
+            continue  # the longer phrase is the term, and may still be kept
         kept.append((count, form, first))
         if len(kept) == MAX_TERMS:
             break
@@ -139,6 +152,56 @@ def _coined_names(body: list[Passage], people: set[str]) -> dict[str, str]:
     return found
 
 
+def _proper_names(body: list[Passage], references: list[str], people: set[str]) -> dict[str, str]:
+    """Names written as plain capitalised words: datasets, corpora, tools, systems (Switchboard,
+    Hansard, Kaldi, Orca, Alpaca). A word counts when the paper capitalises it in the middle of a
+    sentence and never writes it in lower case, general English rarely uses it (wordfreq), and it
+    is no person: not in the author block, not a surname beside an initial in the references
+    ("Ruder, S.", "A. Radford", "Lajanugen Logeswaran and"), not cited ("Ruder et al.") or named in full ("Fan Hui") in the
+    text; never an adjective made of a name ("Gaussian", "Bayesian"), a reference label ("Eqn. 3")."""
+    lower = {w for p in body for w in re.findall(r"(?<![\w-])[a-z]+(?![\w-])", p.text)}
+    cited = " ".join(references)
+    found: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for passage in body:
+        words = set()
+        for word, person_or_label in _mid_sentence_capitals(passage.text):
+            if person_or_label:
+                seen[word] = -10**6   # "Ruder et al.", "Eqn. 3", "Fan Hui": never a term
+            words.add(word)
+        for word in words:
+            seen[word] = seen.get(word, 0) + 1
+    for word, sentences in seen.items():
+        if sentences < MIN_SENTENCES or word.lower() in lower or word.casefold() in people:
+            continue
+        if word.endswith(("ian", "ean")) or zipf_frequency(word.lower(), "en") > RARE_IN_ENGLISH:
+            continue
+        if re.search(rf"\b{word},\s*[A-Z]\.|\b[A-Z]\.\s*(?:[A-Z]\.\s*)*{word}\b|\b[A-Z][a-z]+\s+{word}(?:,|\s+and\b|\.)",
+                     cited):
+            continue
+        found.setdefault(term_key(word), word)
+    return found
+
+
+def _mid_sentence_capitals(text: str) -> list[tuple[str, bool]]:
+    """Each capitalised word after a lower-case word or a comma, and whether what is around it
+    makes it a person or a reference label: "et al." or a number after it, a capitalised word
+    before it ("Fan Hui")."""
+    tokens = text.split()
+    found = []
+    for i in range(1, len(tokens)):
+        word = tokens[i].strip(",;:()[]\"“”‘’'")
+        if not re.fullmatch(r"[A-Z][a-z]{2,}", word) or tokens[i].startswith(("(", "[", "“", '"')):
+            continue
+        before, after = tokens[i - 1], " ".join(tokens[i + 1:i + 3])
+        if not re.search(r"[a-z,;]$", before) or before.endswith("."):
+            continue
+        person_or_label = (bool(re.match(r"[A-Z][a-z]+$", before)) or bool(re.match(r"(?:and \S+ )?et al", after))
+                           or bool(re.match(r"\(?\d", after)))
+        found.append((word, person_or_label))
+    return found
+
+
 def _looks_coined(word: str) -> bool:
     """PagedAttention, GloVe, vLLM, DeepSeek-R1, LVCSR: a capital after the first letter with a
     lower-case letter somewhere, letters and digits in one hyphenated name, or an abbreviation
@@ -160,18 +223,26 @@ def _looks_coined(word: str) -> bool:
 
 
 def _phrases_up_front(paper: Paper, passages: list[Passage]) -> dict[str, str]:
-    """Two- and three-word phrases (and hyphenated compounds) of the title, abstract and headings."""
+    """Two- and three-word phrases (and hyphenated compounds) of the title, abstract and headings,
+    and of what the body sets in italics, as papers do where they introduce a term."""
     title = str(paper.meta.value("title") or "")
     abstract = " ".join(p.text for p in passages if p.section.lower() == "abstract")
     sections = [s.title for s in paper.sections if not SKIP_SECTIONS.search(s.title)]
     run_in = [h for p in passages if not SKIP_SECTIONS.search(p.section) and (h := run_in_heading(p.text))]
     headings = sections + run_in
     found: dict[str, str] = {}
-    for heading in sections:  # a section named by one word: "Distillation" (a run-in "Human:" is a speaker)
-        words = [w.lower() for w in WORD.findall(heading)]
+    for heading in sections:  # a section named by one word: "Distillation", "Distillation: Empower Small Models
+        words = [w.lower() for w in WORD.findall(heading.split(":")[0])]   # ..." (a run-in "Human:" is a speaker)
         if len(words) == 1 and len(words[0]) >= 5 and words[0] not in VAGUE | FILLER:
             found.setdefault(term_key(words[0]), words[0])
-    for text in (title, abstract, " . ".join(headings)):
+    # what the paper sets in italics, but not its examples in another language ("Jean aime Marie")
+    emphasised = [text for text in paper.emphasised if not any(_foreign(w.lower()) for w in WORD.findall(text))]
+    for text in emphasised:   # a noun the paper sets in italics that English rarely uses: "fragmentation"
+        words = [w.lower() for w in WORD.findall(text)]
+        if len(words) == 1 and len(words[0]) >= 5 and words[0] not in VAGUE | FILLER \
+                and not re.search(ADJECTIVE_ENDING, words[0]) and zipf_frequency(words[0], "en") <= RARE_IN_ENGLISH:
+            found.setdefault(term_key(words[0]), words[0])
+    for text in (title, abstract, " . ".join(headings), " . ".join(emphasised)):
         for run in re.split(r"[^A-Za-z\s-]+|\s-\s", text):
             words = [w.lower() for w in WORD.findall(run)]
             for n in (3, 2, 1):
@@ -183,6 +254,14 @@ def _phrases_up_front(paper: Paper, passages: list[Passage]) -> dict[str, str]:
     return found
 
 
+def _foreign(word: str) -> bool:
+    """A word of another language's example: much more common in French, German, Spanish, Italian,
+    Portuguese or Dutch than in English ("chien", "aime"; not "guanaco" or "fragmentation")."""
+    english = zipf_frequency(word, "en")
+    return any((other := zipf_frequency(word, lang)) >= 3.5 and other >= english + 1.5
+               for lang in ("fr", "de", "es", "it", "pt", "nl"))
+
+
 def _term_like(words: list[str]) -> bool:
     """Whether words are a term's: content words, a noun at the end; one word alone only as a
     hyphenated compound ("small-loss", "self-play")."""
@@ -191,9 +270,11 @@ def _term_like(words: list[str]) -> bool:
     last = words[-1].split("-")[-1]
     if last.endswith(("ly", "ed", "ous")) or (last.endswith(("al", "ive")) and last not in NOUNS_LIKE_ADJECTIVES):
         return False  # a noun phrase ends in its noun: not "feature-based", "wider temporal", "average relative"
-    if len(words) == 1:
+    if len(words) == 1:   # "small-loss", "self-play", "copy-on-write"
         parts = words[0].split("-")
-        return len(parts) == 2 and all(len(p) >= 2 for p in parts) and parts[0] not in DESCRIPTIVE_PREFIX
+        inner = parts[1:-1]
+        return (len(parts) >= 2 and len(parts[0]) >= 2 and len(parts[-1]) >= 2 and parts[0] not in DESCRIPTIVE_PREFIX
+                and not any(p in FILLER for p in parts) and all(len(p) >= 2 or p in STOP for p in inner))
     if words[0] in VERBS:
         return False  # a noun phrase, not "follow instructions"
     return not all(w in VAGUE for w in words) and not words[0].split("-")[0] in DESCRIPTIVE_PREFIX - {"multi"}
@@ -241,6 +322,38 @@ def _stem(text: str) -> str:
     """A term's key with plural s dropped from each word: "neural networks" is "neural network"."""
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
                     for w in term_key(text).split())
+
+
+def _specificity(form: str) -> float:
+    """How far the term is from everyday English, 0 to 1: its rarest word's frequency in general
+    English (wordfreq; Zipf 5.5, as "model" or "memory", gives 0; Zipf 2.5, as "fragmentation"
+    nearly, gives 1). A hyphenated compound or a coined name counts as rare: "copy-on-write",
+    "PagedAttention". Among terms used as often, the rarer is the paper's own ("internal
+    fragmentation" before "memory management")."""
+    rarest = 8.0
+    for word in form.split():
+        if "-" in word.strip("-") or _looks_coined(word):
+            return 1.0
+        rarest = min(rarest, zipf_frequency(word.lower(), "en"))
+    return min(1.0, max(0.0, (5.5 - rarest) / 3.0))
+
+
+def _abbreviation_plus_vague(phrase: str, text: str) -> bool:
+    """An abbreviation the paper writes only in capitals with nothing but vague words around it
+    ("NLP tasks": NLP is the term), not a phrase it heads ("LLM serving")."""
+    words = phrase.split()
+    if not any(_only_capitals(w, text) for w in words):
+        return False
+    return all(_only_capitals(w, text) or w in VAGUE or w in FILLER for w in words)
+
+
+def _singular(form: str) -> str:
+    """The form with its last word's plural s dropped: its pattern takes an optional s."""
+    words = form.split(" ")
+    last = words[-1]
+    if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")) and last[-2].islower():
+        words[-1] = last[:-1]
+    return " ".join(words)
 
 
 def _only_capitals(word: str, text: str) -> bool:

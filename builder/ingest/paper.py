@@ -40,10 +40,21 @@ class _Stream:
         self.section = section
         self._lines: list[str] = []
         self._line_pages: list[int] = []
+        self.emphasised: list[str] = []   # italic runs, one run across a line break joined
+        self._open = False                # the last line ended in italics
 
     def add(self, line: Line) -> None:
         self._lines.append(line.plain)
         self._line_pages.append(line.page_no)
+        for text, at_start, at_end in line.emphasis:
+            if at_start and self._open and self.emphasised:
+                before = self.emphasised[-1]   # "Page-" + "dAttention"; "copy-on-" + "write" keeps its hyphen
+                hyphenated = re.search(r"\w-\w+-$", before)
+                self.emphasised[-1] = before + text if hyphenated else append_line(before, text)
+            else:
+                self.emphasised.append(text)
+            self._open = False
+        self._open = bool(line.emphasis) and line.emphasis[-1][2]
 
     def text_and_pages(self) -> tuple[str, list[tuple[int, int]]]:
         """Join the lines (undoing hyphenation) once, recording where each page starts."""
@@ -82,10 +93,11 @@ def read_paper(pdf: PdfFile) -> Paper:
     body_size = body_font_size(pages)
     meta = extract_meta(pages, body_size)
     headings = find_headings(pages, body_size, toc)
-    sections, passages, references = _walk(pages, headings, body_size, in_tables)
+    sections, passages, references, emphasised = _walk(pages, headings, body_size, in_tables)
     missing = [name for name in ("title", "authors", "venue", "year", "abstract") if getattr(meta, name) is None]
     return Paper(file_name=pdf.path.name, page_count=len(pages), meta=meta, sections=sections,
-                 passages=passages, references=references, figures=[], missing_fields=missing, page_texts=page_texts)
+                 passages=passages, references=references, figures=[], missing_fields=missing, page_texts=page_texts,
+                 emphasised=emphasised)
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -279,6 +291,7 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
                 streams.append(_Stream(""))
             streams[-1].add(line)
     passages = []
+    emphasised = [text for stream in streams for text in stream.emphasised]
     for stream in streams:
         text, pages_at = stream.text_and_pages()
         for sentence, offset in split_sentences(text):
@@ -286,7 +299,7 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
                 passages.append(Passage(id=f"s{len(passages) + 1}", text=sentence,
                                         page_no=_page_at(pages_at, offset), section=stream.section))
     sections = [replace(s, page_end=page_ends.get(id(s), s.page_end)) for s in sections]
-    return sections, passages, parse_references(reference_lines)
+    return sections, passages, parse_references(reference_lines), emphasised
 
 
 def split_sentences(text: str) -> list[tuple[str, int]]:

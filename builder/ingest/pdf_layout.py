@@ -18,6 +18,7 @@ _SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "ˆ": "\u0302
                     "¸": "\u0327", "ˇ": "\u030c", "˚": "\u030a", "¯": "\u0304"}
 _ACCENT_BEFORE = re.compile("([" + "".join(_SPACING_ACCENTS) + r"])\s?([A-Za-zıȷ])")
 _BOLD_FLAG = 16
+_ITALIC_FLAG = 2
 # Where a line's `marked` text parts: a superscript left out, or two text lines of the PDF set on one
 # row. An invisible separator, never printed in a PDF's text.
 PIECE_BREAK = "\u2063"
@@ -38,6 +39,8 @@ class Line:
     block: int
     vertical: bool = False
     marked: str = ""  # `plain` with PIECE_BREAK where names and affiliations may part
+    # runs of words set in italics (not maths): (text, the line starts with it, the line ends with it)
+    emphasis: tuple[tuple[str, bool, bool], ...] = ()
 
     @property
     def pieces(self) -> list[str]:
@@ -164,7 +167,7 @@ def _page_lines(page: pymupdf.Page, page_no: int) -> PageLines:
             bold = bold_chars > chars / 2
             x0, y0, x1, y1 = raw["bbox"]
             line = Line(text.strip(), plain.strip(), page_no, x0, y0, x1, y1, round(size, 1), bold, block["number"],
-                        vertical=abs(raw["dir"][0]) < 0.5, marked=marked.strip())
+                        vertical=abs(raw["dir"][0]) < 0.5, marked=marked.strip(), emphasis=_italic_runs(spans))
             if line.vertical or _is_margin_number(line, width):
                 margin.append(line)
             else:
@@ -196,10 +199,40 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
             merged[-1] = Line(f"{prev.text}{sep}{line.text}", f"{prev.plain}{sep}{line.plain}", prev.page_no,
                               prev.x0, min(prev.y0, line.y0), line.x1, max(prev.y1, line.y1),
                               max(prev.size, line.size), prev.bold and line.bold, prev.block,
-                              marked=f"{prev.marked or prev.plain}{sep}{PIECE_BREAK}{line.marked or line.plain}")
+                              marked=f"{prev.marked or prev.plain}{sep}{PIECE_BREAK}{line.marked or line.plain}",
+                              emphasis=prev.emphasis + line.emphasis)
         else:
             merged.append(line)
     return merged
+
+
+def _italic_runs(spans: list[dict]) -> tuple[tuple[str, bool, bool], ...]:
+    """Runs of consecutive italic spans holding words: how papers mark a term where they introduce
+    it ("we call this *internal fragmentation*"). Maths is set in italics too, in its own fonts
+    (CMMI, ...Math...), and single letters are variables: neither is a run."""
+    runs: list[tuple[str, bool, bool]] = []
+    current: list[dict] = []
+    start = 0
+    for i, span in enumerate(spans + [None]):
+        italic = span is not None and _is_text_italic(span)
+        if italic:
+            if not current:
+                start = i
+            current.append(span)
+            continue
+        if current:
+            text = re.sub(r"\s+", " ", fix_glyphs(_join_spans(current, max(s["size"] for s in current))[0])).strip()
+            if re.search(r"[A-Za-z]{3}", text):
+                runs.append((text, start == 0, i == len(spans)))
+            current = []
+    return tuple(runs)
+
+
+def _is_text_italic(span: dict) -> bool:
+    font = span["font"]
+    if re.search(r"CMMI|CMSY|Math|Symbol|MSBM|MSAM|\bMI\d", font):
+        return False
+    return bool(span["flags"] & _ITALIC_FLAG or re.search(r"Italic|Oblique|Ital\b|CMTI|-It\b|TI\d", font))
 
 
 def _join_spans(spans: list[dict], size: float) -> tuple[str, str]:

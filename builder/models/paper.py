@@ -73,6 +73,7 @@ class Paper:
     figures: list[Figure]
     missing_fields: list[str]
     page_texts: list[str] = field(default_factory=list)   # each page's plain text: the evidence a page anchor cites
+    emphasised: list[str] = field(default_factory=list)   # what the body sets in italics, in reading order
 
 
 @dataclass(frozen=True)
