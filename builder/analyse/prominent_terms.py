@@ -258,7 +258,8 @@ def _foreign(word: str) -> bool:
     """A word of another language's example: much more common in French, German, Spanish, Italian,
     Portuguese or Dutch than in English ("chien", "aime"; not "guanaco" or "fragmentation")."""
     english = zipf_frequency(word, "en")
-    return any((other := zipf_frequency(word, lang)) >= 3.5 and other >= english + 1.5
+    # wordfreq's "small" lists hold every word this common; the full ones would add 190 MB
+    return any((other := zipf_frequency(word, lang, wordlist="small")) >= 3.5 and other >= english + 1.5
                for lang in ("fr", "de", "es", "it", "pt", "nl"))
 
 
