@@ -229,10 +229,16 @@ def _italic_runs(spans: list[dict]) -> tuple[tuple[str, bool, bool], ...]:
 
 
 def _is_text_italic(span: dict) -> bool:
-    font = span["font"]
-    if re.search(r"CMMI|CMSY|Math|Symbol|MSBM|MSAM|\bMI\d", font):
-        return False
-    return bool(span["flags"] & _ITALIC_FLAG or re.search(r"Italic|Oblique|Ital\b|CMTI|-It\b|TI\d", font))
+    italic = _FONT_ITALIC.get(span["font"])
+    if italic is None:   # a few fonts a paper, every span: the font's answer is worked out once
+        font = span["font"]
+        maths = re.search(r"CMMI|CMSY|Math|Symbol|MSBM|MSAM|\bMI\d", font)
+        italic = _FONT_ITALIC[font] = None if maths else bool(re.search(r"Italic|Oblique|Ital\b|CMTI|-It\b|TI\d", font))
+    return italic is not None and (italic or bool(span["flags"] & _ITALIC_FLAG))
+
+
+# font name -> True (an italic text font), False (upright: the span's flags decide), None (maths)
+_FONT_ITALIC: dict[str, bool | None] = {}
 
 
 def _join_spans(spans: list[dict], size: float) -> tuple[str, str]:
