@@ -90,7 +90,8 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
     known_forms = {_stem(n): n for t in matcher.terms.values() for n in (t.term, t.abbr, *t.aliases) if n}
     known_forms.update({_stem(f): f for d in known for f in (d.name, d.abbr) if f})
     people = _author_block_words(paper)
-    coined = {**_proper_names(body, paper.references, people), **_coined_names(body, people)}
+    printed = _printed_outside_references(paper)
+    coined = {**_proper_names(body, paper.references, people), **_coined_names(body + printed, people, body)}
     coined_forms = set(coined.values())
     phrases = {k: f for k, f in _phrases_up_front(paper, passages).items()
                if not any(f" {w} " in f" {k} " for w in coined)   # "instructgpt model": the name is the term
@@ -106,14 +107,18 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
         around = [_pattern(original) for stem, original in known_forms.items() if f" {key} " in f" {stem} "]
         pattern = _pattern(_singular(form))   # "memorization effects" is also "memorization effect"
         matches = [(p, m.group()) for p in body if (m := pattern.search(_without(p.text, around)))]
-        if len(matches) >= MIN_SENTENCES:  # an unexpanded abbreviation (GPU, WMT) after the names and phrases
+        uses = len(matches)
+        if form in coined_forms and 0 < uses < MIN_SENTENCES:
+            # a dataset or tool named in tables and captions more than in sentences (IMDb, fMLLR)
+            uses = max(uses, sum(len(pattern.findall(page.text)) for page in printed) / 2)
+        if uses >= MIN_SENTENCES:  # an unexpanded abbreviation (GPU, WMT) after the names and phrases
             names = form in coined_forms or all(w[:1].isupper() for _, w in matches)   # "Guanaco" as written
             forms = Counter(w if names else w.lower() for _, w in matches)
             written = forms.most_common(1)[0][0]
             if written.endswith("s") and written[:-1] in forms:
                 written = written[:-1]  # "serving system", as the paper also writes it
             weight = (0.5 + _specificity(form)) / (2 if form.isupper() else 1)
-            scored.append((len(matches) * weight, written, matches[0][0]))
+            scored.append((uses * weight, written, matches[0][0]))
     # a longer phrase used nearly as often as a shorter one inside it is the term ("support vector
     # machine", not "support vector"), unless the longer one is itself left out for a kept term it
     # holds ("word analogy task" holds "analogy task": then "word analogy" stands)
@@ -139,10 +144,11 @@ def _without(text: str, patterns: list[re.Pattern]) -> str:
     return text
 
 
-def _coined_names(body: list[Passage], people: set[str]) -> dict[str, str]:
+def _coined_names(texts: list[Passage], people: set[str], body: list[Passage]) -> dict[str, str]:
+    """Coined names printed in `texts`: the body's sentences, and its pages with tables and captions."""
     found: dict[str, str] = {}
     words = {w for p in body for w in re.findall(r"[a-z][a-z-]*", p.text)}   # the paper's lower-case words
-    for passage in body:
+    for passage in texts:
         for match in COINED.finditer(passage.text):
             word = match.group()
             if (word.isupper() and word.lower() in words) or re.search(r"\d{4}", word):
@@ -200,6 +206,21 @@ def _mid_sentence_capitals(text: str) -> list[tuple[str, bool]]:
                            or bool(re.match(r"\(?\d", after)))
         found.append((word, person_or_label))
     return found
+
+
+def _printed_outside_references(paper: Paper) -> list[Passage]:
+    """Each page's whole text (tables, captions and footnotes too) up to the reference list, as
+    passages: where a paper names its datasets and tools more often than in its sentences."""
+    references = next((s.page_start for s in paper.sections if SKIP_SECTIONS.search(s.title)
+                       and re.match(r"(?:\d+\.?\s*)?(?:references|bibliography)$", s.title, re.I)), None)
+    pages = []
+    for page_no, text in enumerate(paper.page_texts, start=1):
+        if references is not None and page_no > references:
+            break
+        if page_no == references:
+            text = re.split(r"\b(?:References|REFERENCES|Bibliography)\b", text)[0]
+        pages.append(Passage(id=f"page{page_no}", text=text, page_no=page_no, section=""))
+    return pages
 
 
 def _looks_coined(word: str) -> bool:
