@@ -406,11 +406,19 @@ def _accept(name: str | None, proper: bool, one_word: bool = False) -> str | Non
     named_like = bool(re.search(r"[A-Z]", name))
     if proper and not named_like:
         return None
-    if " " not in name and not named_like and "-" not in name and not one_word:
-        return None   # one plain word ("activations") is a use of English, not a coined term
+    if " " not in name and not named_like and "-" not in name and (not one_word or _everyday(name)):
+        return None   # one plain word ("activations") is a use of English, not a coined term; what
+        # the authors call something may be one, but not a word of every sentence ("we call upon")
     if len(name.split()) > 4 and not named_like:
         return None
     return name
+
+
+def _everyday(word: str) -> bool:
+    """One of the few thousand commonest English words ("upon", "these", "time"; wordfreq Zipf >= 5),
+    never a term alone; "fertility" (3.8) and "distortion" (3.6) may be."""
+    from wordfreq import zipf_frequency
+    return zipf_frequency(word.lower(), "en") >= 5.0
 
 
 def _trailing_abbr(rest: str, name: str) -> str | None:
