@@ -133,7 +133,8 @@ def test_no_term_the_paper_uses_most_is_filler_a_person_or_a_course_term(glossar
 
 def _paper_with_italics(path: Path) -> Path:
     """A paper whose body sets two terms in italics where it introduces them, one of them broken
-    over two lines ("copy-on-" / "write"), and a variable x in italics as maths is."""
+    over two lines ("copy-on-" / "write"), a variable x in italics as maths is, and a theorem
+    in italics whose words are no term for being in it ("request queue")."""
     doc = pymupdf.open()
     page = doc.new_page(width=612, height=792)
     page.insert_text((72, 80), "Paging for Serving Systems", fontsize=18, fontname="tibo")
@@ -142,7 +143,8 @@ def _paper_with_italics(path: Path) -> Path:
     y = 175
     runs = [[("Memory is lost to ", "tiro"), ("internal fragmentation", "tiit"), (" when a request reserves more.", "tiro")],
             [("We share blocks with ", "tiro"), ("copy-on-", "tiit")],
-            [("write", "tiit"), (" and keep a variable ", "tiro"), ("x", "tiit"), (" for the count.", "tiro")]]
+            [("write", "tiit"), (" and keep a variable ", "tiro"), ("x", "tiit"), (" for the count.", "tiro")],
+            [("Theorem 1. ", "tibo"), ("Under mild assumptions every request queue keeps its order.", "tiit")]]
     for line in runs:
         x = 72
         for text, font in line:
@@ -154,7 +156,8 @@ def _paper_with_italics(path: Path) -> Path:
                      "Without paging, internal fragmentation wastes most of the memory.",
                      "Copy-on-write lets two sequences share one block until one of them writes.",
                      "The block engine applies copy-on-write to the last block only.",
-                     "With copy-on-write, beam search shares most of its memory."] * 2:
+                     "With copy-on-write, beam search shares most of its memory.",
+                     "The request queue holds what waits for memory."] * 2:
         page.insert_text((72, y), sentence, fontsize=10, fontname="tiro")
         y += 13
     doc.save(path)
@@ -169,6 +172,7 @@ def test_what_the_body_sets_in_italics_is_read_and_becomes_a_term_the_paper_uses
     _, _, own = paper_vocabulary(paper, TermMatcher(glossary))
     names = {d.name.lower() for d in own if d.rule == "first use"}
     assert {"internal fragmentation", "copy-on-write"} <= names, names
+    assert "request queue" not in names   # set in italics only inside a whole italic sentence
 
 
 def test_a_dataset_written_as_a_capitalised_word_is_a_term_but_a_cited_author_is_not():

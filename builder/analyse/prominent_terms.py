@@ -34,6 +34,8 @@ MIN_SENTENCES = 3
 # A capitalised word general English uses less often than this (Zipf scale: 3 is once per million
 # words; "sample" 4.6, "hansard" 2.6, "kaldi" 1.1) may be a name the paper uses (`_proper_names`).
 RARE_IN_ENGLISH = 3.5
+# An italic run longer than this is a passage set in italics (a theorem, an example), not a term.
+MARKED_TERM_WORDS = 5
 # Word endings of adjectives and adverbs ("bidirectional", "pairwise", "ungrammatical"): not a term alone.
 ADJECTIVE_ENDING = r"(?:al|ive|ous|ly|ed|ic|able|ible|wise|ful|less|ing)$"
 MAX_TERMS = 12
@@ -61,7 +63,7 @@ FILLER = {
     "good", "bad", "strongly", "widely", "able", "empirical", "is", "are", "was", "were", "been", "be", "being", "have",
     "has", "had", "do", "does", "did", "submitted", "discussed", "corresponding", "extremely", "increased", "public",
     "empirically", "theoretical", "theoretically", "practical", "practice", "real", "world", "even", "still", "yet",
-    "often", "usually", "typically", "per", "generally", "given", "respectively", "thus", "however", "therefore", "paper",
+    "often", "usually", "typically", "per", "every", "generally", "given", "respectively", "thus", "however", "therefore", "paper",
 }
 
 
@@ -256,8 +258,10 @@ def _phrases_up_front(paper: Paper, passages: list[Passage]) -> dict[str, str]:
         words = [w.lower() for w in WORD.findall(heading.split(":")[0])]   # ..." (a run-in "Human:" is a speaker)
         if len(words) == 1 and len(words[0]) >= 5 and words[0] not in VAGUE | FILLER:
             found.setdefault(term_key(words[0]), words[0])
-    # what the paper sets in italics, but not its examples in another language ("Jean aime Marie")
-    emphasised = [text for text in paper.emphasised if not any(_foreign(w.lower()) for w in WORD.findall(text))]
+    # what the paper sets in italics to mark a term: a few words, not a theorem, an abstract or an
+    # example prompt set in italics, nor an example in another language ("Jean aime Marie")
+    emphasised = [text for text in paper.emphasised if len(WORD.findall(text)) <= MARKED_TERM_WORDS
+                  and not any(_foreign(w.lower()) for w in WORD.findall(text))]
     for text in emphasised:   # a noun the paper sets in italics that English rarely uses: "fragmentation"
         words = [w.lower() for w in WORD.findall(text)]
         if len(words) == 1 and len(words[0]) >= 5 and words[0] not in VAGUE | FILLER \
