@@ -92,8 +92,8 @@ _PLAIN = re.compile(r"[A-Za-z0-9_]+")
 
 
 def _holding(index: dict[str, set[int]], word: str) -> set[int]:
-    """Passages holding the word, or its plural as the pattern allows it."""
-    return index.get(word, set()) | index.get(word + "s", set())
+    """Passages holding the word, or its plural as the pattern allows it (s or es)."""
+    return index.get(word, set()) | index.get(word + "s", set()) | index.get(word + "es", set())
 
 
 def _free_id(name: str, taken: set[str]) -> str:

@@ -117,8 +117,10 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
             names = form in coined_forms or all(w[:1].isupper() for _, w in matches)   # "Guanaco" as written
             forms = Counter(w if names else w.lower() for _, w in matches)
             written = forms.most_common(1)[0][0]
-            if written.endswith("s") and written[:-1] in forms:
-                written = written[:-1]  # "serving system", as the paper also writes it
+            for plural in ("es", "s"):   # "serving system", "feature-based approach", as the paper also writes it
+                if written.endswith(plural) and written[:-len(plural)] in forms:
+                    written = written[:-len(plural)]
+                    break
             weight = (0.5 + _specificity(form)) / (2 if form.isupper() else 1)
             scored.append((uses * weight, written, matches[0][0]))
     # a longer phrase used nearly as often as a shorter one inside it is the term ("support vector
@@ -316,10 +318,10 @@ def _author_block_words(paper: Paper) -> set[str]:
 
 def uses_pattern(name: str, abbr: str | None = None, exact_case: bool = False) -> re.Pattern:
     """The term as papers write it: the name in any case (in its own case with `exact_case`, for a
-    coined name), its words joined by a space or a hyphen, with a plural s; the abbreviation only
+    coined name), its words joined by a space or a hyphen, with a plural s or es; the abbreviation only
     in its own case ("CoT", never "cot")."""
     words = [re.escape(w) for w in re.split(r"[\s-]+", name.strip()) if w]
-    written = r"[\s-]+".join(words) + r"s?"
+    written = r"[\s-]+".join(words) + r"(?:e?s)?"
     forms = [written if exact_case else f"(?i:{written})"]
     if abbr:
         forms.append(re.escape(abbr) + "s?")
@@ -345,8 +347,10 @@ def _known_plus_vague(key: str, known_forms: list[str]) -> bool:
 
 
 def _stem(text: str) -> str:
-    """A term's key with plural s dropped from each word: "neural networks" is "neural network"."""
-    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+    """A term's key with plural s dropped from each word: "neural networks" is "neural network",
+    "feature-based approaches" is "feature-based approach"."""
+    return " ".join(w[:-2] if len(w) > 5 and w.endswith(("ches", "shes", "sses", "xes")) else
+                    w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
                     for w in term_key(text).split())
 
 
@@ -374,10 +378,12 @@ def _abbreviation_plus_vague(phrase: str, text: str) -> bool:
 
 
 def _singular(form: str) -> str:
-    """The form with its last word's plural s dropped: its pattern takes an optional s."""
+    """The form with its last word's plural ending dropped: its pattern takes it back as optional."""
     words = form.split(" ")
     last = words[-1]
-    if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")) and last[-2].islower():
+    if len(last) > 5 and last.endswith(("ches", "shes", "sses", "xes")):
+        words[-1] = last[:-2]   # "approaches"
+    elif len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")) and last[-2].islower():
         words[-1] = last[:-1]
     return " ".join(words)
 
