@@ -127,7 +127,7 @@ def test_no_term_the_paper_uses_most_is_filler_a_person_or_a_course_term(glossar
         words = term.name.lower().split()
         assert not all(w in FILLER or w in VAGUE for w in words), term.name
         assert term.name.casefold() not in people and term.name.casefold() not in curated, term.name
-        assert not words[-1].endswith(("ly", "ed")), term.name
+        assert term.name != term.name.lower() or not words[-1].endswith(("ly", "ed")), term.name   # TACRED is a name
         assert uses_pattern(term.name, None).search(term.sentence), (term.name, term.sentence)
 
 

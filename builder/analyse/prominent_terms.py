@@ -38,7 +38,7 @@ RARE_IN_ENGLISH = 3.5
 MARKED_TERM_WORDS = 5
 # Word endings of adjectives and adverbs ("bidirectional", "pairwise", "ungrammatical"): not a term alone.
 ADJECTIVE_ENDING = r"(?:al|ive|ous|ly|ed|ic|able|ible|wise|ful|less|ing)$"
-MAX_TERMS = 12
+MAX_TERMS = 16
 COINED = re.compile(r"(?<![\w-])(?:[A-Za-z]+[0-9]*)(?:-[A-Za-z0-9]+)*(?![\w-])")
 WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]|[A-Za-z]")
 # Words that make a phrase academic prose rather than a term.
