@@ -1,20 +1,24 @@
 """Terms a paper uses most as technical terms without naming them in so many words.
 
 Many key terms are never introduced with "we call" or "long form (ABBR)": vLLM's PagedAttention,
-ResNet's residual learning, Co-teaching's small-loss trick. Two kinds of evidence find them in
+ResNet's residual learning, Co-teaching's small-loss trick. Three kinds of evidence find them in
 any field and template, with no list of terms:
 
 - a **coined name**: one word with a capital after its first letter or a digit among letters
   (PagedAttention, GloVe, MentorNet, vLLM, TransE, DeepSeek-R1), not a plural abbreviation
   ("GPUs"), not a name from the author block (an organisation);
-- a **phrase the paper puts up front**: two or three content words from its title, abstract or
-  section headings ("residual learning", "value network", "cold-start data"), or a hyphenated
-  compound there ("small-loss", "self-play"), never a phrase of academic filler ("experimental
-  results", "recent work").
+- a **name written as a plain capitalised word** that everyday English rarely uses and no person
+  bears (Switchboard, Hansard: `_proper_names`);
+- a **phrase the paper puts up front**: two or three content words from its title, abstract,
+  section headings or what its body sets in italics ("residual learning", "value network",
+  "cold-start data", "internal fragmentation"), or a hyphenated compound there ("small-loss",
+  "copy-on-write"), never a phrase of academic filler ("experimental results", "recent work").
 
-Either must recur in at least MIN_SENTENCES sentences outside the references. The most used come
-first, at most MAX_TERMS a paper; each is quoted from the first sentence that uses it (rule
-"first use": introduced, not defined), as the glossary quotes a curated term's first use.
+Each must recur in at least MIN_SENTENCES sentences outside the references (a coined name may make
+up in tables and captions). The most used come first, the rarer in English before the commoner
+when used as often (`_specificity`, wordfreq's packaged word lists), at most MAX_TERMS a paper;
+each is quoted from the first sentence that uses it (rule "first use": introduced, not defined),
+as the glossary quotes a curated term's first use.
 """
 from __future__ import annotations
 
