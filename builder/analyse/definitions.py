@@ -227,8 +227,8 @@ def _named_in(text: str) -> list[tuple[str, str | None, str]]:
     for match in WE_CALL.finditer(text):
         described = ITS_NAME.match(match["rest"])
         if described:
-            name = _phrase(described["rest"].split()[:4], keep_lower=True)
-            if name and not _generic(name):
+            name = _accept(_phrase(described["rest"].split()[:4], keep_lower=True), proper=False, one_word=True)
+            if name:
                 out.append((name, None, "we call"))
                 continue
         name = _called_name(match["rest"], coined=True)
