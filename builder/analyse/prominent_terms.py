@@ -170,23 +170,21 @@ def _proper_names(body: list[Passage], references: list[str], people: set[str]) 
     """Names written as plain capitalised words: datasets, corpora, tools, systems (Switchboard,
     Hansard, Kaldi, Orca, Alpaca). A word counts when the paper capitalises it in the middle of a
     sentence and never writes it in lower case, general English rarely uses it (wordfreq), and it
-    is no person: not in the author block, not a surname beside an initial in the references
-    ("Ruder, S.", "A. Radford", "Lajanugen Logeswaran and"), not cited ("Ruder et al.") or named in full ("Fan Hui") in the
-    text; never an adjective made of a name ("Gaussian", "Bayesian"), a reference label ("Eqn. 3")."""
+    is no person: not in the author block, not a surname beside an initial or a given name in the
+    references ("Ruder, S.", "A. Radford", "Lajanugen Logeswaran and"), not cited ("Ruder et al.")
+    or named in full ("Fan Hui") in the text; never an adjective made of a name ("Gaussian",
+    "Bayesian") or a reference label ("Eqn. 3")."""
     lower = {w for p in body for w in re.findall(r"(?<![\w-])[a-z]+(?![\w-])", p.text)}
     cited = " ".join(references)
     found: dict[str, str] = {}
-    seen: dict[str, int] = {}
+    seen: Counter = Counter()
+    never: set[str] = set()   # "Ruder et al.", "Eqn. 3", "Fan Hui" anywhere: never a term
     for passage in body:
-        words = set()
-        for word, person_or_label in _mid_sentence_capitals(passage.text):
-            if person_or_label:
-                seen[word] = -10**6   # "Ruder et al.", "Eqn. 3", "Fan Hui": never a term
-            words.add(word)
-        for word in words:
-            seen[word] = seen.get(word, 0) + 1
+        capitals = _mid_sentence_capitals(passage.text)
+        never |= {word for word, person_or_label in capitals if person_or_label}
+        seen.update({word for word, _ in capitals})
     for word, sentences in seen.items():
-        if sentences < MIN_SENTENCES or word.lower() in lower or word.casefold() in people:
+        if sentences < MIN_SENTENCES or word in never or word.lower() in lower or word.casefold() in people:
             continue
         if word.endswith(("ian", "ean")) or zipf_frequency(word.lower(), "en") > RARE_IN_ENGLISH:
             continue
