@@ -126,4 +126,3 @@ def _direct_imports(name: str, root: Path) -> list[str]:
             named = [s for s in submodules if _exists(s, root)]
             found += named if len(named) == len(submodules) else named + [target]
     return [f for f in found if (f == PACKAGE or f.startswith(PACKAGE + ".")) and _exists(f, root)]
-

@@ -43,6 +43,8 @@ MARKED_TERM_WORDS = 5
 # Word endings of adjectives and adverbs ("bidirectional", "pairwise", "ungrammatical"): not a term alone.
 ADJECTIVE_ENDING = r"(?:al|ive|ous|ly|ed|ic|able|ible|wise|ful|less|ing)$"
 MAX_TERMS = 16
+# Plurals made with "es": "approaches", "classes", "boxes" (the key and pattern drop and restore it).
+PLURAL_ES = ("ches", "shes", "sses", "xes")
 COINED = re.compile(r"(?<![\w-])(?:[A-Za-z]+[0-9]*)(?:-[A-Za-z0-9]+)*(?![\w-])")
 WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]|[A-Za-z]")
 # Words that make a phrase academic prose rather than a term.
@@ -217,8 +219,8 @@ def _mid_sentence_capitals(text: str) -> list[tuple[str, bool]]:
 def _printed_outside_references(paper: Paper) -> list[Passage]:
     """Each page's whole text (tables, captions and footnotes too) up to the reference list, as
     passages: where a paper names its datasets and tools more often than in its sentences."""
-    references = next((s.page_start for s in paper.sections if SKIP_SECTIONS.search(s.title)
-                       and re.match(r"(?:\d+\.?\s*)?(?:references|bibliography)$", s.title, re.I)), None)
+    from ..ingest.paper import REFERENCES   # where the paper stage itself stops reading sentences
+    references = next((s.page_start for s in paper.sections if REFERENCES.match(s.title)), None)
     pages = []
     for page_no, text in enumerate(paper.page_texts, start=1):
         if references is not None and page_no > references:
@@ -351,7 +353,7 @@ def _known_plus_vague(key: str, known_forms: list[str]) -> bool:
 def _stem(text: str) -> str:
     """A term's key with plural s dropped from each word: "neural networks" is "neural network",
     "feature-based approaches" is "feature-based approach"."""
-    return " ".join(w[:-2] if len(w) > 5 and w.endswith(("ches", "shes", "sses", "xes")) else
+    return " ".join(w[:-2] if len(w) > 5 and w.endswith(PLURAL_ES) else
                     w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
                     for w in term_key(text).split())
 
@@ -374,16 +376,15 @@ def _abbreviation_plus_vague(phrase: str, text: str) -> bool:
     """An abbreviation the paper writes only in capitals with nothing but vague words around it
     ("NLP tasks": NLP is the term), not a phrase it heads ("LLM serving")."""
     words = phrase.split()
-    if not any(_only_capitals(w, text) for w in words):
-        return False
-    return all(_only_capitals(w, text) or w in VAGUE or w in FILLER for w in words)
+    capitals = [_only_capitals(w, text) for w in words]   # each a search of the whole body: once a word
+    return any(capitals) and all(c or w in VAGUE or w in FILLER for c, w in zip(capitals, words))
 
 
 def _singular(form: str) -> str:
     """The form with its last word's plural ending dropped: its pattern takes it back as optional."""
     words = form.split(" ")
     last = words[-1]
-    if len(last) > 5 and last.endswith(("ches", "shes", "sses", "xes")):
+    if len(last) > 5 and last.endswith(PLURAL_ES):
         words[-1] = last[:-2]   # "approaches"
     elif len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")) and last[-2].islower():
         words[-1] = last[:-1]

@@ -46,14 +46,11 @@ class _Stream:
     def add(self, line: Line) -> None:
         self._lines.append(line.plain)
         self._line_pages.append(line.page_no)
-        for text, at_start, at_end in line.emphasis:
-            if at_start and self._open and self.emphasised:
-                before = self.emphasised[-1]   # "Page-" + "dAttention"; "copy-on-" + "write" keeps its hyphen
-                hyphenated = re.search(r"\w-\w+-$", before)
-                self.emphasised[-1] = before + text if hyphenated else append_line(before, text)
+        for text, at_start, _ in line.emphasis:
+            if at_start and self._open:
+                self.emphasised[-1] = append_line(self.emphasised[-1], text)   # "Page-" + "dAttention"
             else:
                 self.emphasised.append(text)
-            self._open = False
         self._open = bool(line.emphasis) and line.emphasis[-1][2]
 
     def text_and_pages(self) -> tuple[str, list[tuple[int, int]]]:

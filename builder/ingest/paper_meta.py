@@ -144,13 +144,19 @@ def join_lines(parts: list[str]) -> str:
     return text
 
 
+# a line that ends inside a hyphenated compound: "copy-on-", "state-of-the-"
+_COMPOUND_SO_FAR = re.compile(r"\w-\w+-$")
+
+
 def append_line(text: str, part: str) -> str:
-    """Add one printed line to running text: "finetun-" + "ing" becomes "finetuning"."""
+    """Add one printed line to running text: "finetun-" + "ing" becomes "finetuning", but a
+    compound's own hyphen stays: "copy-on-" + "write" is "copy-on-write", "state-of-the-" + "art"
+    is "state-of-the-art"."""
     part = " ".join(part.split())
     if not part:
         return text
     if text.endswith("-") and part[0].islower() and len(text) > 1 and text[-2].islower():
-        return text[:-1] + part
+        return text + part if _COMPOUND_SO_FAR.search(text) else text[:-1] + part
     return f"{text} {part}" if text else part
 
 
