@@ -68,8 +68,8 @@ def test_a_chinese_talk_about_an_english_paper_is_aligned_and_its_own_remarks_fo
     analysis, truth = _analysed(dpo_paper, ZH_SCRIPT, multilingual, english, slides=False)
     baseline, _ = _analysed(dpo_paper, ZH_SCRIPT, english, slides=False)
     assert len(analysis.chapters) == len(truth["chapters"])
-    # measured (benchmarks/cross_language.py): 4 of 6 with the multilingual model, 1 with MiniLM
-    assert _aligned_right(analysis, truth) >= 4 > _aligned_right(baseline, truth) + 1
+    # measured (benchmarks/cross_language.py): 4 of 6 with the multilingual model, 3 with MiniLM
+    assert _aligned_right(analysis, truth) >= 4 > _aligned_right(baseline, truth)
     said = [s for c in truth["chapters"] for s in c["sentences"]]
     remarks = {s["text"] for s in said if s["supplement"]}
     found = {s.text for s in analysis.supplements}
@@ -123,7 +123,8 @@ def _true_chapters(truth: dict) -> list:
 def test_every_chinese_scripted_talk_is_aligned_to_the_sections_it_explains(shared_cache):
     # all our Chinese talks (benchmarks/talks/*-zh), each on its true chapters so the figure is the
     # alignment's own; thresholds in the talk's own spread (measured by benchmarks/align_calibration.py:
-    # 77% over 13 talks; a fixed cosine threshold made for MiniLM gave 52%)
+    # 87% over 13 talks, worst 67%; 77% before staying on a section cost anything; a fixed cosine
+    # threshold made for MiniLM gave 52%)
     from builder.analyse.talk_paper import talk_versus_paper
     from builder.gather import cached_paper
     cache = Cache(shared_cache)
@@ -143,7 +144,7 @@ def test_every_chinese_scripted_talk_is_aligned_to_the_sections_it_explains(shar
         right = [_same_section(section_of.get(i), c["section"]) for i, c in enumerate(truth["chapters"])]
         shares.append(sum(right) / len(right))
     assert len(shares) >= 10
-    assert np.mean(shares) >= 0.72 and np.median(shares) >= 0.8
+    assert np.mean(shares) >= 0.8 and np.median(shares) >= 0.8 and min(shares) >= 0.6
 
 
 def _same_section(found: str | None, true: str | None) -> bool:

@@ -94,6 +94,26 @@ def test_going_back_costs_so_a_near_tie_keeps_the_paper_order():
     assert abs(margins[2] - (0.9 - 0.05 - 0.6)) < 1e-9
 
 
+def test_a_near_tie_with_the_section_just_explained_goes_to_the_next_section():
+    # chapter 1 fits section 0 (which chapter 0 explained) a little better than section 1: staying
+    # costs, so the talk moves on; with a clear preference it stays, paying the cost
+    fit = np.array([[0.8, 0.3, 0.3], [0.62, 0.6, 0.3], [0.3, 0.3, 0.8]])
+    path, margins = ordered_choice(fit, none_fit=0.3, back_penalty=0.05, stay_penalty=0.05)
+    assert path == [0, 1, 2]
+    assert ordered_choice(fit, none_fit=0.3, back_penalty=0.05)[0] == [0, 0, 2]
+    fit[1] = [0.9, 0.6, 0.3]
+    path, margins = ordered_choice(fit, none_fit=0.3, back_penalty=0.05, stay_penalty=0.05)
+    assert path == [0, 0, 2]
+    assert abs(margins[1] - (0.9 - 0.05 - 0.6)) < 1e-9
+
+
+def test_going_back_costs_more_than_staying():
+    # chapter 2 fits section 0 and section 1 alike: staying on 1 wins over going back to 0
+    fit = np.array([[0.8, 0.3, 0.3], [0.3, 0.8, 0.3], [0.6, 0.6, 0.3]])
+    path, _ = ordered_choice(fit, none_fit=0.3, back_penalty=0.05, stay_penalty=0.05)
+    assert path == [0, 1, 1]
+
+
 def test_no_section_wins_when_every_fit_is_low():
     path, _ = ordered_choice(np.array([[0.1, 0.12], [0.7, 0.2], [0.05, 0.1]]), none_fit=0.3, back_penalty=0.05)
     assert path == [None, 0, None]

@@ -1,21 +1,28 @@
 """Talk -> paper alignment: which section each chapter explains, chosen for all chapters at once.
 
 Talks mostly walk through the paper in order, so the chapters are aligned jointly (Viterbi over
-chapters x (sections + "no section")): each chapter earns its fit to the section it is given, going
-back to an earlier section costs `BACK_PENALTY`, and "no section" (an opening, a wrap-up, questions)
-earns `NONE_FIT`. The confidence of a chapter's section is its margin over the best other choice
-for that chapter, the rest of the talk re-chosen around it (max-marginals); below `MIN_MARGIN` the
-chapter is left unaligned rather than guessed. The fit mixes cosine similarity of sentence
-embeddings (unit vectors, so a dot product) of the chapter's transcript and, when it has one, its
-slide text, with a tf-idf cosine of its words; appendices lose `APPENDIX_PENALTY`.
+chapters x (sections + "no section")): each chapter earns its fit to the section it is given, and
+"no section" (an opening, a wrap-up, questions) earns `NONE_FIT`. A chapter usually moves the talk
+on, so explaining the same section as the chapter before costs `STAY_PENALTY`, as the
+self-transition of a left-to-right model does: a near tie between the section just explained and
+the next one goes to the next, where without it the section the talk has just left (often the
+Introduction, which speaks of the whole paper) kept every chapter that fitted it about as well.
+Two chapters on one section still come out when the second fits it clearly better. Going back to
+an earlier section, rarer still, costs `BACK_PENALTY` on top.
 
-Those four are measured in units of the talk's own fits (`FitScale`: their mean and spread over
-every chapter and section), not in cosine: how high a cosine counts as "explains this section"
-depends on the embedding model (USE Multilingual gives lower and closer fits than MiniLM, and a
-Chinese talk against an English paper lower still) and on how near the talk keeps to the paper's
-words, while how far the right section stands above the rest does not. The constants were measured
-on the scripted talks in both languages and with both models (benchmarks/align_calibration.py,
-BENCHMARKS.md).
+The confidence of a chapter's section is its margin over the best other choice for that chapter,
+the rest of the talk re-chosen around it (max-marginals); below `MIN_MARGIN` the chapter is left
+unaligned rather than guessed. The fit mixes cosine similarity of sentence embeddings (unit
+vectors, so a dot product) of the chapter's transcript and, when it has one, its slide text, with
+a tf-idf cosine of its words; appendices lose `APPENDIX_PENALTY`.
+
+Those thresholds are measured in units of the talk's own fits (`FitScale`: their mean and spread
+over every chapter and section), not in cosine: how high a cosine counts as "explains this
+section" depends on the embedding model (USE Multilingual gives lower and closer fits than MiniLM,
+and a Chinese talk against an English paper lower still) and on how near the talk keeps to the
+paper's words, while how far the right section stands above the rest does not. The constants were
+measured on the scripted talks in both languages and with both models
+(benchmarks/align_calibration.py, BENCHMARKS.md).
 """
 from __future__ import annotations
 
@@ -32,7 +39,8 @@ from .glossary import TermMatcher
 
 # in spreads above the mean fit (FitScale): "no section" wins over a section fitting less than this
 NONE_FIT = 0.25
-BACK_PENALTY = 0.25         # in spreads
+STAY_PENALTY = 0.3          # in spreads: the same section as the chapter before
+BACK_PENALTY = 0.25         # in spreads, on top of STAY_PENALTY: an earlier section
 MIN_MARGIN = 0.01           # in spreads
 APPENDIX_PENALTY = 0.35     # in spreads
 CONFIDENT_MARGIN = 1.5      # a margin of this many spreads (or more) is confidence 1
@@ -163,14 +171,16 @@ class FitScale:
         return spreads * self.spread
 
 
-def ordered_choice(fit: np.ndarray, none_fit: float, back_penalty: float) -> tuple[list[int | None], list[float]]:
+def ordered_choice(fit: np.ndarray, none_fit: float, back_penalty: float,
+                   stay_penalty: float = 0.0) -> tuple[list[int | None], list[float]]:
     """The best section (or None) per chapter for the whole talk, and each choice's margin.
 
     Viterbi over the position in the paper (the last section explained, or none yet): a chapter
-    either explains section s (the position becomes s; `back_penalty` when s comes before the
-    position) or none (the position is kept). Forward and backward passes give each chapter's
-    max-marginals, the best total with that chapter's choice fixed; the margin is the best path's
-    total minus the best total with any other choice for that chapter."""
+    either explains section s (the position becomes s; `stay_penalty` when s is the position,
+    `stay_penalty + back_penalty` when s comes before it) or none (the position is kept). Forward
+    and backward passes give each chapter's max-marginals, the best total with that chapter's
+    choice fixed; the margin is the best path's total minus the best total with any other choice
+    for that chapter."""
     n, m = fit.shape
     choices: list[int | None] = [None, *range(m)]
     positions = m + 1                      # section s is position s + 1; position 0: none yet
@@ -178,7 +188,9 @@ def ordered_choice(fit: np.ndarray, none_fit: float, back_penalty: float) -> tup
     def gain(row: int, before: int, choice: int | None) -> float:
         if choice is None:
             return none_fit
-        return float(fit[row, choice]) - (back_penalty if 0 < before and choice + 1 < before else 0.0)
+        if before == 0 or choice + 1 > before:
+            return float(fit[row, choice])
+        return float(fit[row, choice]) - stay_penalty - (back_penalty if choice + 1 < before else 0.0)
 
     def after(before: int, choice: int | None) -> int:
         return before if choice is None else choice + 1
@@ -221,7 +233,8 @@ def sections_in_order(fit: np.ndarray, appendix: np.ndarray) -> list[tuple[int |
     own `FitScale` so that the choice is the same whatever level and spread the model gives."""
     scale = FitScale.of(fit)
     fit = fit - scale.times(APPENDIX_PENALTY) * appendix
-    picked, margins = ordered_choice(fit, scale.above(NONE_FIT), scale.times(BACK_PENALTY))
+    picked, margins = ordered_choice(fit, scale.above(NONE_FIT), scale.times(BACK_PENALTY),
+                                     scale.times(STAY_PENALTY))
     return [(choice, round(min(1.0, margin / scale.times(CONFIDENT_MARGIN)), 2))
             if choice is not None and margin >= scale.times(MIN_MARGIN) else (None, 0.0)
             for choice, margin in zip(picked, margins)]
