@@ -72,6 +72,17 @@ def test_a_talk_record_change_changes_the_talk_key(code):
     assert after["paper"] == before["paper"]
 
 
+def test_the_talk_key_changes_only_on_purpose():
+    # a new talk key transcribes every talk of every course again on upgrade, an hour of work per
+    # hour of video: an edit to the modules the talk stage imports must say so by updating the
+    # recorded version (and the closing note must tell users)
+    recorded = (Path(__file__).parent / "expected" / "talk_version.txt").read_text(encoding="utf-8").split()[0]
+    modules = ", ".join(sorted(imported_modules(TALK.module)))
+    assert code_version(TALK.module) == recorded, (
+        f"the talk stage's code changed ({modules}): every talk will be transcribed again. If that is "
+        f"meant, write {code_version(TALK.module)} to tests/expected/talk_version.txt and say so.")
+
+
 def test_stages_import_no_page_writer():
     """The analysis reuses the validation's support test for supplements (builder.check.support),
     so a change there re-runs it; no stage reaches a page writer or the build itself."""
