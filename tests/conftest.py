@@ -92,6 +92,14 @@ def course_root(base: Path) -> Path:
     return base
 
 
+def with_plugin_options(mkdocs_yml: Path, **options: str) -> None:
+    """Give the coursewiki plugin in `mkdocs_yml` these options (course settings)."""
+    text = mkdocs_yml.read_text(encoding="utf-8")
+    lines = "".join(f"      {name}: {value}\n" for name, value in options.items())
+    assert "\n  - coursewiki\n" in text
+    mkdocs_yml.write_text(text.replace("\n  - coursewiki\n", f"\n  - coursewiki:\n{lines}", 1), encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def shared_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("cache")
@@ -103,6 +111,9 @@ def real_course(tmp_path_factory, shared_cache):
     from builder.config import CourseSettings
     from builder.pipeline import build_course
     root = course_root(tmp_path_factory.mktemp("course"))
+    # the course names the shared cache itself, so that what reads it as a student would (`mkdocs
+    # serve`, `coursewiki check`) finds the transcripts and embeddings instead of making them again
+    with_plugin_options(root / "mkdocs.yml", cache=str(shared_cache))
     make_pair(root / "sources", "tdnn", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
     make_pair(root / "sources", "dpo", PAPERS / "dpo.pdf", SPEECH / "hotwords.mp3", "tags: [alignment]\n")
     settings = CourseSettings.for_root(root, cache_dir=shared_cache)

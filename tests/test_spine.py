@@ -93,13 +93,13 @@ def test_check_command_accepts_the_built_course(real_course):
 
 def test_check_command_rejects_a_page_anchor_past_the_end(real_course, tmp_path):
     import shutil
-    root, _, _ = real_course
+    root, settings, _ = real_course
     copy = tmp_path / "course"
     shutil.copytree(root / "content", copy / "content")
     report = copy / "content" / "tdnn" / "report.md"
     report.write_text(report.read_text().replace("\n<!-- coursewiki:generated", "\nBad [p. 99](paper.pdf#page=99)\n\n"
                                                                   "<!-- coursewiki:generated"))
-    result = CliRunner().invoke(main, ["check", "--root", str(copy)])
+    result = CliRunner().invoke(main, ["check", "--root", str(copy), "--cache", str(settings.cache_dir)])
     assert result.exit_code == 1
     assert "page 99 does not exist (the PDF has 5)" in result.output
 
