@@ -5,7 +5,7 @@ chapters x (sections + "no section")): each chapter earns its fit to the section
 "no section" (an opening, a wrap-up, questions) earns `NONE_FIT`. A chapter usually moves the talk
 on, so explaining the same section as the chapter before costs `STAY_PENALTY`, as the
 self-transition of a left-to-right model does: a near tie between the section just explained and
-the next one goes to the next, where without it the section the talk has just left (often the
+the next one goes to the next, where without it the section just explained (often the
 Introduction, which speaks of the whole paper) kept every chapter that fitted it about as well.
 Two chapters on one section still come out when the second fits it clearly better. Going back to
 an earlier section, rarer still, costs `BACK_PENALTY` on top.
