@@ -16,7 +16,7 @@ import pytest
 from builder.config import CourseSettings
 from builder.errors import CoursewikiError
 from builder.pipeline import build_course
-from conftest import PAPERS, REPO, SPEECH, course_root, make_pair
+from conftest import PAPERS, REPO, SPEECH, course_root, make_pair, with_plugin_options
 
 def _course(base: Path) -> Path:
     root = course_root(base)
@@ -117,7 +117,6 @@ def test_jobs_is_a_whole_number_from_the_flag_or_mkdocs_yml(tmp_path):
     root = course_root(tmp_path)
     done = CliRunner().invoke(main, ["build", "--root", str(root), "--jobs", "0"])
     assert done.exit_code == 2 and "--jobs" in done.output and "Traceback" not in done.output
-    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text().replace(
-        "  - coursewiki", "  - coursewiki:\n      jobs: two", 1))
+    with_plugin_options(root / "mkdocs.yml", jobs="two")
     with pytest.raises(ConfigError, match="option 'jobs': expected a whole number"):
         CourseSettings.for_root(root)
