@@ -231,38 +231,54 @@ def test_work_beside_the_decoding_starts_once_the_language_is_settled(monkeypatc
     assert withheld.withheld and "decoding" not in events
 
 
-def test_a_window_whisper_wrote_as_a_loop_is_decoded_again_with_the_temperature_fallback():
-    """The batched pipeline keeps a looped window as it came out; it is decoded again alone, at
-    rising temperatures, and what comes back takes its place at the window's own times."""
+def test_a_window_whisper_wrote_as_a_loop_is_decoded_again_without_the_papers_vocabulary(monkeypatch):
+    """The batched pipeline keeps a looped window as it came out; it is decoded again alone without
+    the hotwords that pulled it into the loop, and what comes back takes its place at the window's
+    own times; a window that loops again stays as it was, for the loop removal to cut."""
+    import faster_whisper
     from faster_whisper.transcribe import Segment as Piece, Word as PieceWord
-    from builder.ingest.talk import FALLBACK_TEMPERATURES, LOOP_COMPRESSION, decode_loops_again
+    from builder.ingest.talk import LOOP_COMPRESSION, decode_loops_again
 
     def piece(start, end, text, ratio, logprob=-0.2, words=()):
         return Piece(id=0, seek=0, start=start, end=end, text=text, tokens=[], avg_logprob=logprob,
                      compression_ratio=ratio, no_speech_prob=0.0, words=list(words), temperature=0.0)
 
-    class Model:
-        calls = []
+    calls, answers = [], []
+
+    class Pipeline:
+        def __init__(self, model):
+            pass
 
         def transcribe(self, audio, **options):
-            self.calls.append((len(audio) / SAMPLE_RATE, options))
-            return iter([piece(0.5, 4.0, " Two networks teach each other.", 1.2,
-                               words=[PieceWord(0.5, 1.0, " Two", 0.9), PieceWord(1.0, 4.0, " networks", 0.9)]),
-                         piece(4.0, 5.0, " MUSIC", 0.4, logprob=-1.7)]), None
+            calls.append((len(audio) / SAMPLE_RATE, options))
+            return iter(answers), None
 
+    monkeypatch.setattr(faster_whisper, "BatchedInferencePipeline", Pipeline)
     clean = piece(0.0, 10.0, " The opening.", 1.1)
     looped = piece(10.0, 15.0, " train-ma-ma-ma-ma-ma-ma-ma-ma", LOOP_COMPRESSION + 5)
-    model = Model()
-    out = decode_loops_again(model, np.zeros(20 * SAMPLE_RATE, dtype=np.float32), [clean, looped],
-                             {"language": "en", "hotwords": "LLaMA."})
-    assert [p.text for p in out] == [" The opening.", " Two networks teach each other."]   # the unlikely tail dropped
+    answers[:] = [piece(0.5, 4.0, " Two networks teach each other.", 1.2,
+                        words=[PieceWord(0.5, 1.0, " Two", 0.9), PieceWord(1.0, 4.0, " networks", 0.9)]),
+                  piece(4.0, 5.0, " MUSIC", 0.4, logprob=-1.7)]
+    audio = np.zeros(20 * SAMPLE_RATE, dtype=np.float32)
+    out = decode_loops_again(None, audio, [clean, looped], {"language": "en"}, 8)
+    assert [p.text for p in out] == [" The opening.", " Two networks teach each other."]   # the unlikely tail left out
     assert (out[1].start, out[1].end) == (10.5, 14.0) and [w.start for w in out[1].words] == [10.5, 11.0]
-    [(seconds, options)] = model.calls
-    assert seconds == 5.0 and options["temperature"] == FALLBACK_TEMPERATURES and options["hotwords"] == "LLaMA."
+    [(seconds, options)] = calls
+    assert seconds == 5.0 and options == {"language": "en", "batch_size": 8}
+    answers[:] = [piece(0.0, 5.0, " ma-ma-ma-ma-ma-ma-ma-ma-ma-ma", LOOP_COMPRESSION + 3)]
+    assert decode_loops_again(None, audio, [looped], {}, 8) == [looped]
 
-    class Hopeless(Model):
-        def transcribe(self, audio, **options):
-            return iter([piece(0.0, 5.0, " ma-ma-ma-ma-ma-ma-ma-ma-ma-ma", LOOP_COMPRESSION + 3)]), None
 
-    # nothing better at any temperature: the window stays, for the loop removal to cut
-    assert decode_loops_again(Hopeless(), np.zeros(20 * SAMPLE_RATE, dtype=np.float32), [looped], {}) == [looped]
+def test_the_second_decoding_of_a_looped_window_leaves_the_vocabulary_out(monkeypatch):
+    from builder.ingest import talk
+    seen = {}
+
+    def record(model, audio, pieces, plain_options, batch_size):
+        seen.update(plain_options)
+        return pieces
+
+    monkeypatch.setattr(talk, "decode_loops_again", record)
+    audio = np.zeros(3 * SAMPLE_RATE, dtype=np.float32)
+    result = talk.recognise(audio, WhisperSettings(language="en", vocabulary=("LLaMA", "Alpaca")))
+    assert "LLaMA" in result.prompt and "hotwords" not in seen and "initial_prompt" not in seen
+    assert seen["language"] == "en"

@@ -38,11 +38,10 @@ DETECTION_WINDOWS = 4
 HEARD_P = 0.5
 # faster-whisper's Silero VAD reads 10,000 windows of 512 samples at a time: 320 s.
 VAD_BLOCK_S = 320
-# Whisper's own thresholds for a window to decode again at a higher temperature: text that
-# compresses this well is a loop; words this unlikely on average are not what was said.
+# Whisper's own thresholds (those of its temperature fallback): text that compresses this well is
+# a loop; words this unlikely on average are not what was said.
 LOOP_COMPRESSION = 2.4
 UNLIKELY_LOGPROB = -1.0
-FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 ProgressFn = Callable[[float, float], None]
 
 
@@ -238,17 +237,22 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
     duration_s = len(audio) / SAMPLE_RATE
     if decoding is not None:
         decoding()
-    if settings.batch_size > 0 and (settings.vad or duration_s <= 30):
+    batched = settings.batch_size > 0 and (settings.vad or duration_s <= 30)
+    if batched:
         from faster_whisper import BatchedInferencePipeline
         pieces, info = BatchedInferencePipeline(model).transcribe(audio, batch_size=settings.batch_size, **options)
     else:
-        pieces, info = model.transcribe(audio, **options)
+        pieces, info = model.transcribe(audio, **options)   # the sequential pipeline has its own fallback
     found = []
     for piece in pieces:
         found.append(piece)
         if progress:
             progress(min(float(piece.end), duration_s), duration_s)
-    found = decode_loops_again(model, audio, found, options)
+    if batched:
+        plain = {k: v for k, v in options.items() if k not in ("hotwords", "initial_prompt")}
+        if style:
+            plain["initial_prompt"] = style
+        found = decode_loops_again(model, audio, found, plain, settings.batch_size)
     if progress:
         progress(duration_s, duration_s)
     if not detected:
@@ -260,17 +264,19 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
                       prompt if settings.vocabulary_as != "none" else "", model_label(name), language or "en")
 
 
-def decode_loops_again(model, audio: np.ndarray, pieces: list, options: dict) -> list:
-    """Each window whisper wrote as a loop ("train-ma-ma-ma-..."), decoded again alone by the
-    sequential pipeline, whose temperature fallback the batched one lacks.
+def decode_loops_again(model, audio: np.ndarray, pieces: list, plain_options: dict, batch_size: int) -> list:
+    """Each window whisper wrote as a loop ("train-ma-ma-ma-..."), decoded again without the
+    paper's vocabulary.
 
     The batched pipeline decodes every window once, greedily, and keeps what comes out; a loop
     there cost a whole window of speech (28 s of a scripted talk once its paper's "LLaMA" was a
     hotword), which the loop removal then dropped. Whisper's own test finds the loop (text that
-    compresses more than `LOOP_COMPRESSION`); decoded again at rising temperatures, as whisper's
-    sequential pipeline does for every window, the speech comes back. A part still a loop, or
-    still unlikely (`UNLIKELY_LOGPROB`), at the last temperature is left out; when nothing is left,
-    the window stays as it was and the loop removal cuts its repeats, as before."""
+    compresses more than `LOOP_COMPRESSION`). The hotwords are what pulls a window into a loop, so
+    the window is decoded again alone without them, in the same pipeline (about 2 s a window; the
+    sequential pipeline's temperature fallback took 10 s a window and wrote made-up lines at its
+    higher temperatures). A part still a loop, or unlikely (`UNLIKELY_LOGPROB`), is left out; when
+    nothing is left the window stays as it was and the loop removal cuts its repeats, as before."""
+    from faster_whisper import BatchedInferencePipeline
     out = []
     for piece in pieces:
         if (piece.compression_ratio or 0.0) <= LOOP_COMPRESSION:
@@ -278,9 +284,7 @@ def decode_loops_again(model, audio: np.ndarray, pieces: list, options: dict) ->
             continue
         offset = float(piece.start)
         window = audio[int(offset * SAMPLE_RATE):int(float(piece.end) * SAMPLE_RATE)]
-        again, _ = model.transcribe(window, temperature=FALLBACK_TEMPERATURES,
-                                    compression_ratio_threshold=LOOP_COMPRESSION,
-                                    log_prob_threshold=UNLIKELY_LOGPROB, **options)
+        again, _ = BatchedInferencePipeline(model).transcribe(window, batch_size=batch_size, **plain_options)
         kept = [replace(part, start=part.start + offset, end=part.end + offset,
                         words=[replace(w, start=w.start + offset, end=w.end + offset) for w in part.words or []])
                 for part in again
