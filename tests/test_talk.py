@@ -237,7 +237,8 @@ def test_a_window_whisper_wrote_as_a_loop_is_decoded_again_without_the_papers_vo
     own times; a window that loops again stays as it was, for the loop removal to cut."""
     import faster_whisper
     from faster_whisper.transcribe import Segment as Piece, Word as PieceWord
-    from builder.ingest.talk import LOOP_COMPRESSION, decode_loops_again
+    from builder.ingest.repeats import MAX_COMPRESSION
+    from builder.ingest.talk import decode_loops_again
 
     def piece(start, end, text, ratio, logprob=-0.2, words=()):
         return Piece(id=0, seek=0, start=start, end=end, text=text, tokens=[], avg_logprob=logprob,
@@ -255,7 +256,7 @@ def test_a_window_whisper_wrote_as_a_loop_is_decoded_again_without_the_papers_vo
 
     monkeypatch.setattr(faster_whisper, "BatchedInferencePipeline", Pipeline)
     clean = piece(0.0, 10.0, " The opening.", 1.1)
-    looped = piece(10.0, 15.0, " train-ma-ma-ma-ma-ma-ma-ma-ma", LOOP_COMPRESSION + 5)
+    looped = piece(10.0, 15.0, " train-ma-ma-ma-ma-ma-ma-ma-ma", MAX_COMPRESSION + 5)
     answers[:] = [piece(0.5, 4.0, " Two networks teach each other.", 1.2,
                         words=[PieceWord(0.5, 1.0, " Two", 0.9), PieceWord(1.0, 4.0, " networks", 0.9)]),
                   piece(4.0, 5.0, " MUSIC", 0.4, logprob=-1.7)]
@@ -265,7 +266,7 @@ def test_a_window_whisper_wrote_as_a_loop_is_decoded_again_without_the_papers_vo
     assert (out[1].start, out[1].end) == (10.5, 14.0) and [w.start for w in out[1].words] == [10.5, 11.0]
     [(seconds, options)] = calls
     assert seconds == 5.0 and options == {"language": "en", "batch_size": 8}
-    answers[:] = [piece(0.0, 5.0, " ma-ma-ma-ma-ma-ma-ma-ma-ma-ma", LOOP_COMPRESSION + 3)]
+    answers[:] = [piece(0.0, 5.0, " ma-ma-ma-ma-ma-ma-ma-ma-ma-ma", MAX_COMPRESSION + 3)]
     assert decode_loops_again(None, audio, [looped], {}, 8) == [looped]
 
 

@@ -20,7 +20,7 @@ from ..machine import cpu_threads
 from ..models.talk import Transcript
 from . import chinese
 from .language import Heard, cannot_write, foreign_spans, is_english, language_warnings
-from .repeats import clean, joined_terms
+from .repeats import MAX_COMPRESSION, clean, joined_terms
 from .sentences import TimedWord
 from .whisper_models import MULTILINGUAL, Notice, english_path, label as model_label, model_path, \
     multilingual_installed, multilingual_path
@@ -38,9 +38,8 @@ DETECTION_WINDOWS = 4
 HEARD_P = 0.5
 # faster-whisper's Silero VAD reads 10,000 windows of 512 samples at a time: 320 s.
 VAD_BLOCK_S = 320
-# Whisper's own thresholds (those of its temperature fallback): text that compresses this well is
-# a loop; words this unlikely on average are not what was said.
-LOOP_COMPRESSION = 2.4
+# Whisper's own threshold (that of its temperature fallback) for words too unlikely on average to
+# be what was said; its loop threshold is `repeats.MAX_COMPRESSION`.
 UNLIKELY_LOGPROB = -1.0
 ProgressFn = Callable[[float, float], None]
 
@@ -271,15 +270,15 @@ def decode_loops_again(model, audio: np.ndarray, pieces: list, plain_options: di
     The batched pipeline decodes every window once, greedily, and keeps what comes out; a loop
     there cost a whole window of speech (28 s of a scripted talk once its paper's "LLaMA" was a
     hotword), which the loop removal then dropped. Whisper's own test finds the loop (text that
-    compresses more than `LOOP_COMPRESSION`). The hotwords are what pulls a window into a loop, so
-    the window is decoded again alone without them, in the same pipeline (about 2 s a window; the
+    compresses more than `repeats.MAX_COMPRESSION`). The hotwords are what pulls a window into a
+    loop, so the window is decoded again alone without them, in the same pipeline (about 2 s a window; the
     sequential pipeline's temperature fallback took 10 s a window and wrote made-up lines at its
     higher temperatures). A part still a loop, or unlikely (`UNLIKELY_LOGPROB`), is left out; when
     nothing is left the window stays as it was and the loop removal cuts its repeats, as before."""
     from faster_whisper import BatchedInferencePipeline
     out = []
     for piece in pieces:
-        if (piece.compression_ratio or 0.0) <= LOOP_COMPRESSION:
+        if (piece.compression_ratio or 0.0) <= MAX_COMPRESSION:
             out.append(piece)
             continue
         offset = float(piece.start)
@@ -288,7 +287,7 @@ def decode_loops_again(model, audio: np.ndarray, pieces: list, plain_options: di
         kept = [replace(part, start=part.start + offset, end=part.end + offset,
                         words=[replace(w, start=w.start + offset, end=w.end + offset) for w in part.words or []])
                 for part in again
-                if part.compression_ratio <= LOOP_COMPRESSION and part.avg_logprob >= UNLIKELY_LOGPROB]
+                if part.compression_ratio <= MAX_COMPRESSION and part.avg_logprob >= UNLIKELY_LOGPROB]
         out.extend(kept or [piece])
     return out
 
