@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from builder.ingest.paper import split_sentences
+from builder.ingest.paper_meta import join_lines, printed_compounds
 from conftest import PAPERS, parsed_paper
 
 EXPECTED = yaml.safe_load((Path(__file__).parent / "expected" / "papers.yml").read_text(encoding="utf-8"))
@@ -82,6 +83,25 @@ def test_sentences_carry_pages_that_exist_and_sections():
     assert all(1 <= p.page_no <= result.page_count for p in result.passages)
     scaled = [p for p in result.passages if "Scaled Dot-Product Attention" in p.text]
     assert scaled and all(p.page_no in (2, 3, 4) for p in scaled[:3])
+
+
+def test_a_compound_broken_at_its_own_hyphen_keeps_it_and_a_broken_word_is_closed_up():
+    # glove.pdf breaks "co-occurrence" after "co-" on a line while printing it whole elsewhere
+    sentences = " ".join(p.text for p in paper("glove").passages)
+    assert "cooccurrence" not in sentences.lower() and sentences.count("co-occurrence") >= 10
+    assert "co-occurrence" in paper("glove").meta.value("abstract")
+    # a typesetter's hyphen: the paper never prints "in-formation" whole within a line
+    lines = ["We learn word co-occurrence statistics from a corpus of", "in-", "formation about the co-",
+             "occurrence of words."]
+    assert join_lines(lines, printed_compounds(lines)) == (
+        "We learn word co-occurrence statistics from a corpus of information about the co-occurrence of words.")
+    assert join_lines(["a co-", "occurrence"]) == "a cooccurrence"   # no evidence: the common case wins
+
+
+def test_a_compound_the_paper_also_prints_closed_up_is_no_evidence_for_its_hyphen():
+    lines = ["we pre-train the model and pretrain it again, then pre-", "train it"]
+    assert "pre-train" not in printed_compounds(lines)
+    assert join_lines(lines, printed_compounds(lines)).endswith("then pretrain it")
 
 
 def test_sentence_splitter_keeps_abbreviations_and_initials_together():

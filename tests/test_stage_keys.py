@@ -47,8 +47,8 @@ def test_changing_analyse_pair_changes_the_analysis_key_only(code):
 def test_changing_caption_code_in_paper_meta_changes_the_figures_key(code):
     root, edit = code
     before = _versions(root)
-    edit("ingest/paper_meta.py", "def join_lines(parts: list[str]) -> str:\n",
-         "def join_lines(parts: list[str]) -> str:\n    parts = list(parts)\n")
+    edit("ingest/paper_meta.py", "def join_lines(parts: list[str], compounds: frozenset[str] = frozenset()) -> str:\n",
+         "def join_lines(parts: list[str], compounds: frozenset[str] = frozenset()) -> str:\n    parts = list(parts)\n")
     after = _versions(root)
     assert after["figures"] != before["figures"] and after["paper"] != before["paper"]
     assert after["talk"] == before["talk"] and after["keyframes"] == before["keyframes"]

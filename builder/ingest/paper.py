@@ -12,7 +12,7 @@ import pymupdf
 
 from ..errors import PairError
 from ..models.paper import Paper, Passage, Section
-from .paper_meta import append_line, body_font_size, extract_meta, join_lines
+from .paper_meta import append_line, body_font_size, extract_meta, join_lines, printed_compounds
 from .figures import CAPTION, table_regions
 from .pdf_layout import Line, PageLines, PdfFile, open_pdf  # noqa: F401 (open_pdf: the old home)
 
@@ -36,8 +36,9 @@ MIN_TEXT_CHARS = 200
 class _Stream:
     """Running text of one section with the page each character was printed on."""
 
-    def __init__(self, section: str):
+    def __init__(self, section: str, compounds: frozenset[str]):
         self.section = section
+        self._compounds = compounds       # hyphenated words the paper prints: their hyphen stays at a break
         self._lines: list[str] = []
         self._line_pages: list[int] = []
         self.emphasised: list[str] = []   # italic runs, one run across a line break joined
@@ -48,7 +49,7 @@ class _Stream:
         self._line_pages.append(line.page_no)
         for text, at_start, _ in line.emphasis:
             if at_start and self._open:
-                self.emphasised[-1] = append_line(self.emphasised[-1], text)   # "Page-" + "dAttention"
+                self.emphasised[-1] = append_line(self.emphasised[-1], text, self._compounds)   # "Page-" + "dAttention"
             else:
                 self.emphasised.append(text)
         self._open = bool(line.emphasis) and line.emphasis[-1][2]
@@ -60,7 +61,7 @@ class _Stream:
         for part, page_no in zip(self._lines, self._line_pages):
             if not pages or pages[-1][1] != page_no:
                 pages.append((len(text), page_no))
-            text = append_line(text, part)
+            text = append_line(text, part, self._compounds)
         return text, pages
 
 
@@ -88,9 +89,10 @@ def read_paper(pdf: PdfFile) -> Paper:
         raise PairError(pdf.path, "has no text layer (a scanned PDF?)",
                         "run OCR on it first, e.g. `ocrmypdf in.pdf out.pdf`, and use the result")
     body_size = body_font_size(pages)
-    meta = extract_meta(pages, body_size)
+    compounds = printed_compounds(line.plain for page in pages for line in page.lines)
+    meta = extract_meta(pages, body_size, compounds)
     headings = find_headings(pages, body_size, toc)
-    sections, passages, references, emphasised = _walk(pages, headings, body_size, in_tables)
+    sections, passages, references, emphasised = _walk(pages, headings, body_size, compounds, in_tables)
     missing = [name for name in ("title", "authors", "venue", "year", "abstract") if getattr(meta, name) is None]
     return Paper(file_name=pdf.path.name, page_count=len(pages), meta=meta, sections=sections,
                  passages=passages, references=references, figures=[], missing_fields=missing, page_texts=page_texts,
@@ -253,7 +255,8 @@ def table_cell_lines(doc: pymupdf.Document, pages: list[PageLines]) -> set[int]:
     return cells
 
 
-def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float, in_tables: set[int] = frozenset()):
+def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float, compounds: frozenset[str],
+          in_tables: set[int] = frozenset()):
     """Read the body in order: section spans, sentences per section, reference entries."""
     sections: list[Section] = []
     streams: list[_Stream] = []
@@ -273,7 +276,7 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
                 if section.title.lower() != "abstract":  # a passage source, not part of the section tree
                     sections.append(section)
                 in_references = bool(REFERENCES.match(section.title))
-                streams.append(_Stream(section.heading))
+                streams.append(_Stream(section.heading, compounds))
                 continue
             if page.page_no == 1 and not started:
                 continue  # title block; metadata has it
@@ -285,7 +288,7 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
             if line.size < body_size - 0.8 or CAPTION.match(line.plain) or id(line) in in_tables:
                 continue  # footnotes, captions, table cells in small type
             if not streams:
-                streams.append(_Stream(""))
+                streams.append(_Stream("", compounds))
             streams[-1].add(line)
     passages = []
     emphasised = [text for stream in streams for text in stream.emphasised]

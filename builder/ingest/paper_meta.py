@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from ..models.paper import Field, PaperMeta
 from .authors import authors_and_affiliations
@@ -34,7 +35,7 @@ VENUE_FIELDS = {
 SECTION_START = re.compile(r"^(?:1\.?|I\.)\s+[A-Z]")
 
 
-def extract_meta(pages: list[PageLines], body_size: float) -> PaperMeta:
+def extract_meta(pages: list[PageLines], body_size: float, compounds: frozenset[str] = frozenset()) -> PaperMeta:
     first = pages[0]
     meta: dict[str, Field] = {}
     front, abstract_at = _front_matter(first)
@@ -53,7 +54,7 @@ def extract_meta(pages: list[PageLines], body_size: float) -> PaperMeta:
     if affiliations:
         meta["affiliations"] = Field(affiliations, 1, "institution lines between title and abstract")
     if abstract_at is not None:
-        abstract = _abstract(first, abstract_at, body_size)
+        abstract = _abstract(first, abstract_at, body_size, compounds)
         rule = "text under the Abstract heading"
     else:
         abstract, rule = _standfirst(below, body_size), "bold paragraph under the authors (no Abstract heading)"
@@ -119,7 +120,7 @@ def _standfirst(lines: list[Line], body_size: float) -> str:
     return ""
 
 
-def _abstract(page: PageLines, abstract_at: int, body_size: float) -> str:
+def _abstract(page: PageLines, abstract_at: int, body_size: float, compounds: frozenset[str]) -> str:
     heading = page.lines[abstract_at]
     inline = re.sub(r"^abstract\s*[.:—–-]?\s*", "", heading.plain, flags=re.I)
     parts = [inline] if inline else []
@@ -133,14 +134,14 @@ def _abstract(page: PageLines, abstract_at: int, body_size: float) -> str:
         if re.match(r"^(keywords|index terms)\b", line.plain, re.I) or line.size < body_size - 1.5:
             break
         parts.append(line.plain)
-    return join_lines(parts)
+    return join_lines(parts, compounds)
 
 
-def join_lines(parts: list[str]) -> str:
+def join_lines(parts: list[str], compounds: frozenset[str] = frozenset()) -> str:
     """Join printed lines into running text, undoing end-of-line hyphenation."""
     text = ""
     for part in parts:
-        text = append_line(text, part)
+        text = append_line(text, part, compounds)
     return text
 
 
@@ -148,16 +149,40 @@ def join_lines(parts: list[str]) -> str:
 _COMPOUND_SO_FAR = re.compile(r"\w-\w+-$")
 
 
-def append_line(text: str, part: str) -> str:
+def append_line(text: str, part: str, compounds: frozenset[str] = frozenset()) -> str:
     """Add one printed line to running text: "finetun-" + "ing" becomes "finetuning", but a
     compound's own hyphen stays: "copy-on-" + "write" is "copy-on-write", "state-of-the-" + "art"
-    is "state-of-the-art"."""
+    is "state-of-the-art", and "co-" + "occurrence" is "co-occurrence" when the document prints
+    that compound within a line (`compounds`, from `printed_compounds`)."""
     part = " ".join(part.split())
     if not part:
         return text
     if text.endswith("-") and part[0].islower() and len(text) > 1 and text[-2].islower():
-        return text + part if _COMPOUND_SO_FAR.search(text) else text[:-1] + part
+        if _COMPOUND_SO_FAR.search(text):
+            return text + part
+        head = re.search(r"[A-Za-z]+-$", text)
+        tail = re.match(r"[a-z]+", part)
+        if head and tail and f"{head.group()}{tail.group()}".lower() in compounds:
+            return text + part
+        return text[:-1] + part
     return f"{text} {part}" if text else part
+
+
+def printed_compounds(lines: Iterable[str]) -> frozenset[str]:
+    """The hyphenated words a document prints within its lines ("co-occurrence", "fine-tuning")
+    and never closed up ("cooccurrence"), in lower case: where a line break falls on such a
+    hyphen, the hyphen is the word's own, not the typesetter's. Without this evidence a hyphen at
+    a line break is taken as the typesetter's, which it is far more often ("finetun-ing")."""
+    hyphenated: set[str] = set()
+    closed: set[str] = set()
+    for line in lines:
+        whole = line[:line.rfind(" ") + 1] if line.endswith("-") else line   # not the word the break cuts
+        for word in _WORD_OR_COMPOUND.findall(whole):
+            (hyphenated if "-" in word else closed).add(word.lower())
+    return frozenset(w for w in hyphenated if w.replace("-", "") not in closed)
+
+
+_WORD_OR_COMPOUND = re.compile(r"(?<![\w-])[A-Za-z]+(?:-[A-Za-z]+)*(?![\w-])")
 
 
 def _stamp_fields(meta: dict[str, Field], pages: list[PageLines]) -> None:
