@@ -190,3 +190,62 @@ def test_a_dataset_written_as_a_capitalised_word_is_a_term_but_a_cited_author_is
     references = ["Alec Radford, Karthik Narasimhan, Tim Salimans. Improving language understanding. 2018."]
     found = _proper_names(body, references, people={"example"})
     assert set(found.values()) == {"Switchboard"}
+
+
+def _paper_with_bold_heads(path: Path) -> Path:
+    """A paper whose paragraphs open with a head in bold ("Load Balancing Loss." then roman text),
+    one line wholly in bold (a heading, no paragraph head), and a bold word inside a sentence."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 80), "Routing Tokens to Experts", fontsize=18, fontname="tibo")
+    page.insert_text((72, 110), "Ada Example", fontsize=11)
+    page.insert_text((72, 150), "1 Method", fontsize=12, fontname="tibo")
+    y = 175
+    lines = [[("Load Balancing Loss.", "tibo"), (" We add a loss that spreads tokens over the experts.", "tiro")],
+             [("Expert Capacity.", "tibo"), (" Each expert takes a fixed number of tokens.", "tiro")],
+             [("Every router is trained jointly with the experts.", "tibo")],
+             [("the ", "tiro"), ("router", "tibo"), (" picks one expert for each token.", "tiro")]]
+    for line in lines:
+        x = 72
+        for text, font in line:
+            page.insert_text((x, y), text, fontsize=10, fontname=font)
+            x += pymupdf.get_text_length(text, fontname=font, fontsize=10)
+        y += 13
+    for sentence in ["The load balancing loss is small when every expert gets as many tokens.",
+                     "Without the load balancing loss a few experts take most of the tokens.",
+                     "We weigh the load balancing loss by a small factor.",
+                     "The router sends each token to the expert with the highest score."] * 2:
+        page.insert_text((72, y), sentence, fontsize=10, fontname="tiro")
+        y += 13
+    doc.save(path)
+    return path
+
+
+def test_a_paragraph_head_in_bold_is_read_and_names_a_term_the_paper_uses(tmp_path, glossary):
+    from builder.ingest.paper import ingest_paper
+    paper = ingest_paper(_paper_with_bold_heads(tmp_path / "paper.pdf"))
+    assert paper.leads == ["Load Balancing Loss.", "Expert Capacity."]   # no bold line, no bold word in a sentence
+    _, _, own = paper_vocabulary(paper, TermMatcher(glossary))
+    assert "load balancing loss" in {d.name.lower() for d in own if d.rule == "first use"}
+
+
+def test_a_bold_font_without_the_bold_flag_is_bold():
+    from builder.ingest.pdf_layout import _is_bold
+    for font in ("NimbusRomNo9L-Medi", "CMBX10", "Times-Bold", "Helvetica-Semibold"):
+        assert _is_bold({"flags": 4, "font": font}), font
+    for font in ("NimbusRomNo9L-Regu", "CMR10", "Times-Roman", "Medium-Italic"):
+        assert not _is_bold({"flags": 4, "font": font}), font
+
+
+def test_a_phrase_that_starts_like_a_known_term_is_no_known_term_with_filler():
+    from builder.analyse.prominent_terms import _known_plus_vague
+    assert not _known_plus_vague("residual network", {"residual net": "residual nets"})   # not "residual net" + "work"
+    assert _known_plus_vague("deep neural network", {"neural network": "neural networks"})
+
+
+def test_a_name_with_a_word_of_its_own_is_a_term_but_a_name_with_a_vague_word_is_not():
+    from builder.analyse.prominent_terms import _category_of, _vague_around
+    assert _vague_around("InstructGPT", "InstructGPT model") and not _vague_around("LLM", "LLM serving")
+    assert _vague_around("matrix factorization", "factorization methods")
+    assert _category_of("matrix factorization", "matrix factorization methods")
+    assert not _category_of("harmfulness reward", "harmfulness reward model")   # one thing, a better term

@@ -10,7 +10,7 @@ any field and template, with no list of terms:
 - a **name written as a plain capitalised word** that everyday English rarely uses and no person
   bears (Switchboard, Hansard: `_proper_names`);
 - a **phrase the paper puts up front**: two or three content words from its title, abstract,
-  section headings or what its body sets in italics ("residual learning", "value network",
+  section headings, paragraph heads in bold or what its body sets in italics ("residual learning", "value network",
   "cold-start data", "internal fragmentation"), or a hyphenated compound there ("small-loss",
   "copy-on-write"), never a phrase of academic filler ("experimental results", "recent work").
 
@@ -77,7 +77,8 @@ FILLER = {
 VAGUE = GENERIC | {"size", "sizes", "length", "lengths", "cost", "costs", "bound", "bounds", "rate", "rates", "type",
                    "types", "class", "classes", "base", "capability", "capabilities", "information", "instance",
                    "instances", "training", "performance", "quality", "accuracy", "scale", "level", "levels",
-                   "system", "systems", "representation", "representations", "capacity", "step", "steps"}
+                   "system", "systems", "representation", "representations", "capacity", "step", "steps", "data",
+                   "set", "sets", "architecture", "architectures", "network", "networks", "net", "nets"}
 NOUNS_LIKE_ADJECTIVES = {"signal", "signals", "interval", "trial", "potential", "proposal", "retrieval", "removal",
                          "tutorial", "terminal", "journal", "manual", "material", "objective", "alternative",
                          "negative", "positive", "derivative", "primitive", "incentive", "directive", "rival"}
@@ -102,7 +103,8 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
     coined = {**_proper_names(body, paper.references, people), **_coined_names(body + printed, people, body)}
     coined_forms = set(coined.values())
     phrases = {k: f for k, f in _phrases_up_front(paper, passages).items()
-               if not any(f" {w} " in f" {k} " for w in coined)   # "instructgpt model": the name is the term
+               if not any(f" {w} " in f" {k} " and _vague_around(w, k) for w in coined)   # "instructgpt model": the
+               # name is the term, but "LLM serving" is a term of its own
                and not _abbreviation_plus_vague(f, text)}   # "nlp tasks": NLP is the term
     scored, seen = [], set()
     for form in {**phrases, **coined}.values():
@@ -120,7 +122,8 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
             # a dataset or tool named in tables and captions more than in sentences (IMDb, fMLLR)
             uses = max(uses, sum(len(pattern.findall(page.text)) for page in printed) / 2)
         if uses >= MIN_SENTENCES:  # an unexpanded abbreviation (GPU, WMT) after the names and phrases
-            names = form in coined_forms or all(w[:1].isupper() for _, w in matches)   # "Guanaco" as written
+            names = (form in coined_forms or all(w[:1].isupper() for _, w in matches)   # "Guanaco" as written,
+                     or any(term_key(w) in coined for w in form.split()))           # "limiting NTK" too
             forms = Counter(w if names else w.lower() for _, w in matches)
             written = forms.most_common(1)[0][0]
             for plural in ("es", "s"):   # "serving system", "feature-based approach", as the paper also writes it
@@ -132,13 +135,15 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
     # a longer phrase used nearly as often as a shorter one inside it is the term ("support vector
     # machine", not "support vector"), unless the longer one is itself left out for a kept term it
     # holds ("word analogy task" holds "analogy task": then "word analogy" stands)
-    longer = {s[1]: [o[1] for o in scored if _overlaps(s[1], o[1]) and len(o[1]) > len(s[1]) and o[0] >= 0.75 * s[0]]
+    longer = {s[1]: [o[1] for o in scored if _overlaps(s[1], o[1]) and len(o[1]) > len(s[1]) and o[0] >= 0.75 * s[0]
+                     and not _category_of(s[1], o[1])]
               for s in scored}
     scored.sort(key=lambda s: (-s[0], s[1].casefold()))
     kept: list[tuple[int, str, Passage]] = []
     for count, form, first in scored:
-        if any(_overlaps(form, other) for _, other, _ in kept):
-            continue  # "residual learning" already kept: not "deep residual learning" too
+        if any(_overlaps(form, other) or _vague_around(other, form) for _, other, _ in kept):
+            continue  # "residual learning" kept: not "deep residual learning" too; "matrix factorization"
+            # kept: not "factorization methods" either
         if any(not any(_overlaps(bigger, other) for _, other, _ in kept) for bigger in longer[form]):
             continue  # the longer phrase is the term, and may still be kept
         kept.append((count, form, first))
@@ -252,13 +257,13 @@ def _looks_coined(word: str) -> bool:
 
 
 def _phrases_up_front(paper: Paper, passages: list[Passage]) -> dict[str, str]:
-    """Two- and three-word phrases (and hyphenated compounds) of the title, abstract and headings,
-    and of what the body sets in italics, as papers do where they introduce a term."""
+    """Two- and three-word phrases (and hyphenated compounds) of the title, abstract, headings and
+    paragraph heads, and of what the body sets in italics, as papers do where they introduce a term."""
     title = str(paper.meta.value("title") or "")
     abstract = " ".join(p.text for p in passages if p.section.lower() == "abstract")
     sections = [s.title for s in paper.sections if not SKIP_SECTIONS.search(s.title)]
     run_in = [h for p in passages if not SKIP_SECTIONS.search(p.section) and (h := run_in_heading(p.text))]
-    headings = sections + run_in
+    headings = sections + run_in + [lead.rstrip(".:") for lead in paper.leads]   # "Shortcut Connections."
     found: dict[str, str] = {}
     for heading in sections:  # a section named by one word: "Distillation", "Distillation: Empower Small Models
         words = [w.lower() for w in WORD.findall(heading.split(":")[0])]   # ..." (a run-in "Human:" is a speaker)
@@ -342,12 +347,34 @@ def _overlaps(form: str, other: str) -> bool:
 
 
 def _known_plus_vague(key: str, known_forms: list[str]) -> bool:
+    """A known term with nothing but vague words around it ("deep neural networks"), in whole
+    words: "residual network" is not "residual net" plus "work"."""
     for name in known_forms:
-        if name in f" {key} ":
-            rest = f" {key} ".replace(name, " ").split()
+        if f" {name} " in f" {key} ":
+            rest = f" {key} ".replace(f" {name} ", " ").split()
             if all(w in VAGUE or w in FILLER or w == "deep" for w in rest):
                 return True
     return False
+
+
+def _vague_around(form: str, other: str) -> bool:
+    """The other phrase only adds vague words to the form, or to a piece of it: "instructgpt
+    model" to "InstructGPT", "factorization methods" to "matrix factorization"."""
+    words, others = _stem(form).split(), _stem(other).split()
+    for start in range(len(words)):
+        for end in range(len(words), start, -1):
+            piece = " ".join(words[start:end])
+            if f" {piece} " in f" {' '.join(others)} ":
+                rest = f" {' '.join(others)} ".replace(f" {piece} ", " ", 1).split()
+                return bool(rest) and all(w in VAGUE or w in FILLER for w in rest)
+    return False
+
+
+def _category_of(form: str, longer: str) -> bool:
+    """The longer phrase is a kind of things the form names: "matrix factorization methods" is no
+    better a term than "matrix factorization", though "harmfulness reward model" is one thing and
+    a better term than "harmfulness reward"."""
+    return longer.split()[-1].endswith("s") and longer.split()[-1] not in form.split() and _vague_around(form, longer)
 
 
 def _stem(text: str) -> str:

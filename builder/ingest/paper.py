@@ -42,6 +42,7 @@ class _Stream:
         self._lines: list[str] = []
         self._line_pages: list[int] = []
         self.emphasised: list[str] = []   # italic runs, one run across a line break joined
+        self.leads: list[str] = []        # paragraph heads set in bold
         self._open = False                # the last line ended in italics
 
     def add(self, line: Line) -> None:
@@ -53,6 +54,8 @@ class _Stream:
             else:
                 self.emphasised.append(text)
         self._open = bool(line.emphasis) and line.emphasis[-1][2]
+        if line.lead:
+            self.leads.append(line.lead)
 
     def text_and_pages(self) -> tuple[str, list[tuple[int, int]]]:
         """Join the lines (undoing hyphenation) once, recording where each page starts."""
@@ -92,11 +95,11 @@ def read_paper(pdf: PdfFile) -> Paper:
     compounds = printed_compounds(line.plain for page in pages for line in page.lines)
     meta = extract_meta(pages, body_size, compounds)
     headings = find_headings(pages, body_size, toc)
-    sections, passages, references, emphasised = _walk(pages, headings, body_size, compounds, in_tables)
+    sections, passages, references, emphasised, leads = _walk(pages, headings, body_size, compounds, in_tables)
     missing = [name for name in ("title", "authors", "venue", "year", "abstract") if getattr(meta, name) is None]
     return Paper(file_name=pdf.path.name, page_count=len(pages), meta=meta, sections=sections,
                  passages=passages, references=references, figures=[], missing_fields=missing, page_texts=page_texts,
-                 emphasised=emphasised)
+                 emphasised=emphasised, leads=leads)
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -292,6 +295,7 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
             streams[-1].add(line)
     passages = []
     emphasised = [text for stream in streams for text in stream.emphasised]
+    leads = [text for stream in streams for text in stream.leads]
     for stream in streams:
         text, pages_at = stream.text_and_pages()
         for sentence, offset in split_sentences(text):
@@ -299,7 +303,7 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
                 passages.append(Passage(id=f"s{len(passages) + 1}", text=sentence,
                                         page_no=_page_at(pages_at, offset), section=stream.section))
     sections = [replace(s, page_end=page_ends.get(id(s), s.page_end)) for s in sections]
-    return sections, passages, parse_references(reference_lines), emphasised
+    return sections, passages, parse_references(reference_lines), emphasised, leads
 
 
 def split_sentences(text: str) -> list[tuple[str, int]]:

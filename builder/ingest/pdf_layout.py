@@ -18,11 +18,14 @@ _SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "ˆ": "\u0302
                     "¸": "\u0327", "ˇ": "\u030c", "˚": "\u030a", "¯": "\u0304"}
 _ACCENT_BEFORE = re.compile("([" + "".join(_SPACING_ACCENTS) + r"])\s?([A-Za-zıȷ])")
 _BOLD_FLAG = 16
+_BOLD_FONT = re.compile(r"Bold|CMBX|-Medi\b|Semibold|Demi")
 _ITALIC_FLAG = 2
 # Where a line's `marked` text parts: a superscript left out, or two text lines of the PDF set on one
 # row. An invisible separator, never printed in a PDF's text.
 PIECE_BREAK = "\u2063"
 MAX_PAGES = 600
+# A paragraph's head in bold is a few words ("Deeper Bottleneck Architectures."), not a sentence.
+MAX_LEAD_WORDS = 8
 
 
 @dataclass
@@ -41,6 +44,7 @@ class Line:
     marked: str = ""  # `plain` with PIECE_BREAK where names and affiliations may part
     # runs of words set in italics (not maths): (text, the line starts with it, the line ends with it)
     emphasis: tuple[tuple[str, bool, bool], ...] = ()
+    lead: str = ""    # the words in bold that open a line set in roman: a paragraph's head ("Shortcut Connections.")
 
     @property
     def pieces(self) -> list[str]:
@@ -156,7 +160,7 @@ def _page_lines(page: pymupdf.Page, page_no: int) -> PageLines:
             for span in spans:  # one pass: this loop runs for every line of every page
                 chars += len(span["text"])
                 size = max(size, span["size"])
-                if span["flags"] & _BOLD_FLAG or "Bold" in span["font"]:
+                if _is_bold(span):
                     bold_chars += len(span["text"])
             text, marked = _join_spans(spans, size)
             text = fix_glyphs(text)
@@ -167,7 +171,8 @@ def _page_lines(page: pymupdf.Page, page_no: int) -> PageLines:
             bold = bold_chars > chars / 2
             x0, y0, x1, y1 = raw["bbox"]
             line = Line(text.strip(), plain.strip(), page_no, x0, y0, x1, y1, round(size, 1), bold, block["number"],
-                        vertical=abs(raw["dir"][0]) < 0.5, marked=marked.strip(), emphasis=_italic_runs(spans))
+                        vertical=abs(raw["dir"][0]) < 0.5, marked=marked.strip(), emphasis=_italic_runs(spans),
+                        lead=_bold_lead(spans, size) if 0 < bold_chars < chars else "")
             if line.vertical or _is_margin_number(line, width):
                 margin.append(line)
             else:
@@ -200,10 +205,37 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
                               prev.x0, min(prev.y0, line.y0), line.x1, max(prev.y1, line.y1),
                               max(prev.size, line.size), prev.bold and line.bold, prev.block,
                               marked=f"{prev.marked or prev.plain}{sep}{PIECE_BREAK}{line.marked or line.plain}",
-                              emphasis=prev.emphasis + line.emphasis)
+                              emphasis=prev.emphasis + line.emphasis,
+                              lead=prev.lead or (prev.plain if prev.bold and not line.bold and _is_lead(prev.plain) else ""))
         else:
             merged.append(line)
     return merged
+
+
+def _bold_lead(spans: list[dict], size: float) -> str:
+    """The bold words a line opens with when roman text follows on the line: how many templates
+    set a paragraph's head ("Shortcut Connections. Practices and ...", "Word analogies. The word
+    analogy task ..."). Not a bold line, not one bold word inside a sentence."""
+    count = 0
+    while count < len(spans) and _is_bold(spans[count]):
+        count += 1
+    if count == 0 or not re.search(r"[A-Za-z]{2}", "".join(span["text"] for span in spans[count:])):
+        return ""   # no bold, or nothing in roman after it but marks ("Ashish Vaswani∗")
+    lead = re.sub(r"\s+", " ", fix_glyphs(_join_spans(spans[:count], size)[0])).strip()
+    return lead if _is_lead(lead) else ""
+
+
+def _is_lead(text: str) -> bool:
+    """A head starts with a capital or a digit; a bold phrase's tail run over from the line above
+    ("ing data.") does not."""
+    return bool(re.match(r"[A-Z0-9]", text)) and bool(re.search(r"[A-Za-z]{3}", text)) \
+        and len(text.split()) <= MAX_LEAD_WORDS
+
+
+def _is_bold(span: dict) -> bool:
+    """PyMuPDF's bold flag, or a bold font's name: TeX's Computer Modern bold (CMBX) and the Times
+    of many conference templates (NimbusRomNo9L-Medi) set no flag."""
+    return bool(span["flags"] & _BOLD_FLAG) or bool(_BOLD_FONT.search(span["font"]))
 
 
 def _italic_runs(spans: list[dict]) -> tuple[tuple[str, bool, bool], ...]:

@@ -74,6 +74,7 @@ class Paper:
     missing_fields: list[str]
     page_texts: list[str] = field(default_factory=list)   # each page's plain text: the evidence a page anchor cites
     emphasised: list[str] = field(default_factory=list)   # what the body sets in italics, in reading order
+    leads: list[str] = field(default_factory=list)   # paragraph heads the body sets in bold, in reading order
 
 
 @dataclass(frozen=True)
