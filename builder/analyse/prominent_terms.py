@@ -358,15 +358,15 @@ def _known_plus_vague(key: str, known_forms: list[str]) -> bool:
 
 
 def _vague_around(form: str, other: str) -> bool:
-    """The other phrase only adds vague words to the form, or to a piece of it: "instructgpt
-    model" to "InstructGPT", "factorization methods" to "matrix factorization"."""
+    """The other phrase only adds vague words to the form, or to the end of it, its head noun:
+    "instructgpt model" to "InstructGPT", "factorization methods" to "matrix factorization" (but
+    "residual network" is not "residual learning" with a vague word)."""
     words, others = _stem(form).split(), _stem(other).split()
     for start in range(len(words)):
-        for end in range(len(words), start, -1):
-            piece = " ".join(words[start:end])
-            if f" {piece} " in f" {' '.join(others)} ":
-                rest = f" {' '.join(others)} ".replace(f" {piece} ", " ", 1).split()
-                return bool(rest) and all(w in VAGUE or w in FILLER for w in rest)
+        piece = " ".join(words[start:])
+        if f" {piece} " in f" {' '.join(others)} ":
+            rest = f" {' '.join(others)} ".replace(f" {piece} ", " ", 1).split()
+            return bool(rest) and all(w in VAGUE or w in FILLER for w in rest)
     return False
 
 
