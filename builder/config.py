@@ -111,6 +111,11 @@ class CourseSettings:
     device: str = setting("auto", "Where whisper and the embeddings run.", choices=("auto", "cpu", "cuda"))
     compute_type: str = setting("auto", "CTranslate2 compute type, e.g. int8, float16 (auto: int8 on CPU, "
                                         "float16 on CUDA).")
+    talk_vocabulary: str = setting(
+        "hotwords", "How whisper is given the paper's vocabulary (its terms, names and abbreviations, the slides' "
+                    "words): as hotwords, as the initial prompt, both, or none (benchmarks/paper_aware_asr.py "
+                    "measures each). With none, a talk's transcript does not depend on its paper.",
+        choices=("hotwords", "prompt", "both", "none"))
     embedding_model: str | None = setting(
         None, "sentence-transformers model name or folder, e.g. a multilingual one for Chinese talks (default: "
               "bundled MiniLM); part of every embedding's cache key.")

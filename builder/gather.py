@@ -125,7 +125,8 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
                               Vocabulary, lambda: talk_vocabulary(paper, course.matcher, slide_texts=slide_texts))
     whisper = WhisperSettings(model=pair.config.whisper_model or settings.whisper_model, device=settings.device,
                               compute_type=settings.compute_type, language=pair.config.language,
-                              vocabulary=tuple(vocabulary.terms))
+                              vocabulary=tuple(vocabulary.terms) if settings.talk_vocabulary != "none" else (),
+                              vocabulary_as=settings.talk_vocabulary)
     talk_key = TALK.key(video_digest, to_jsonable(whisper))
     reporter.step(slug, f"transcribing {pair.video.name}")
     # While the speech is decoded, the embedding model loads and embeds what the analysis and the

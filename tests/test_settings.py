@@ -20,9 +20,11 @@ def _course(tmp_path, options: str = "", extra: str = ""):
 
 def test_settings_come_from_the_plugin_options_in_mkdocs_yml(tmp_path):
     root = _course(tmp_path, "device: cpu\ncompute_type: int8\nmin_supported: 0.75\nsources: papers\n"
-                             "embedding_model: my-model\nlanguage: zh", extra="docs_dir: site_pages\n")
+                             "embedding_model: my-model\nlanguage: zh\ntalk_vocabulary: prompt",
+                   extra="docs_dir: site_pages\n")
     settings = CourseSettings.for_root(root)
     assert (settings.device, settings.compute_type, settings.min_supported) == ("cpu", "int8", 0.75)
+    assert settings.talk_vocabulary == "prompt"
     assert settings.embedding_model == "my-model" and settings.language == "zh"
     assert settings.sources_dir == root.resolve() / "papers"
     assert settings.content_dir == root.resolve() / "site_pages"
@@ -53,6 +55,8 @@ def test_llm_settings_in_mkdocs_yml_make_the_llm_writer(tmp_path):
 
 @pytest.mark.parametrize("options, named", [
     ("device: gpu", "option 'device': expected one of: auto, cpu, cuda, but received: 'gpu'"),
+    ("talk_vocabulary: slides", "option 'talk_vocabulary': expected one of: hotwords, prompt, both, none, "
+                                "but received: 'slides'"),
     ("min_supported: 2", "option 'min_supported': expected a number from 0 to 1, but received: 2"),
     ("llm_timeout: 0", "option 'llm_timeout': expected a number above 0 to 3600, but received: 0"),
     ("min_supported: lots", "option 'min_supported': expected a number, but received: 'lots'"),
