@@ -10,9 +10,10 @@ any field and template, with no list of terms:
 - a **name written as a plain capitalised word** that everyday English rarely uses and no person
   bears (Switchboard, Hansard: `_proper_names`);
 - a **phrase the paper puts up front**: two or three content words from its title, abstract,
-  section headings, paragraph heads in bold or what its body sets in italics ("residual learning", "value network",
-  "cold-start data", "internal fragmentation"), or a hyphenated compound there ("small-loss",
-  "copy-on-write"), never a phrase of academic filler ("experimental results", "recent work").
+  section headings, paragraph heads in bold or what its body sets in italics ("residual learning",
+  "value network", "cold-start data", "internal fragmentation"), or a hyphenated compound there
+  ("small-loss", "copy-on-write"), never a phrase of academic filler ("experimental results",
+  "recent work").
 
 Each must recur in at least MIN_SENTENCES sentences outside the references (a coined name may make
 up in tables and captions). The most used come first, the rarer in English before the commoner

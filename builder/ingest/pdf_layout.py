@@ -205,8 +205,7 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
                               prev.x0, min(prev.y0, line.y0), line.x1, max(prev.y1, line.y1),
                               max(prev.size, line.size), prev.bold and line.bold, prev.block,
                               marked=f"{prev.marked or prev.plain}{sep}{PIECE_BREAK}{line.marked or line.plain}",
-                              emphasis=prev.emphasis + line.emphasis,
-                              lead=prev.lead or (prev.plain if prev.bold and not line.bold and _is_lead(prev.plain) else ""))
+                              emphasis=prev.emphasis + line.emphasis, lead=prev.lead or _head_of(prev, line))
         else:
             merged.append(line)
     return merged
@@ -223,6 +222,11 @@ def _bold_lead(spans: list[dict], size: float) -> str:
         return ""   # no bold, or nothing in roman after it but marks ("Ashish Vaswani∗")
     lead = re.sub(r"\s+", " ", fix_glyphs(_join_spans(spans[:count], size)[0])).strip()
     return lead if _is_lead(lead) else ""
+
+
+def _head_of(prev: Line, line: Line) -> str:
+    """A row PyMuPDF split after its bold head ("Residual Representations." | "In image ...")."""
+    return prev.plain if prev.bold and not line.bold and _is_lead(prev.plain) else ""
 
 
 def _is_lead(text: str) -> bool:
