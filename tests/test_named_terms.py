@@ -131,37 +131,45 @@ def test_no_term_the_paper_uses_most_is_filler_a_person_or_a_course_term(glossar
         assert uses_pattern(term.name, None).search(term.sentence), (term.name, term.sentence)
 
 
-def _paper_with_italics(path: Path) -> Path:
-    """A paper whose body sets two terms in italics where it introduces them, one of them broken
-    over two lines ("copy-on-" / "write"), a variable x in italics as maths is, and a theorem
-    in italics whose words are no term for being in it ("request queue")."""
+def _one_page_paper(path: Path, title: str, heading: str, runs: list[list[tuple[str, str]]],
+                    sentences: list[str]) -> Path:
+    """A one-page paper: its title and an author, one numbered heading, lines made of runs of
+    text in Times fonts ("tiro" roman, "tiit" italic, "tibo" bold), then plain sentences twice."""
     doc = pymupdf.open()
     page = doc.new_page(width=612, height=792)
-    page.insert_text((72, 80), "Paging for Serving Systems", fontsize=18, fontname="tibo")
+    page.insert_text((72, 80), title, fontsize=18, fontname="tibo")
     page.insert_text((72, 110), "Ada Example", fontsize=11)
-    page.insert_text((72, 150), "1 Introduction", fontsize=12, fontname="tibo")
+    page.insert_text((72, 150), heading, fontsize=12, fontname="tibo")
     y = 175
-    runs = [[("Memory is lost to ", "tiro"), ("internal fragmentation", "tiit"), (" when a request reserves more.", "tiro")],
-            [("We share blocks with ", "tiro"), ("copy-on-", "tiit")],
-            [("write", "tiit"), (" and keep a variable ", "tiro"), ("x", "tiit"), (" for the count.", "tiro")],
-            [("Theorem 1. ", "tibo"), ("Under mild assumptions every request queue keeps its order.", "tiit")]]
     for line in runs:
         x = 72
         for text, font in line:
             page.insert_text((x, y), text, fontsize=10, fontname=font)
             x += pymupdf.get_text_length(text, fontname=font, fontsize=10)
         y += 13
-    for sentence in ["Internal fragmentation grows with the block size of the system.",
-                     "The scheduler measures internal fragmentation for every request it serves.",
-                     "Without paging, internal fragmentation wastes most of the memory.",
-                     "Copy-on-write lets two sequences share one block until one of them writes.",
-                     "The block engine applies copy-on-write to the last block only.",
-                     "With copy-on-write, beam search shares most of its memory.",
-                     "The request queue holds what waits for memory."] * 2:
+    for sentence in sentences * 2:
         page.insert_text((72, y), sentence, fontsize=10, fontname="tiro")
         y += 13
     doc.save(path)
     return path
+
+
+def _paper_with_italics(path: Path) -> Path:
+    """A paper whose body sets two terms in italics where it introduces them, one of them broken
+    over two lines ("copy-on-" / "write"), a variable x in italics as maths is, and a theorem
+    in italics whose words are no term for being in it ("request queue")."""
+    runs = [[("Memory is lost to ", "tiro"), ("internal fragmentation", "tiit"), (" when a request reserves more.", "tiro")],
+            [("We share blocks with ", "tiro"), ("copy-on-", "tiit")],
+            [("write", "tiit"), (" and keep a variable ", "tiro"), ("x", "tiit"), (" for the count.", "tiro")],
+            [("Theorem 1. ", "tibo"), ("Under mild assumptions every request queue keeps its order.", "tiit")]]
+    return _one_page_paper(path, "Paging for Serving Systems", "1 Introduction", runs,
+                           ["Internal fragmentation grows with the block size of the system.",
+                            "The scheduler measures internal fragmentation for every request it serves.",
+                            "Without paging, internal fragmentation wastes most of the memory.",
+                            "Copy-on-write lets two sequences share one block until one of them writes.",
+                            "The block engine applies copy-on-write to the last block only.",
+                            "With copy-on-write, beam search shares most of its memory.",
+                            "The request queue holds what waits for memory."])
 
 
 def test_what_the_body_sets_in_italics_is_read_and_becomes_a_term_the_paper_uses(tmp_path, glossary):
@@ -195,30 +203,15 @@ def test_a_dataset_written_as_a_capitalised_word_is_a_term_but_a_cited_author_is
 def _paper_with_bold_heads(path: Path) -> Path:
     """A paper whose paragraphs open with a head in bold ("Load Balancing Loss." then roman text),
     one line wholly in bold (a heading, no paragraph head), and a bold word inside a sentence."""
-    doc = pymupdf.open()
-    page = doc.new_page(width=612, height=792)
-    page.insert_text((72, 80), "Routing Tokens to Experts", fontsize=18, fontname="tibo")
-    page.insert_text((72, 110), "Ada Example", fontsize=11)
-    page.insert_text((72, 150), "1 Method", fontsize=12, fontname="tibo")
-    y = 175
-    lines = [[("Load Balancing Loss.", "tibo"), (" We add a loss that spreads tokens over the experts.", "tiro")],
-             [("Expert Capacity.", "tibo"), (" Each expert takes a fixed number of tokens.", "tiro")],
-             [("Every router is trained jointly with the experts.", "tibo")],
-             [("the ", "tiro"), ("router", "tibo"), (" picks one expert for each token.", "tiro")]]
-    for line in lines:
-        x = 72
-        for text, font in line:
-            page.insert_text((x, y), text, fontsize=10, fontname=font)
-            x += pymupdf.get_text_length(text, fontname=font, fontsize=10)
-        y += 13
-    for sentence in ["The load balancing loss is small when every expert gets as many tokens.",
-                     "Without the load balancing loss a few experts take most of the tokens.",
-                     "We weigh the load balancing loss by a small factor.",
-                     "The router sends each token to the expert with the highest score."] * 2:
-        page.insert_text((72, y), sentence, fontsize=10, fontname="tiro")
-        y += 13
-    doc.save(path)
-    return path
+    runs = [[("Load Balancing Loss.", "tibo"), (" We add a loss that spreads tokens over the experts.", "tiro")],
+            [("Expert Capacity.", "tibo"), (" Each expert takes a fixed number of tokens.", "tiro")],
+            [("Every router is trained jointly with the experts.", "tibo")],
+            [("the ", "tiro"), ("router", "tibo"), (" picks one expert for each token.", "tiro")]]
+    return _one_page_paper(path, "Routing Tokens to Experts", "1 Method", runs,
+                           ["The load balancing loss is small when every expert gets as many tokens.",
+                            "Without the load balancing loss a few experts take most of the tokens.",
+                            "We weigh the load balancing loss by a small factor.",
+                            "The router sends each token to the expert with the highest score."])
 
 
 def test_a_paragraph_head_in_bold_is_read_and_names_a_term_the_paper_uses(tmp_path, glossary):
