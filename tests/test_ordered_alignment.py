@@ -151,3 +151,37 @@ def test_a_chapter_with_only_slide_text_is_aligned_by_it():
                                                          slide_vectors=slide)}
     assert found[3].section == SECTIONS[3]
     assert 1 <= found[3].page_no <= len(SECTIONS)
+
+
+def _wrap_up_section(seed: int, title: str, source: str) -> str | None:
+    """A talk in paper order whose last chapter mostly repeats its four topics and says a little of
+    the Conclusion's own: it often fits another section better than the Conclusion."""
+    rng = np.random.default_rng(seed)
+    topics, passages, passage_vectors = _paper(rng)
+    chapters, segments, vectors = _talk(rng, topics, [0, 1, 2, 3])
+    start = chapters[-1].end_s
+    segments += [Segment(start + 10 * k, start + 10 * k + 9, "words", []) for k in range(4)]
+    said = 0.85 * topics[:4].mean(axis=0) + 0.15 * topics[4]
+    vectors = np.vstack([vectors, _unit(said[None, :] + 0.4 * rng.normal(size=(4, DIM)) / np.sqrt(DIM))])
+    sections = [Section(n.split()[0], n.split(" ", 1)[1], 1, i + 1, i + 1) for i, n in enumerate(SECTIONS)]
+    talk = chapters + [Chapter(4, start, start + 40, title, [], title_source=source)]
+    found = {a.chapter_index: a for a in align_chapters(talk, segments, vectors, passages, passage_vectors, sections)}
+    return found[4].section if 4 in found else None
+
+
+def test_a_wrap_up_slide_titled_summary_goes_to_the_conclusion_it_fits_no_better_than_the_rest():
+    seeds = range(4, 9)
+    assert [_wrap_up_section(seed, "Summary", "slide") for seed in seeds] == ["5 Conclusion"] * 5
+    assert [_wrap_up_section(seed, "总结", "slide") for seed in seeds] == ["5 Conclusion"] * 5   # a Chinese slide too
+    # a phrase of the speech is no heading, nor a slide title that names no part of a paper
+    assert sum(_wrap_up_section(seed, "Summary", "speech") == "5 Conclusion" for seed in seeds) <= 1
+    assert sum(_wrap_up_section(seed, "Looking back", "slide") == "5 Conclusion" for seed in seeds) <= 1
+
+
+def test_slide_titles_and_headings_name_the_parts_papers_share():
+    from builder.analyse.align import parts_of
+    assert parts_of("5. Results") == parts_of("Results") == {"results"}
+    assert parts_of("Summary") == parts_of("6 Conclusions") == parts_of("Lessons") == {"conclusion"}
+    assert parts_of("2 Related literature") == parts_of("Back to earlier work") == {"related"}
+    assert parts_of("实验结果") == {"experiments", "results"}
+    assert parts_of("3 Co-teaching meets noisy supervision") == parts_of("How they tested it") == set()

@@ -14,7 +14,10 @@ The confidence of a chapter's section is its margin over the best other choice f
 the rest of the talk re-chosen around it (max-marginals); below `MIN_MARGIN` the chapter is left
 unaligned rather than guessed. The fit mixes cosine similarity of sentence embeddings (unit
 vectors, so a dot product) of the chapter's transcript and, when it has one, its slide text, with
-a tf-idf cosine of its words; appendices lose `APPENDIX_PENALTY`.
+a tf-idf cosine of its words; appendices lose `APPENDIX_PENALTY`. A chapter whose slide title
+names the part of the paper a section heading names ("Results", "Summary" and "5 Conclusion")
+gains `SAME_PART` on that section: a wrap-up slide fits a short conclusion no better by its words
+than the sections it recalls.
 
 Those thresholds are measured in units of the talk's own fits (`FitScale`: their mean and spread
 over every chapter and section), not in cosine: how high a cosine counts as "explains this
@@ -46,6 +49,18 @@ APPENDIX_PENALTY = 0.35     # in spreads
 CONFIDENT_MARGIN = 1.5      # a margin of this many spreads (or more) is confidence 1
 LEXICAL_WEIGHT = 0.3
 SLIDE_WEIGHT = 0.3          # share of the fit from the slide text, when the chapter has one
+SAME_PART = 1.0             # in spreads: a slide titled for the part of a paper the section heading names
+# The parts nearly every paper has, by the words their headings and a talk's slide titles use
+# (a heading's number aside): "Experiments" / "4 Experiments", "Summary" / "5 Conclusion",
+# "实验结果" / "5 Results". Method sections are named for the method, so they have no word here.
+PARTS = {
+    "introduction": ("introduction", "motivation", "overview", "引言", "介绍", "动机", "背景介绍"),
+    "related": ("related", "prior", "previous", "earlier", "literature", "相关工作", "已有工作"),
+    "experiments": ("experiment", "experiments", "experimental", "evaluation", "evaluations", "实验", "评测", "评估"),
+    "results": ("result", "results", "findings", "结果"),
+    "conclusion": ("conclusion", "conclusions", "summary", "discussion", "takeaway", "takeaways", "lessons",
+                   "limitations", "future", "总结", "结论", "讨论", "局限"),
+}
 _NOT_EXPLAINED = re.compile(r"^(abstract|references|bibliography|acknowledge?ments?)\b", re.I)
 
 
@@ -227,12 +242,38 @@ def ordered_choice(fit: np.ndarray, none_fit: float, back_penalty: float,
     return path, margins
 
 
-def sections_in_order(fit: np.ndarray, appendix: np.ndarray) -> list[tuple[int | None, float]]:
+def parts_of(title: str) -> set[str]:
+    """Which of the paper's usual parts (`PARTS`) a heading or slide title names."""
+    lowered = title.lower()
+    words = set(re.findall(r"[a-z]+", lowered))
+    return {part for part, names in PARTS.items()
+            if any((name in words) if name.isascii() else (name in lowered) for name in names)}
+
+
+def same_part(chapters: list[Chapter], names: list[str]) -> np.ndarray:
+    """chapters x sections: 1 where the chapter's slide title names the part of the paper the
+    section heading names ("Results" and "5 Results", "Summary" and "6 Conclusion"). A talk's
+    slides often carry the paper's own section names, and a wrap-up slide a short conclusion
+    section fits no better than the rest by its words. Only a title read from a slide counts: a
+    phrase picked from the speech is no heading."""
+    heading_parts = [parts_of(name) for name in names]
+    marks = np.zeros((len(chapters), len(names)))
+    for row, chapter in enumerate(chapters):
+        if chapter.title_source == "slide" and (parts := parts_of(chapter.title)):
+            marks[row] = [bool(parts & heading) for heading in heading_parts]
+    return marks
+
+
+def sections_in_order(fit: np.ndarray, appendix: np.ndarray,
+                      named: np.ndarray | None = None) -> list[tuple[int | None, float]]:
     """Per chapter, its section's column (None: no section, or not clearly better than another
     choice) and the confidence, from the chapters x sections fit, with every threshold in the talk's
-    own `FitScale` so that the choice is the same whatever level and spread the model gives."""
+    own `FitScale` so that the choice is the same whatever level and spread the model gives.
+    `named` (`same_part`) lifts a section whose part the chapter's slide title names."""
     scale = FitScale.of(fit)
     fit = fit - scale.times(APPENDIX_PENALTY) * appendix
+    if named is not None:
+        fit = fit + scale.times(SAME_PART) * named
     picked, margins = ordered_choice(fit, scale.above(NONE_FIT), scale.times(BACK_PENALTY),
                                      scale.times(STAY_PENALTY))
     return [(choice, round(min(1.0, margin / scale.times(CONFIDENT_MARGIN)), 2))
@@ -255,7 +296,8 @@ def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vec
     appendices = appendix_sections(sections)
     appendix = np.array([name in appendices for name in names])
     alignments = []
-    for row, (chapter, (choice, confidence)) in enumerate(zip(chapters, sections_in_order(fit, appendix))):
+    chosen = sections_in_order(fit, appendix, same_part(chapters, names))
+    for row, (chapter, (choice, confidence)) in enumerate(zip(chapters, chosen)):
         if choice is None:
             continue
         idx = groups[names[choice]]
