@@ -19,3 +19,16 @@ def test_roman_numbered_lines_count_only_as_a_run_from_one():
     assert _roman_run(run) == run
     lone = {1: (None, "V.", "Then We Stop", None), 2: (None, "1", "Setup", None)}
     assert _roman_run(lone) == {2: (None, "1", "Setup", None)}
+
+
+def test_the_statements_a_template_asks_for_after_the_conclusion_are_sections_of_their_own():
+    # safetyllama.pdf (ICLR): "ETHICAL STATEMENT" and "REPRODUCIBILITY STATEMENT" in unnumbered small
+    # capitals after "5 Conclusion"; their sentences are not the Conclusion's
+    paper = ingest_paper(PAPERS / "safetyllama.pdf")
+    top = [s.heading for s in paper.sections if s.level == 1]
+    assert top[top.index("5 Conclusion") + 1:top.index("Acknowledgments")] == [
+        "Ethical Statement", "Reproducibility Statement"]
+    conclusion = " ".join(p.text for p in paper.passages if p.section == "5 Conclusion")
+    assert "Our study comes with risks and limitations" not in conclusion
+    assert any(p.text.startswith("Our study comes with risks") for p in paper.passages
+               if p.section == "Ethical Statement")

@@ -19,7 +19,10 @@ from .pdf_layout import Line, PageLines, PdfFile, open_pdf  # noqa: F401 (open_p
 HEADING = re.compile(r"^(?P<num>(?:\d{1,2}|[A-H])(?:\.\d{1,2}){0,3}\.?)\s+(?P<title>[A-Z].{0,90}[^.\s])$")
 UNNUMBERED = ("abstract", "references", "bibliography", "acknowledgements", "acknowledgments", "acknowledgment",
               "appendix", "appendices", "conclusion", "conclusions", "introduction", "related work",
-              "broader impact", "broader impacts", "limitations", "supplementary material")
+              "broader impact", "broader impacts", "limitations", "supplementary material",
+              # the statements conference templates ask for after the conclusion (ICLR, NeurIPS, ACL)
+              "ethics statement", "ethical statement", "ethical considerations", "ethics", "impact statement",
+              "reproducibility statement", "reproducibility")
 # "IV. Experimental Results": IEEE-style top-level headings are set in body-size small capitals (read
 # as title case), not bold, so what marks them is the roman numeral and a title-case title alone in
 # its block; find_headings keeps them only as a run that starts at I.
