@@ -121,12 +121,14 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
     # paper-aware transcription (the slides' words too); part of the talk's key
     paper_digest = record_digest(paper)
     slide_texts = [s.title + "\n" + s.text for s in slide_track.slides]
-    vocabulary = cache.record(VOCABULARY.name, slug, VOCABULARY.key(paper_digest, course.glossary_digest, slide_texts),
-                              Vocabulary, lambda: talk_vocabulary(paper, course.matcher, slide_texts=slide_texts))
+    terms: tuple[str, ...] = ()   # a course that gives whisper no vocabulary does not make one
+    if settings.talk_vocabulary != "none":
+        terms = tuple(cache.record(VOCABULARY.name, slug,
+                                   VOCABULARY.key(paper_digest, course.glossary_digest, slide_texts), Vocabulary,
+                                   lambda: talk_vocabulary(paper, course.matcher, slide_texts=slide_texts)).terms)
     whisper = WhisperSettings(model=pair.config.whisper_model or settings.whisper_model, device=settings.device,
                               compute_type=settings.compute_type, language=pair.config.language,
-                              vocabulary=tuple(vocabulary.terms) if settings.talk_vocabulary != "none" else (),
-                              vocabulary_as=settings.talk_vocabulary)
+                              vocabulary=terms, vocabulary_as=settings.talk_vocabulary)
     talk_key = TALK.key(video_digest, to_jsonable(whisper))
     reporter.step(slug, f"transcribing {pair.video.name}")
     # While the speech is decoded, the embedding model loads and embeds what the analysis and the

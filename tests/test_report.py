@@ -35,6 +35,7 @@ def built_reports(tmp_path_factory, shared_cache):
     summary = build_course(settings)
     assert sorted(summary.built) == NAMES, summary.failed
     assert len(summary.ran("talk")) == 1   # one talk file, no paper in its key
+    assert summary.ran("vocabulary") == []   # and no vocabulary made for it
     return root, {name: ((root / "content" / name / "report.md").read_text(encoding="utf-8"),
                          parsed_paper(f"{name}.pdf")) for name in NAMES}
 
