@@ -3,7 +3,7 @@
 Figures: fields exact (title, authors, venue, year, arXiv id, DOI: an empty field counts as exact only
 when the paper prints none), author lists exact, authors named that are not on the page (invented), affiliation
 lists exact and affiliations that still carry a footnote number or mark (one that the page prints as
-part of the name, such as "4Paradigm", is not counted).
+part of the name, such as "4Paradigm", is not counted), and top-level section headings exact, in order.
 Goal (issue 15): every field exact, no invented author.
 Run: python benchmarks/paper_meta.py [-v]   (-v prints each field that differs)
 """
@@ -25,10 +25,15 @@ NUMBERED = re.compile(r"^\s*[\d*∗†‡§¶]|\s\d\s*[A-Z]")
 
 def main(verbose: bool) -> None:
     expected_by_paper = yaml.safe_load((ROOT / "tests" / "expected" / "papers.yml").read_text(encoding="utf-8"))
-    exact = total = authors_exact = invented = numbered = affiliations = affiliations_exact = 0
-    print(f"{'paper':<14}{'fields':>8}{'authors':>9}{'invented':>10}")
+    exact = total = authors_exact = invented = numbered = affiliations = affiliations_exact = sections_exact = 0
+    print(f"{'paper':<14}{'fields':>8}{'authors':>9}{'invented':>10}{'sections':>10}")
     for name, expected in expected_by_paper.items():
-        meta = ingest_paper(PAPERS / expected["file"]).meta
+        paper = ingest_paper(PAPERS / expected["file"])
+        meta = paper.meta
+        sections = [s.heading for s in paper.sections if s.level == 1]
+        sections_exact += sections == expected["sections"]
+        if verbose and sections != expected["sections"]:
+            print(f"    {name}.sections: got {sections!r}, want {expected['sections']!r}")
         right = 0
         for field in FIELDS:
             got, want = meta.value(field), expected.get(field)
@@ -46,11 +51,13 @@ def main(verbose: bool) -> None:
         total += len(FIELDS)
         authors_exact += names == expected["authors"]
         invented += len(extra)
-        print(f"{name:<14}{right:>5}/{len(FIELDS)}{'yes' if names == expected['authors'] else 'no':>9}{len(extra):>10}")
+        print(f"{name:<14}{right:>5}/{len(FIELDS)}{'yes' if names == expected['authors'] else 'no':>9}{len(extra):>10}"
+              f"{'yes' if sections == expected['sections'] else 'no':>10}")
     print(f"fields exact {exact}/{total} ({100 * exact / total:.1f}%); author lists exact "
           f"{authors_exact}/{len(expected_by_paper)}; invented authors {invented}; "
           f"affiliation lists exact {affiliations_exact}/{len(expected_by_paper)}; "
-          f"affiliations with a footnote number {numbered}/{affiliations}")
+          f"affiliations with a footnote number {numbered}/{affiliations}; "
+          f"section lists exact {sections_exact}/{len(expected_by_paper)}")
 
 
 if __name__ == "__main__":

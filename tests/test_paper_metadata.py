@@ -48,18 +48,7 @@ def test_affiliations_carry_no_footnote_numbers_or_marks(name):
         assert affiliation in expected or not re.match(r"^\s*[\d*∗†‡§¶]", affiliation), affiliation
 
 
-# Headings the layout rules do not read yet; papers.yml holds what the page prints, so these fail
-# loudly (strict) once the rules catch up.
-SECTIONS_NOT_YET_READ = {
-    "alphago": "Nature: unnumbered headings in body-size bold; extended-data table cells read as headings",
-    "noisysurvey": "a small-capitals heading over two lines loses its second line; REFERENCES is missed",
-    "statmt": "OCR text layer: headings in capitals at body size with noisy font sizes",
-}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=SECTIONS_NOT_YET_READ[name]))
-    if name in SECTIONS_NOT_YET_READ else name for name in sorted(EXPECTED)])
+@pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_top_level_section_headings_match_the_paper_in_order(name):
     sections = [s.heading for s in paper(name).sections if s.level == 1]
     assert sections == EXPECTED[name]["sections"]

@@ -1,6 +1,10 @@
 """Section headings in templates that mark them without bold type or a larger size."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import pymupdf
+
 from builder.ingest.paper import _roman_run, ingest_paper
 from conftest import PAPERS
 
@@ -8,9 +12,9 @@ from conftest import PAPERS
 def test_ieee_roman_numbered_small_caps_headings_are_sections():
     sections = ingest_paper(PAPERS / "noisysurvey.pdf").sections
     top = [s.heading for s in sections if s.level == 1]
-    assert top[:3] == ["I. Introduction", "II. Definition, Sources, and Taxonomy",
+    assert top[:3] == ["I. Introduction", "II. Definition, Sources, and Taxonomy of Label Noise",
                        "III. Consequences of Label Noise on Learning"]
-    assert top[-1] == "IX. Conclusion"
+    assert top[-2:] == ["IX. Conclusion", "References"]   # "References" in the body's type, with space above
     assert [s.number for s in sections if s.number][:9] == ["I.", "II.", "III.", "IV.", "V.", "VI.", "VII.", "VIII.", "IX."]
 
 
@@ -32,3 +36,93 @@ def test_the_statements_a_template_asks_for_after_the_conclusion_are_sections_of
     assert "Our study comes with risks and limitations" not in conclusion
     assert any(p.text.startswith("Our study comes with risks") for p in paper.passages
                if p.section == "Ethical Statement")
+
+
+PROSE = "The model reads each sentence of the page and keeps what it needs for the next step of its work."
+
+
+def _page(path: Path, lines: list, toc: list | None = None) -> Path:
+    """A one-page PDF of lines set one under another: (text, size, font) at the left margin,
+    (text, size, font, "centre") centred on the page; None leaves a blank line."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    y = 60.0
+    for line in lines:
+        if line is None:
+            y += 14
+            continue
+        text, size, font, *where = line
+        x = 306 - pymupdf.get_text_length(text, fontname=font, fontsize=size) / 2 if where else 72
+        page.insert_text((x, y), text, fontsize=size, fontname=font)
+        y += size * 1.25
+    if toc:
+        doc.set_toc(toc)
+    doc.save(path)
+    return path
+
+
+def _top(path: Path) -> list[str]:
+    return [s.heading for s in ingest_paper(path).sections if s.level == 1]
+
+
+def _body(n: int = 4) -> list:
+    return [(PROSE, 10, "tiro")] * n
+
+
+def test_numbered_rows_one_under_another_are_a_list_not_sections(tmp_path):
+    rows = [("3 Player stone and opponent stone", 12, "tibo"), ("1 A constant plane filled with one", 12, "tibo"),
+            ("8 How many turns since a move was played", 12, "tibo")]
+    path = _page(tmp_path / "rows.pdf", [("A Short Paper", 18, "tibo"), None, ("1 Introduction", 12, "tibo"),
+                                         *_body(), None, *rows, None, *_body(), ("2 Method", 12, "tibo"), *_body()])
+    assert _top(path) == ["1 Introduction", "2 Method"]
+
+
+def test_a_title_that_starts_with_a_is_no_appendix(tmp_path):
+    path = _page(tmp_path / "a.pdf", [("A Statistical Approach to Translation", 16, "tibo"), None,
+                                      ("1 Introduction", 12, "tibo"), *_body(), ("2 Method", 12, "tibo"), *_body(),
+                                      ("A Proofs", 12, "tibo"), *_body()])
+    assert _top(path) == ["1 Introduction", "2 Method", "A Proofs"]
+
+
+def test_a_numbered_line_holding_the_end_of_one_sentence_and_the_start_of_the_next_is_text(tmp_path):
+    path = _page(tmp_path / "gpus.pdf", [("A Short Paper", 18, "tibo"), None, ("1 Introduction", 12, "tibo"),
+                                         *_body(), ("8 GPUs. We also ran a distributed version of it", 11, "tiro"),
+                                         *_body(), ("2 QLoRA vs. Standard Finetuning", 12, "tibo"), *_body()])
+    assert _top(path) == ["1 Introduction", "2 QLoRA vs. Standard Finetuning"]
+
+
+def test_a_heading_centred_over_two_lines_is_one_heading_and_no_sentence_starts_with_its_end(tmp_path):
+    path = _page(tmp_path / "ieee.pdf", [
+        ("A Short Survey", 18, "tibo", "centre"), None, ("I. Introduction", 10, "tiro", "centre"), *_body(), None,
+        ("II. Data Cleansing Methods for Label", 10, "tiro", "centre"), ("Noise-Polluted Datasets", 10, "tiro", "centre"),
+        *_body(), None, ("References", 10, "tiro", "centre"),
+        ("[1] A. Author, \"A paper about noise,\" J. Noise, vol. 1, pp. 1-9, 2001.", 8, "tiro")])
+    paper = ingest_paper(path)
+    assert [s.heading for s in paper.sections if s.level == 1] == [
+        "I. Introduction", "II. Data Cleansing Methods for Label Noise-Polluted Datasets", "References"]
+    assert not any(p.text.startswith("Noise-Polluted") for p in paper.passages)
+    assert paper.references and paper.references[0].startswith("[1] A. Author")
+
+
+def test_headings_in_capitals_count_at_the_body_s_size_and_weight(tmp_path):
+    # a scan's OCR layer sets headings in the body's type and reads one word of "TWO PILOT EXPERIMENTS" in title case
+    path = _page(tmp_path / "scan.pdf", [("A STATISTICAL APPROACH", 16, "tibo"), None, ("1 INTRODUCTION", 10, "tiro"),
+                                         *_body(), ("2 Two PILOT EXPERIMENTS", 10, "tiro"), *_body(),
+                                         ("3 The results are in Table 2 and they", 10, "tiro"), *_body()])
+    assert _top(path) == ["1 INTRODUCTION", "2 TWO PILOT EXPERIMENTS"]
+
+
+def test_the_outline_levels_whose_entries_are_printed_give_the_sections(tmp_path):
+    # a Nature outline: the title on a level of its own, the sections one down, and the Methods'
+    # paragraph heads (run into their paragraphs, so no line holds them alone) one further down
+    lines = [("Mastering a Game", 18, "tibo"), None, *_body(), ("Supervised learning of policies", 10, "tibo"),
+             *_body(), ("Reinforcement learning of values", 10, "tibo"), *_body(), ("Discussion", 10, "tibo"),
+             *_body(), ("METHODS", 10, "tibo"), ("Problem setting. " + PROSE, 8, "tiro"),
+             ("Prior work. " + PROSE, 8, "tiro"), ("Search algorithm. " + PROSE, 8, "tiro")]
+    toc = [[1, "Mastering a Game", 1], [2, "Supervised learning of policies", 1],
+           [2, "Reinforcement learning of values", 1], [2, "Discussion", 1], [2, "Methods", 1],
+           [3, "Problem setting", 1], [3, "Prior work", 1], [3, "Search algorithm", 1], [3, "Rollout policy", 1],
+           [3, "Symmetries", 1], [3, "Evaluation", 1]]
+    path = _page(tmp_path / "nature.pdf", lines, toc)
+    assert _top(path) == ["Supervised learning of policies", "Reinforcement learning of values", "Discussion",
+                          "METHODS"]

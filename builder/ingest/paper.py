@@ -5,6 +5,7 @@ The PDF is untrusted input; anything wrong with it becomes a PairError naming th
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -115,28 +116,77 @@ def _norm(text: str) -> str:
 
 
 def find_headings(pages: list[PageLines], body_size: float, toc: list) -> dict[int, Section]:
-    """Map id(line) -> Section for every heading line. The PDF outline wins when there is one."""
+    """Map id(line) -> Section for every heading line (a heading's second line maps to the same
+    Section). The PDF outline wins when there is one."""
     candidates: dict[int, tuple[Line, str, str, int | None]] = {}
     for page in pages:
         for line in page.lines:
             parsed = _parse_heading(line, body_size)
             if parsed:
                 candidates[id(line)] = (line, *parsed, None)
+    candidates = _not_a_list(pages, _no_appendix_first(candidates))
     if len(toc) >= 3:
-        from_toc = _headings_from_toc(pages, toc)
-        if len(from_toc) >= 0.6 * len(toc):
+        from_toc = _outline_headings(pages, toc)
+        if from_toc:
             # outlines often leave out References and Acknowledgements: keep those from the layout
             unnumbered = {k: v for k, v in candidates.items() if not v[1] and k not in from_toc}
             candidates = {**from_toc, **unnumbered}
-            candidates = dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0])))
     candidates = _roman_run(dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0]))))
-    candidates.update(_unnumbered_headings(pages, candidates, body_size))
+    unnumbered, second_lines = _unnumbered_headings(pages, candidates, body_size)
+    candidates.update(unnumbered)
+    candidates.update(_references_at_body_size(pages, candidates, body_size))
     candidates = _without_contents_page(dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0]))))
+    centred = _centred_second_lines(pages, candidates, set(second_lines))
+    second_lines.update({id(second): key for key, second in centred.items()})
     headings: dict[int, Section] = {}
     for key, (line, number, title, toc_level) in candidates.items():
         level = toc_level or (number.rstrip(".").count(".") + 1 if number else 1)
+        if key in centred:
+            title = f"{title} {centred[key].plain.strip()}"
         headings[key] = Section(number=number, title=title, level=level, page_start=line.page_no, page_end=line.page_no)
+    for second, key in second_lines.items():
+        if key in headings and second not in headings:
+            headings[second] = headings[key]   # the walk skips it: no sentence starts with a heading's end
     return headings
+
+
+def _no_appendix_first(candidates: dict) -> dict:
+    """A lettered heading ("A Additional Details") is an appendix, and appendices come after the
+    paper's sections: one before any other heading is the title's "A" ("A STATISTICAL APPROACH
+    TO MACHINE TRANSLATION") or a list item."""
+    lettered = {k for k, v in candidates.items() if re.fullmatch(r"[A-H](?:\.\d+)*\.?", v[1])}
+    first = min((_position(v[0]) for k, v in candidates.items() if k not in lettered), default=None)
+    if first is None:
+        return candidates
+    return {k: v for k, v in candidates.items() if not (k in lettered and _position(v[0]) < first)}
+
+
+def _not_a_list(pages: list[PageLines], candidates: dict) -> dict:
+    """Numbered lines one right under another at the same level are a list or a table's rows
+    ("3 Player stone / opponent stone / empty", "1 A constant plane filled with 1"): a section
+    heading is followed by its text or a subsection, never at once by the next section."""
+    listed: set[int] = set()
+    for page in pages:
+        for line, after in zip(page.lines, page.lines[1:]):
+            a, b = candidates.get(id(line)), candidates.get(id(after))
+            if a and b and a[1] and b[1] and a[1].rstrip(".").count(".") == b[1].rstrip(".").count("."):
+                listed |= {id(line), id(after)}
+    return {k: v for k, v in candidates.items() if k not in listed}
+
+
+def _outline_headings(pages: list[PageLines], toc: list) -> dict[int, tuple[Line, str, str, int]]:
+    """The outline's headings when its entries are found on the pages: all of them when most are,
+    else those of the levels whose entries mostly are (a Nature outline gives the title a level of
+    its own, and the Methods' paragraph heads one below, which no line holds alone), their levels
+    counted from the shallowest kept."""
+    found = _headings_from_toc(pages, toc)
+    if len(found) >= 0.6 * len(toc):
+        return found
+    entries = Counter(level for level, _, _ in toc)
+    hits = Counter(v[3] for v in found.values())
+    kept = sorted(level for level in entries if hits[level] >= 3 and hits[level] >= 0.6 * entries[level])
+    return {k: (line, number, title, level - kept[0] + 1) for k, (line, number, title, level) in found.items()
+            if level in kept}
 
 
 def _without_contents_page(candidates: dict) -> dict:
@@ -151,18 +201,20 @@ def _without_contents_page(candidates: dict) -> dict:
             if not (v[0].page_no == page_no and (v[0] is contents[0] or _norm(v[2]) in later))}
 
 
-def _unnumbered_headings(pages: list[PageLines], known: dict, body_size: float) -> dict:
+def _unnumbered_headings(pages: list[PageLines], known: dict, body_size: float) -> tuple[dict, dict[int, int]]:
     """Headings without a number ("Attention Visualizations", "Author Contributions"): lines set
-    in the same large type as the numbered top-level headings, short, not ending a sentence."""
+    in the same large type as the numbered top-level headings, short, not ending a sentence; and
+    id(second line) -> id(heading) for those set over two lines."""
     top_sizes = sorted(v[0].size for v in known.values() if re.fullmatch(r"\d+\.?", v[1]))
     if not top_sizes:
-        return {}
+        return {}, {}
     top_size = top_sizes[len(top_sizes) // 2]
     if top_size <= body_size + 0.4:
-        return {}
+        return {}, {}
     first_page_known = [v[0].y0 for v in known.values() if v[0].page_no == 1]
     front_end = min(first_page_known) if first_page_known else float("inf")
     found: dict[int, tuple] = {}
+    second_lines: dict[int, int] = {}
     last_line: Line | None = None     # the previous line, when it was (part of) a heading
     head_key: int | None = None       # the heading that line belongs to
     for page in pages:
@@ -176,13 +228,48 @@ def _unnumbered_headings(pages: list[PageLines], known: dict, body_size: float) 
             if is_heading and continues:
                 first, _, title, _ = found[head_key]
                 found[head_key] = (first, "", f"{title} {text}", None)  # a heading set over two lines
+                second_lines[id(line)] = head_key
                 last_line = line
             elif is_heading and len(text.split()) <= 14 and not text.endswith((".", ",")):
                 found[id(line)] = (line, "", text, None)
                 last_line, head_key = line, id(line)
             else:
                 last_line = head_key = None
-    return {k: v for k, v in found.items() if len(v[2].split()) <= 16}
+    kept = {k: v for k, v in found.items() if len(v[2].split()) <= 16}
+    return kept, {second: head for second, head in second_lines.items() if head in kept}
+
+
+def _references_at_body_size(pages: list[PageLines], known: dict, body_size: float) -> dict:
+    """"References" alone on its line, in the body's type or smaller, with space above it or at
+    the top of a column (IEEE sets its headings in small capitals at body size, a scan's OCR
+    layer gives it the size of the list): the reference list starts there all the same."""
+    if any(REFERENCES.match(v[2]) for v in known.values()):
+        return {}
+    for page in pages:
+        for before, line in zip([None, *page.lines], page.lines):
+            text = line.plain.strip()
+            apart = before is None or line.y0 < before.y0 or line.y0 - before.y1 >= 0.8 * line.size
+            if REFERENCES.match(text) and text[:1].isupper() and line.size >= 0.75 * body_size and apart:
+                return {id(line): (line, "", text, None)}
+    return {}
+
+
+def _centred_second_lines(pages: list[PageLines], candidates: dict, taken: set[int]) -> dict[int, Line]:
+    """id(heading) -> the line that finishes it, for a heading centred over two lines ("VI. Data
+    Cleansing Methods for Label" / "Noise-Polluted Datasets"): right under it, in the same type,
+    narrower and centred on the same point, in title case, not a sentence. A body line under a
+    centred heading starts at the column's edge, left of the heading."""
+    found: dict[int, Line] = {}
+    for page in pages:
+        for line, after in zip(page.lines, page.lines[1:]):
+            if id(line) not in candidates or id(after) in candidates or id(after) in taken:
+                continue
+            text = after.plain.strip()
+            if (after.x0 > line.x0 + 2 and abs((after.x0 + after.x1) - (line.x0 + line.x1)) < 6
+                    and abs(after.size - line.size) < 0.3 and -0.3 * line.size <= after.y0 - line.y1 < 0.8 * line.size
+                    and _title_case(text) and not text.endswith((".", ",", ":"))):
+                found[id(line)] = after
+    return found
 
 
 def _position(line: Line) -> tuple[int, float]:
@@ -194,14 +281,32 @@ def _parse_heading(line: Line, body_size: float) -> tuple[str, str] | None:
     roman = ROMAN_HEADING.match(text)
     if roman and roman["num"] != "." and _title_case(roman["title"]) and line.size >= body_size - 0.5:
         return roman["num"], roman["title"]
+    match = HEADING.match(text)
+    if match and _in_capitals(match["title"]) and len(text) <= 60 and line.size >= 0.75 * body_size:
+        return match["num"], match["title"].upper()   # "5 PARAMETER ESTIMATION": capitals mark it, at any weight
     if not (line.bold or line.size > body_size + 0.4) or len(text) > 100 or line.size < body_size - 0.5:
         return None
     if text.lower().rstrip(":") in UNNUMBERED:
         return "", text.rstrip(":")
-    match = HEADING.match(text)
-    if match and len(match["title"].split()) <= 14:
+    if match and len(match["title"].split()) <= 14 and not _TWO_SENTENCES.search(match["title"]):
         return match["num"], match["title"]
     return None
+
+
+# "8 GPUs. We also implemented ...": a sentence ends and the next goes on in lower case: a line of
+# text that starts with a number, not a heading ("QLoRA vs. Standard Finetuning" is one)
+_TWO_SENTENCES = re.compile(r"\b(?!vs\.)[A-Za-z]{2,}\.\s+[A-Z][a-z]*\s+[a-z]{2,}")
+
+
+def _in_capitals(title: str) -> bool:
+    """A title in capital letters, words of letters: how scanned and older papers set their
+    headings (in the body's own type and weight). An OCR layer may read one word of it in title
+    case ("6 Two PILOT EXPERIMENTS"); the rest in capitals still shows how it is printed."""
+    words = title.split()
+    capitals = [bool(re.fullmatch(r"[A-Z][A-Z'-]*", w)) for w in words]
+    title_case = [bool(re.fullmatch(r"[A-Z][a-z'-]+", w)) for w in words]
+    return (1 <= len(words) <= 8 and any(len(w) >= 4 and c for w, c in zip(words, capitals))
+            and (all(capitals) or (len(words) >= 3 and capitals.count(False) == 1 and any(title_case))))
 
 
 def _title_case(title: str) -> bool:
@@ -237,7 +342,8 @@ def _headings_from_toc(pages: list[PageLines], toc: list) -> dict[int, tuple[Lin
         if hit:
             printed = HEADING.match(hit.plain.strip())
             number = printed["num"] if printed else (toc_number[1] if toc_number else "")
-            title = printed["title"] if printed else toc_title[toc_number.end():] if toc_number else toc_title
+            title = printed["title"] if printed else _NUMBER_PREFIX.sub("", hit.plain.strip()) if toc_number \
+                else hit.plain.strip()   # as printed ("METHODS"), the outline's words in its own case
             found[id(hit)] = (hit, number, title.strip(), level)
     return found
 
@@ -274,6 +380,8 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
     for page in pages:
         for line in page.lines:
             section = headings.get(id(line))
+            if section is not None and section is current:
+                continue  # the heading's second line
             if section is not None:
                 started = True
                 if current is not None:
