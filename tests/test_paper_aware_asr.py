@@ -60,6 +60,15 @@ def test_names_on_the_slides_rank_right_after_the_title():
     assert vocabulary.terms[1:4] == ("Direct Preference Optimization", "AlpacaEval 2", "Llama 2")
 
 
+def test_headings_printed_in_capitals_are_given_to_whisper_as_they_are_said():
+    """statmt.pdf (a scan) prints its headings in capitals: whisper primed with "THE LANGUAGE
+    MODEL" wrote a third of its talk in capitals, misheard ("TRANSLATION IS CLIT INTO TWO PARTS")."""
+    terms = talk_vocabulary(parsed_paper("statmt.pdf"), TermMatcher(load_glossary())).terms
+    assert {"The language model", "The translation model", "Parameter estimation"} <= set(terms)
+    assert not any(len(t) > 4 and t.isupper() for t in terms)
+    assert "TIS" in terms   # an acronym the paper prints in its text stays in capitals
+
+
 def test_the_prompt_keeps_the_best_ranked_terms_that_fit_the_budget():
     fits = lambda text: len(text) <= 20   # noqa: E731  a budget of 20 characters
     assert vocabulary_prompt(("DPO", "Bradley-Terry", "a very long phrase here", "KL"), fits) == "DPO. Bradley-Terry."

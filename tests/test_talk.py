@@ -238,7 +238,7 @@ def test_a_window_whisper_wrote_as_a_loop_is_decoded_again_without_the_papers_vo
     import faster_whisper
     from faster_whisper.transcribe import Segment as Piece, Word as PieceWord
     from builder.ingest.repeats import MAX_COMPRESSION
-    from builder.ingest.talk import decode_loops_again
+    from builder.ingest.talk import decode_again_without_vocabulary
 
     def piece(start, end, text, ratio, logprob=-0.2, words=()):
         return Piece(id=0, seek=0, start=start, end=end, text=text, tokens=[], avg_logprob=logprob,
@@ -261,13 +261,43 @@ def test_a_window_whisper_wrote_as_a_loop_is_decoded_again_without_the_papers_vo
                         words=[PieceWord(0.5, 1.0, " Two", 0.9), PieceWord(1.0, 4.0, " networks", 0.9)]),
                   piece(4.0, 5.0, " MUSIC", 0.4, logprob=-1.7)]
     audio = np.zeros(20 * SAMPLE_RATE, dtype=np.float32)
-    out = decode_loops_again(None, audio, [clean, looped], {"language": "en"}, 8)
+    out = decode_again_without_vocabulary(None, audio, [clean, looped], {"language": "en"}, 8)
     assert [p.text for p in out] == [" The opening.", " Two networks teach each other."]   # the unlikely tail left out
     assert (out[1].start, out[1].end) == (10.5, 14.0) and [w.start for w in out[1].words] == [10.5, 11.0]
     [(seconds, options)] = calls
     assert seconds == 5.0 and options == {"language": "en", "batch_size": 8}
     answers[:] = [piece(0.0, 5.0, " ma-ma-ma-ma-ma-ma-ma-ma-ma-ma", MAX_COMPRESSION + 3)]
-    assert decode_loops_again(None, audio, [looped], {}, 8) == [looped]
+    assert decode_again_without_vocabulary(None, audio, [looped], {}, 8) == [looped]
+
+
+def test_a_window_whisper_wrote_in_capitals_is_decoded_again_without_the_papers_vocabulary(monkeypatch):
+    """Hotwords in capitals (a scan's headings) made whisper write whole windows in capitals and
+    mishear them; speech is never written so, acronyms aside, in English or around a Chinese talk's."""
+    import faster_whisper
+    from faster_whisper.transcribe import Segment as Piece
+    from builder.ingest.talk import _in_capitals, decode_again_without_vocabulary
+
+    def piece(start, end, text):
+        return Piece(id=0, seek=0, start=start, end=end, text=text, tokens=[], avg_logprob=-0.3,
+                     compression_ratio=1.4, no_speech_prob=0.0, words=[], temperature=0.0)
+
+    class Pipeline:
+        def __init__(self, model):
+            pass
+
+        def transcribe(self, audio, **options):
+            return iter([piece(0.0, 4.0, " Translation is split into two parts.")]), None
+
+    monkeypatch.setattr(faster_whisper, "BatchedInferencePipeline", Pipeline)
+    shouted = piece(30.0, 34.0, " TRANSLATION IS CLIT INTO TWO PARTS. AND HOW LIKELY IT IS TO PRODUCE THE FRENCH ONE.")
+    audio = np.zeros(40 * SAMPLE_RATE, dtype=np.float32)
+    [again] = decode_again_without_vocabulary(None, audio, [shouted], {"language": "en"}, 8)
+    assert again.text == " Translation is split into two parts." and again.start == 30.0
+    assert _in_capitals("THE SECOND PARET CONNECT. THE WORDS MOTHER TO SENTENCE. Each English word has a fertility.")
+    assert not _in_capitals("We fine-tune BERT on GLUE, SQuAD and MNLI with the same recipe as ELMo and GPT.")
+    assert not _in_capitals("I am the state of the union. A great day. I think so.")
+    assert not _in_capitals("The GLUE tasks are MNLI, QQP, QNLI, SST-2, STS-B, MRPC and RTE, as in BERT.")
+    assert not _in_capitals("每个请求都要为它见过的每个词元保存一份 KV cache，和 RLHF、DPO、PPO 不同。")
 
 
 def test_the_second_decoding_of_a_looped_window_leaves_the_vocabulary_out(monkeypatch):
@@ -278,7 +308,7 @@ def test_the_second_decoding_of_a_looped_window_leaves_the_vocabulary_out(monkey
         seen.update(plain_options)
         return pieces
 
-    monkeypatch.setattr(talk, "decode_loops_again", record)
+    monkeypatch.setattr(talk, "decode_again_without_vocabulary", record)
     audio = np.zeros(3 * SAMPLE_RATE, dtype=np.float32)
     result = talk.recognise(audio, WhisperSettings(language="en", vocabulary=("LLaMA", "Alpaca")))
     assert "LLaMA" in result.prompt and "hotwords" not in seen and "initial_prompt" not in seen

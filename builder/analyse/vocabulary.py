@@ -67,6 +67,7 @@ def talk_vocabulary(paper: Paper, matcher: TermMatcher, slide_texts: Sequence[st
             ranked.append(term)
 
     if title:
+        title = _as_said(title, text)
         add(title)
         head = title.split(":")[0].strip()
         if head != title and len(head.split()) <= 3:
@@ -89,8 +90,25 @@ def talk_vocabulary(paper: Paper, matcher: TermMatcher, slide_texts: Sequence[st
     for section in paper.sections:
         if not SKIP_SECTIONS.search(section.title) and not _in_appendix(section.heading) \
                 and len(section.title.split()) <= 6:
-            add(section.title)
+            add(_as_said(section.title, text))
     return Vocabulary(tuple(ranked[:MAX_TERMS]), title)
+
+
+def _as_said(heading: str, text: str) -> str:
+    """A heading printed in capitals ("THE LANGUAGE MODEL", a scan's "INTRODUCTION") in sentence
+    case, its acronyms kept (words the body prints in capitals and never in small letters):
+    whisper primed with capitals writes the speech in capitals, and mishears it ("TRANSLATION IS
+    CLIT INTO TWO PARTS")."""
+    if not re.search(r"[A-Z]{2}", heading) or re.search(r"[a-z]", heading):
+        return heading
+
+    def acronym(word: str) -> bool:
+        bare = word.strip(".,:;()")
+        printed = lambda form: re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text)  # noqa: E731
+        return len(bare) >= 2 and bool(printed(bare)) and not printed(bare.lower())
+
+    said = " ".join(word if acronym(word) else word.lower() for word in heading.split())
+    return said[:1].upper() + said[1:]
 
 
 def _name_counts(text: str, authors: set[str]) -> Counter:

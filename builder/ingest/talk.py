@@ -41,6 +41,9 @@ VAD_BLOCK_S = 320
 # Whisper's own threshold (that of its temperature fallback) for words too unlikely on average to
 # be what was said; its loop threshold is `repeats.MAX_COMPRESSION`.
 UNLIKELY_LOGPROB = -1.0
+# English's small words ("THE", "TO") written in capitals, in one window: speech whisper wrote in
+# capitals (`_in_capitals`)
+SHOUTED_SMALL_WORDS = 3
 ProgressFn = Callable[[float, float], None]
 
 
@@ -219,6 +222,7 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
     options = dict(language=language, beam_size=settings.beam_size, word_timestamps=True,
                    vad_filter=settings.vad, condition_on_previous_text=False)
     style = chinese.PROMPT if chinese.is_chinese(language) else ""
+    plain = dict(options, initial_prompt=style) if style else dict(options)   # for windows decoded again
     # hotwords and an initial prompt together share one budget: the prompt and the words decoded
     # after it must fit whisper's 448 tokens, or CTranslate2 refuses the window
     tokens = (lambda text: len(model.hf_tokenizer.encode(" " + text, add_special_tokens=False).ids))
@@ -248,10 +252,7 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
         if progress:
             progress(min(float(piece.end), duration_s), duration_s)
     if batched:
-        plain = {k: v for k, v in options.items() if k not in ("hotwords", "initial_prompt")}
-        if style:
-            plain["initial_prompt"] = style
-        found = decode_loops_again(model, audio, found, plain, settings.batch_size)
+        found = decode_again_without_vocabulary(model, audio, found, plain, settings.batch_size)
     if progress:
         progress(duration_s, duration_s)
     if not detected:
@@ -263,22 +264,25 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
                       prompt if settings.vocabulary_as != "none" else "", model_label(name), language or "en")
 
 
-def decode_loops_again(model, audio: np.ndarray, pieces: list, plain_options: dict, batch_size: int) -> list:
-    """Each window whisper wrote as a loop ("train-ma-ma-ma-..."), decoded again without the
-    paper's vocabulary.
+def decode_again_without_vocabulary(model, audio: np.ndarray, pieces: list, plain_options: dict,
+                                    batch_size: int) -> list:
+    """Each window whisper wrote as a loop ("train-ma-ma-ma-...") or in capitals ("TRANSLATION IS
+    CLIT INTO TWO PARTS"), decoded again without the paper's vocabulary.
 
     The batched pipeline decodes every window once, greedily, and keeps what comes out; a loop
     there cost a whole window of speech (28 s of a scripted talk once its paper's "LLaMA" was a
     hotword), which the loop removal then dropped. Whisper's own test finds the loop (text that
-    compresses more than `repeats.MAX_COMPRESSION`). The hotwords are what pulls a window into a
-    loop, so the window is decoded again alone without them, in the same pipeline (about 2 s a window; the
-    sequential pipeline's temperature fallback took 10 s a window and wrote made-up lines at its
-    higher temperatures). A part still a loop, or unlikely (`UNLIKELY_LOGPROB`), is left out; when
-    nothing is left the window stays as it was and the loop removal cuts its repeats, as before."""
+    compresses more than `repeats.MAX_COMPRESSION`). Hotwords in capitals (a scanned paper's
+    headings) make whisper write the speech in capitals, and mishear it: speech is never written
+    so (`_in_capitals`). The hotwords are what pulls a window astray, so the window is decoded again
+    alone without them, in the same pipeline (about 2 s a window; the sequential pipeline's
+    temperature fallback took 10 s a window and wrote made-up lines at its higher temperatures).
+    A part still a loop, or unlikely (`UNLIKELY_LOGPROB`), is left out; when nothing is left the
+    window stays as it was and the loop removal cuts its repeats, as before."""
     from faster_whisper import BatchedInferencePipeline
     out = []
     for piece in pieces:
-        if (piece.compression_ratio or 0.0) <= MAX_COMPRESSION:
+        if not _astray(piece):
             out.append(piece)
             continue
         offset = float(piece.start)
@@ -286,10 +290,28 @@ def decode_loops_again(model, audio: np.ndarray, pieces: list, plain_options: di
         again, _ = BatchedInferencePipeline(model).transcribe(window, batch_size=batch_size, **plain_options)
         kept = [replace(part, start=part.start + offset, end=part.end + offset,
                         words=[replace(w, start=w.start + offset, end=w.end + offset) for w in part.words or []])
-                for part in again
-                if part.compression_ratio <= MAX_COMPRESSION and part.avg_logprob >= UNLIKELY_LOGPROB]
+                for part in again if not _loop(part) and part.avg_logprob >= UNLIKELY_LOGPROB]
         out.extend(kept or [piece])
     return out
+
+
+def _astray(piece) -> bool:
+    return _loop(piece) or _in_capitals(piece.text)
+
+
+def _loop(piece) -> bool:
+    return (piece.compression_ratio or 0.0) > MAX_COMPRESSION
+
+
+def _in_capitals(text: str) -> bool:
+    """Speech written in capitals: at least `SHOUTED_SMALL_WORDS` of English's small words set in
+    capitals ("THE SECOND PART CONNECT. THE WORDS ... TO ... IN"). Whisper writes speech so only
+    when primed with capitals; acronyms, however many a talk names ("BERT", "GLUE", "MNLI"), are
+    never these words, and a Chinese talk has none of them."""
+    return sum(word in _SMALL_WORDS for word in re.findall(r"\b[A-Z]+\b", text)) >= SHOUTED_SMALL_WORDS
+
+
+_SMALL_WORDS = frozenset("THE AND OF TO IN IS ARE FOR THAT IT WITH AS ON THIS FROM BY AN AT BE WAS WE".split())
 
 
 def detect_language(model, audio: np.ndarray, vad: bool) -> tuple[str, float]:
