@@ -106,7 +106,8 @@ def test_a_named_abbreviation_gets_a_tooltip_and_a_curated_one_keeps_its_own(cou
 
 
 @pytest.mark.parametrize("file_name, term", [("vllm.pdf", "PagedAttention"), ("resnet.pdf", "residual learning"),
-                                             ("deepseekr1.pdf", "cold-start data"), ("alphago.pdf", "self-play")])
+                                             ("deepseekr1.pdf", "cold-start data"), ("alphago.pdf", "self-play"),
+                                             ("rope.pdf", "CAIL2019-SCM"), ("glove.pdf", "CoNLL-2003")])
 def test_a_term_the_paper_uses_most_without_naming_it_is_quoted_where_first_used(glossary, file_name, term):
     _, _, own = paper_vocabulary(parsed_paper(file_name), TermMatcher(glossary))
     found = next((d for d in own if d.name.lower() in (term.lower(), term.lower() + "s")), None)
@@ -242,3 +243,13 @@ def test_a_name_with_a_word_of_its_own_is_a_term_but_a_name_with_a_vague_word_is
     assert _vague_around("matrix factorization", "factorization methods")
     assert _category_of("matrix factorization", "matrix factorization methods")
     assert not _category_of("harmfulness reward", "harmfulness reward model")   # one thing, a better term
+
+
+def test_a_name_in_capitals_with_a_number_is_coined_but_a_dated_release_is_not():
+    """Datasets, models and number formats written in capitals with a number (CIFAR-10, SST-2,
+    CAIL2019-SCM, FP16) are names as PagedAttention is; four digits that are no year date a release
+    ("o1-1217")."""
+    from builder.analyse.prominent_terms import YEAR, _looks_coined
+    assert all(_looks_coined(w) for w in ("CIFAR-10", "SST-2", "CAIL2019-SCM", "FP16", "GPT-4", "VGG-16"))
+    assert not any(_looks_coined(w) for w in ("A100", "GPUs", "E2", "2019", "Co-Teaching"))
+    assert YEAR.search("CoNLL-2003") and YEAR.search("CAIL2019-SCM") and not YEAR.search("o1-1217")

@@ -171,12 +171,12 @@ def test_most_key_terms_a_reader_lists_for_any_paper_get_a_glossary_entry(vocabu
     the hard part. 143 of 208 (69%) before the paper's italics, glossing dashes, "we call ... its X"
     and its capitalised names were read, 164 (79%) after; 169 (81%) with the paragraph heads in bold
     and compounds kept whole across a line break; 168 once the second line of BERT's appendix heading
-    (its title again) was no longer read as a sentence using "bidirectional Transformer" (BENCHMARKS.md,
-    "Glossary coverage")."""
+    (its title again) was no longer read as a sentence using "bidirectional Transformer"; 170 (82%)
+    with names in capitals and a number (CAIL2019-SCM, CoNLL-2003) (BENCHMARKS.md, "Glossary coverage")."""
     rows = [(slug, row) for slug, data in EXPECTED.items() for row in data["terms"]]
     covered = [_covered(vocabularies, matcher, slug, row) for slug, row in rows]
     assert len(rows) >= 200
-    assert sum(covered) / len(rows) >= 0.79, [f"{s}: {r['term']}" for (s, r), c in zip(rows, covered) if not c]
+    assert sum(covered) / len(rows) >= 0.81, [f"{s}: {r['term']}" for (s, r), c in zip(rows, covered) if not c]
 
 
 def test_a_phrase_glossed_between_dashes_is_the_papers_term_where_it_is_used_again(matcher):

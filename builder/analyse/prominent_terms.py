@@ -46,6 +46,8 @@ ADJECTIVE_ENDING = r"(?:al|ive|ous|ly|ed|ic|able|ible|wise|ful|less|ing)$"
 MAX_TERMS = 16
 # Plurals made with "es": "approaches", "classes", "boxes" (the key and pattern drop and restore it).
 PLURAL_ES = ("ches", "shes", "sses", "xes")
+# a year in a name ("CoNLL-2003", "CAIL2019-SCM"): a dataset's edition, where other four digits date a release
+YEAR = re.compile(r"(?<!\d)(?:19[5-9]\d|20[0-4]\d)(?!\d)")
 COINED = re.compile(r"(?<![\w-])(?:[A-Za-z]+[0-9]*)(?:-[A-Za-z0-9]+)*(?![\w-])")
 WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]|[A-Za-z]")
 # Words that make a phrase academic prose rather than a term.
@@ -167,8 +169,8 @@ def _coined_names(texts: list[Passage], people: set[str], body: list[Passage]) -
     for passage in texts:
         for match in COINED.finditer(passage.text):
             word = match.group()
-            if (word.isupper() and word.lower() in words) or re.search(r"\d{4}", word):
-                continue  # an ordinary word in capitals ("FIRST"); a dated release ("o1-1217")
+            if (word.isupper() and word.lower() in words) or (re.search(r"\d{4}", word) and not YEAR.search(word)):
+                continue  # an ordinary word in capitals ("FIRST"); a dated release ("o1-1217", not "CoNLL-2003")
             if _looks_coined(word) and word.casefold() not in people:
                 found.setdefault(term_key(word), word)
     return found
@@ -238,17 +240,17 @@ def _printed_outside_references(paper: Paper) -> list[Passage]:
 
 
 def _looks_coined(word: str) -> bool:
-    """PagedAttention, GloVe, vLLM, DeepSeek-R1, LVCSR: a capital after the first letter with a
-    lower-case letter somewhere, letters and digits in one hyphenated name, or an abbreviation
-    the paper never expands; not "GPUs" (a plural abbreviation) or "Co-Teaching"-style title case
-    of ordinary words."""
+    """PagedAttention, GloVe, vLLM, DeepSeek-R1, LVCSR, CIFAR-10: a capital after the first letter
+    with a lower-case letter somewhere, letters and digits in one hyphenated name, capitals with a
+    number (a dataset, a model, a number format), or an abbreviation the paper never expands; not
+    "GPUs" (a plural abbreviation) or "Co-Teaching"-style title case of ordinary words."""
     letters = word.replace("-", "")
     if len(letters) < 3 or not re.search(r"[A-Z]", letters):
         return False
     if re.fullmatch(r"[A-Z]{3,10}", letters):
         return not re.fullmatch(r"[IVXLC]+", letters)   # not a Roman numeral
-    if not re.search(r"[a-z]", letters):
-        return False
+    if not re.search(r"[a-z]", letters):   # capitals with a number: CIFAR-10, SST-2, CAIL2019-SCM, FP16
+        return bool(re.fullmatch(r"[A-Z]{2,}\d*(?:-[A-Z0-9]+)*", word) and re.search(r"\d", word))
     if re.fullmatch(r"[A-Z]{2,}s", letters):
         return False
     parts = word.split("-")
