@@ -69,6 +69,13 @@ def test_headings_printed_in_capitals_are_given_to_whisper_as_they_are_said():
     assert "TIS" in terms   # an acronym the paper prints in its text stays in capitals
 
 
+def test_a_slide_line_in_capitals_gives_whisper_its_acronyms_not_its_words():
+    paper = ingest_paper(PAPERS / "dpo.pdf")
+    vocabulary = talk_vocabulary(paper, TermMatcher(load_glossary()), ["EXPERIMENTAL RESULTS", "WHY DOES PPO LOSE TO DPO?"])
+    assert not {"EXPERIMENTAL", "RESULTS", "WHY", "DOES", "LOSE"} & set(vocabulary.terms)
+    assert vocabulary.terms[1:4] == ("Direct Preference Optimization", "PPO", "DPO")
+
+
 def test_the_prompt_keeps_the_best_ranked_terms_that_fit_the_budget():
     fits = lambda text: len(text) <= 20   # noqa: E731  a budget of 20 characters
     assert vocabulary_prompt(("DPO", "Bradley-Terry", "a very long phrase here", "KL"), fits) == "DPO. Bradley-Terry."

@@ -72,7 +72,8 @@ def talk_vocabulary(paper: Paper, matcher: TermMatcher, slide_texts: Sequence[st
         head = title.split(":")[0].strip()
         if head != title and len(head.split()) <= 3:
             add(head)   # "QLoRA: Efficient Finetuning of Quantized LLMs": the name is before the colon
-    shown = "\n".join(slide_texts)
+    # a slide line in capitals ("EXPERIMENTAL RESULTS") is read as said, so its words are no names
+    shown = "\n".join(_as_said(line, text) for slide in slide_texts for line in slide.splitlines())
     for name, _ in _merge_spellings(_name_counts(shown, authors)).most_common():
         add(name)
     # one ranking by how often the paper prints each name; an abbreviation brings its long form
@@ -95,15 +96,15 @@ def talk_vocabulary(paper: Paper, matcher: TermMatcher, slide_texts: Sequence[st
 
 
 def _as_said(heading: str, text: str) -> str:
-    """A heading printed in capitals ("THE LANGUAGE MODEL", a scan's "INTRODUCTION") in sentence
-    case, its acronyms kept (words the body prints in capitals and never in small letters):
+    """A heading or slide line printed in capitals ("THE LANGUAGE MODEL", a scan's "INTRODUCTION")
+    in sentence case, its acronyms kept (words the body prints in capitals and never in small letters):
     whisper primed with capitals writes the speech in capitals, and mishears it ("TRANSLATION IS
     CLIT INTO TWO PARTS")."""
     if not re.search(r"[A-Z]{2}", heading) or re.search(r"[a-z]", heading):
         return heading
 
     def acronym(word: str) -> bool:
-        bare = word.strip(".,:;()")
+        bare = word.strip(".,:;()?!\"'“”")
         printed = lambda form: re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text)  # noqa: E731
         return len(bare) >= 2 and bool(printed(bare)) and not printed(bare.lower())
 
