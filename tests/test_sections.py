@@ -6,7 +6,8 @@ from pathlib import Path
 import pymupdf
 
 from builder.ingest.paper import _roman_run, ingest_paper
-from conftest import PAPERS
+from builder.write.report import choose_summary
+from conftest import PAPERS, parsed_paper
 
 
 def test_ieee_roman_numbered_small_caps_headings_are_sections():
@@ -126,3 +127,23 @@ def test_the_outline_levels_whose_entries_are_printed_give_the_sections(tmp_path
     path = _page(tmp_path / "nature.pdf", lines, toc)
     assert _top(path) == ["Supervised learning of policies", "Reinforcement learning of values", "Discussion",
                           "METHODS"]
+
+
+def test_an_abstract_printed_without_a_heading_is_read_as_the_papers_first_sentences():
+    # BERT's two-column front page and alphago's Nature standfirst have no "Abstract" heading; the
+    # page-1 reader finds the abstract, and the summary, key terms and vocabulary read it as sentences
+    for name, start in (("bert.pdf", "We introduce a new language representation model called BERT"),
+                        ("alphago.pdf", "The game of Go has long been viewed")):
+        passages = parsed_paper(name).passages
+        assert passages[0].section == "Abstract" and passages[0].text.startswith(start) and passages[0].page_no == 1
+        assert len({p.id for p in passages}) == len(passages)
+
+
+def test_the_summary_reads_the_abstract_and_an_introduction_numbered_in_any_style():
+    # "I. Introduction" (IEEE), "1. Introduction": the goal comes from the front of the paper, never
+    # from the sections after it
+    for name, introduction in (("noisysurvey.pdf", "I. Introduction"), ("tdnn.pdf", "1. Introduction")):
+        summary = choose_summary(parsed_paper(name))
+        front = [p.section for part in ("Research goal", "Method", "Main findings") for p in summary[part]]
+        assert set(front) <= {"Abstract", introduction} and introduction in front
+    assert [p.section for p in choose_summary(parsed_paper("alphago.pdf"))["Research goal"]] == ["Abstract"]

@@ -66,24 +66,11 @@ def paper_vocabulary(paper: Paper, matcher: TermMatcher) -> tuple[list[Passage],
     """(sentences searched, where each course term is defined, the paper's own terms: those it
     names, then those it uses most without naming them, `prominent_terms`)."""
     from .prominent_terms import prominent_terms
-    abstract = paper.meta.abstract
-    passages = with_abstract(paper.passages, abstract.value if abstract and abstract.rule != "pair.yml" else None,
-                             abstract.page_no if abstract else None)
+    passages = paper.passages   # the abstract's sentences first (`ingest.paper.with_abstract`)
     definitions = find_definitions(passages, paper.sections, matcher)
     named = paper_terms(passages, definitions)
     return (passages, defining_places(passages, paper.sections, matcher, definitions),
             named + prominent_terms(paper, passages, matcher, named))
-
-
-def with_abstract(passages: list[Passage], abstract_text: str | None, page_no: int | None) -> list[Passage]:
-    """The paper's sentences with its abstract first, when the layout reader found the abstract
-    (metadata) but no "Abstract" heading to make passages of (two-column front pages, e.g. BERT)."""
-    if not abstract_text or page_no is None or any(FRONT_MATTER.match(p.section) for p in passages):
-        return passages
-    from ..ingest.paper import split_sentences
-    front = [Passage(id=f"a{i + 1}", text=sentence, page_no=page_no, section="Abstract")
-             for i, (sentence, _) in enumerate(split_sentences(abstract_text))]
-    return front + passages
 
 
 def find_definitions(passages: list[Passage], sections: list[Section], matcher: TermMatcher) -> list[TermDefinition]:

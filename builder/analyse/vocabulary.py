@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..models.paper import Paper
-from .definitions import NOT_A_NAME, SKIP_SECTIONS, _in_appendix, find_definitions, with_abstract
+from .definitions import NOT_A_NAME, SKIP_SECTIONS, _in_appendix, find_definitions
 from .glossary import TermMatcher
 
 # A name as papers print it: "AlpacaEval", "IMDb", "GPT-4", "PPO", "Bradley-Terry", "Llama 2", "TL;DR",
@@ -51,9 +51,7 @@ class Vocabulary:
 def talk_vocabulary(paper: Paper, matcher: TermMatcher, slide_texts: Sequence[str] = ()) -> Vocabulary:
     """The ranked vocabulary of `paper`, for `WhisperSettings.vocabulary`. With the talk's slide
     texts (OCR), the names they show come right after the title: the talk is about those."""
-    abstract = paper.meta.abstract
-    passages = with_abstract(paper.passages, abstract.value if abstract and abstract.rule != "pair.yml" else None,
-                             abstract.page_no if abstract else None)
+    passages = paper.passages   # the abstract's sentences first
     # the appendix is left out: a name only its prompt templates or proofs print is not said in a talk
     body = [p for p in passages if not SKIP_SECTIONS.search(p.section) and not _in_appendix(p.section)]
     text = "\n".join(p.text for p in body)

@@ -30,6 +30,7 @@ UNNUMBERED = ("abstract", "references", "bibliography", "acknowledgements", "ack
 ROMAN_HEADING = re.compile(r"^(?P<num>X{0,2}(?:IX|IV|V?I{0,3})\.)\s+(?P<title>[A-Z][^.!?]{2,90})$")
 _MINOR_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "vs", "via", "with"}
 REFERENCES = re.compile(r"^(references|bibliography|literature cited)$", re.I)
+ABSTRACT = re.compile(r"^abstract$", re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(\[]?[A-Z0-9])")
 ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|et al|etc|cf|vs|Fig|Figs|Eq|Eqs|Sec|Secs|Tab|No|Dr|Mr|Ms|Prof|approx|resp|w\.r\.t|i\.i\.d|"
@@ -100,6 +101,8 @@ def read_paper(pdf: PdfFile) -> Paper:
     meta = extract_meta(pages, body_size, compounds)
     headings = find_headings(pages, body_size, toc)
     sections, passages, references, emphasised, leads = _walk(pages, headings, body_size, compounds, in_tables)
+    if meta.abstract is not None:
+        passages = with_abstract(passages, meta.abstract.value, meta.abstract.page_no)
     missing = [name for name in ("title", "authors", "venue", "year", "abstract") if getattr(meta, name) is None]
     return Paper(file_name=pdf.path.name, page_count=len(pages), meta=meta, sections=sections,
                  passages=passages, references=references, figures=[], missing_fields=missing, page_texts=page_texts,
@@ -415,6 +418,18 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
                                         page_no=_page_at(pages_at, offset), section=stream.section))
     sections = [replace(s, page_end=page_ends.get(id(s), s.page_end)) for s in sections]
     return sections, passages, parse_references(reference_lines), emphasised, leads
+
+
+def with_abstract(passages: list[Passage], abstract_text: str | None, page_no: int | None) -> list[Passage]:
+    """The paper's sentences with its abstract first, when the page-1 reader found the abstract
+    but no "Abstract" heading to make sentences of (two-column front pages, e.g. BERT; a Nature
+    standfirst; a scan's bold paragraph): the summary, the key terms and the talk's vocabulary all
+    read the abstract, and a report may cite it."""
+    if not abstract_text or page_no is None or any(ABSTRACT.match(p.section) for p in passages):
+        return passages
+    front = [Passage(id="", text=sentence, page_no=page_no, section="Abstract")
+             for sentence, _ in split_sentences(abstract_text) if _is_prose(sentence)]
+    return [replace(p, id=f"s{i + 1}") for i, p in enumerate(front + passages)]
 
 
 def split_sentences(text: str) -> list[tuple[str, int]]:

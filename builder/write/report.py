@@ -22,7 +22,7 @@ SUMMARY_PARTS = [
                                  r"outperform|achiev|improv|state-of-the-art|better than|significantly)\w*", re.I), 4),
 ]
 CONCLUSION_SECTION = re.compile(r"conclusion|discussion|summary", re.I)
-FRONT_SECTIONS = re.compile(r"^(abstract|(\d+\s+)?introduction)$", re.I)
+FRONT_SECTIONS = re.compile(r"^(abstract|((\d+|[IVX]+)\.?\s+)?introduction)$", re.I)   # "1. Introduction", "I. Introduction"
 MAX_TERMS = 12
 SUPPLEMENTS_PER_CHAPTER = 4
 SKIPPED_SECTIONS = re.compile(r"^(references|bibliography|acknowledge?ments?|appendix|appendices|author contributions|"
