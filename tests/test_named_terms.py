@@ -253,3 +253,17 @@ def test_a_name_in_capitals_with_a_number_is_coined_but_a_dated_release_is_not()
     assert all(_looks_coined(w) for w in ("CIFAR-10", "SST-2", "CAIL2019-SCM", "FP16", "GPT-4", "VGG-16"))
     assert not any(_looks_coined(w) for w in ("A100", "GPUs", "E2", "2019", "Co-Teaching"))
     assert YEAR.search("CoNLL-2003") and YEAR.search("CAIL2019-SCM") and not YEAR.search("o1-1217")
+
+
+def test_an_abbreviation_the_paper_spells_out_otherwise_is_no_use_of_the_course_term():
+    """noisysurvey.pdf's "reduced nearest neighbors (RNN)" and "condensed nearest neighbors (CNN)"
+    are no recurrent or convolutional networks; tdnn.pdf's RNN is the course's."""
+    from builder.analyse.definitions import paper_matcher
+    matcher = TermMatcher(load_glossary())
+    survey = paper_matcher(parsed_paper("noisysurvey.pdf"), matcher)
+    rule = "For example, the reduced nearest neighbors (RNN) rule successively removes instances."
+    assert matcher.find(rule) == ["recurrent-neural-network"] and survey.find(rule) == []
+    assert survey.find("A recurrent neural network reads the sequence.") == ["recurrent-neural-network"]
+    assert paper_matcher(parsed_paper("tdnn.pdf"), matcher).find("an RNN") == ["recurrent-neural-network"]
+    _, places, _ = paper_vocabulary(parsed_paper("noisysurvey.pdf"), survey)
+    assert not {"recurrent-neural-network", "convolutional-neural-network"} & {d.term_id for d in places}

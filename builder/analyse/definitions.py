@@ -15,7 +15,7 @@ from dataclasses import replace
 from ..models.analysis import TermDefinition
 from ..models.paper import Paper, Passage, Section
 from ..headings import run_in_heading
-from .glossary import TermMatcher
+from .glossary import TermMatcher, is_acronym
 
 # Sections whose sentences never define the paper's vocabulary.
 SKIP_SECTIONS = re.compile(r"acknowledg|references|bibliography|author contributions|sample responses|"
@@ -71,6 +71,42 @@ def paper_vocabulary(paper: Paper, matcher: TermMatcher) -> tuple[list[Passage],
     named = paper_terms(passages, definitions)
     return (passages, defining_places(passages, paper.sections, matcher, definitions),
             named + prominent_terms(paper, passages, matcher, named))
+
+
+def paper_matcher(paper: Paper, matcher: TermMatcher) -> TermMatcher:
+    """The course's terms as this paper uses them: without an abbreviation the paper spells out as
+    something else than the course term ("reduced nearest neighbors (RNN)", "condensed nearest
+    neighbors (CNN)" in a survey of label noise), unless it also spells it out the course's way."""
+    spelled: dict[tuple[str, str], bool] = {}   # (term id, abbreviation) -> the course's sense seen
+    for passage in paper.passages:
+        if SKIP_SECTIONS.search(passage.section):
+            continue
+        for name, abbr, rule in _named_in(passage.text):
+            if rule != "long form (abbreviation)" or not abbr:
+                continue
+            for term in matcher.terms.values():
+                if abbr == term.abbr or abbr in term.aliases:
+                    spelled[(term.id, abbr)] = spelled.get((term.id, abbr), False) or _same_term(name, term, matcher)
+    other: dict[str, set[str]] = {}
+    for (term_id, abbr), same in spelled.items():
+        if not same:
+            other.setdefault(term_id, set()).add(abbr)
+    return matcher.without_abbreviations(other) if other else matcher
+
+
+def _same_term(long_form: str, term, matcher: TermMatcher) -> bool:
+    """Whether a paper's long form names the course term: a glossary form of it, or half the words
+    of one ("Low Rank Adapters" for low-rank adaptation, "reinforcement learning with human
+    feedback"), each word read by its first five letters."""
+    if any(term_id == term.id and start == 0 for term_id, start, _ in matcher.spans(long_form)):
+        return True
+
+    def stems(text: str) -> set[str]:
+        return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 3 and w not in STOP}
+
+    mine = stems(long_form)
+    forms = [stems(f) for f in [term.term, *term.aliases] if not is_acronym(f)]
+    return any(mine and form and len(mine & form) >= 0.5 * min(len(mine), len(form)) for form in forms)
 
 
 def find_definitions(passages: list[Passage], sections: list[Section], matcher: TermMatcher) -> list[TermDefinition]:

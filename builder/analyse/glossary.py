@@ -6,6 +6,7 @@ as ASR spells them out: "D.P.O."), so "dpo" inside a word or a URL is not a use 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -68,8 +69,8 @@ class TermMatcher:
         # substring test spares most texts the regular expressions
         self._patterns: list[tuple[str, list[tuple[re.Pattern, tuple[str, ...] | None, bool]]]] = []
         for term in terms:
-            words = [w for w in [term.term] + [a for a in term.aliases if not _is_acronym(a)] if w.strip()]
-            acronyms = [a for a in ([term.abbr] if term.abbr else []) + [a for a in term.aliases if _is_acronym(a)]
+            words = [w for w in [term.term] + [a for a in term.aliases if not is_acronym(a)] if w.strip()]
+            acronyms = [a for a in ([term.abbr] if term.abbr else []) + [a for a in term.aliases if is_acronym(a)]
                         if a and len(a) >= 2]
             chinese = [z for z in [term.zh, *term.aliases_zh] if z]
             patterns = []
@@ -103,6 +104,13 @@ class TermMatcher:
                 kept.append((term_id, start, end))
         return kept
 
+    def without_abbreviations(self, abbreviations: dict[str, set[str]]) -> "TermMatcher":
+        """The same terms, less the abbreviations given per term id: where a paper spells "RNN"
+        out as something else, its "RNN" is no use of the course's recurrent neural network."""
+        return TermMatcher([replace(term, abbr=None if term.abbr in abbreviations.get(term.id, ()) else term.abbr,
+                                    aliases=[a for a in term.aliases if a not in abbreviations.get(term.id, ())])
+                            for term in self.terms.values()])
+
     def with_english_names(self, text: str) -> str:
         """`text` followed by the English name of every glossary term it uses by its Chinese name,
         so that word counts can compare a Chinese talk with an English paper on its terms
@@ -134,5 +142,5 @@ def _first_parts(forms: list[str]) -> tuple[str, ...] | None:
     return tuple(firsts) if all(first.isascii() and first for first in firsts) else None
 
 
-def _is_acronym(form: str) -> bool:
+def is_acronym(form: str) -> bool:
     return bool(re.fullmatch(r"[A-Z0-9][A-Za-z0-9.\-]*[A-Z0-9.]", form)) and sum(c.isupper() for c in form) >= 2

@@ -6,7 +6,7 @@ from ..models.analysis import PairAnalysis
 from ..models.paper import Paper
 from ..models.talk import Transcript
 from .chapters import build_chapters
-from .definitions import paper_vocabulary
+from .definitions import paper_matcher, paper_vocabulary
 from .embed import Embedder
 from .glossary import TermMatcher
 from .talk_paper import talk_versus_paper
@@ -16,6 +16,7 @@ def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, emb
                  slug: str, slides: SlideTrack | None = None, paper_embedder: Embedder | None = None) -> PairAnalysis:
     """`embedder` reads the talk against the paper (a multilingual one for a talk not in English);
     `paper_embedder`, the course's own model, places the paper among the course's other papers."""
+    matcher = paper_matcher(paper, matcher)   # no course term for an abbreviation the paper spells out otherwise
     passage_vectors = embedder.encode([p.text for p in paper.passages], f"{slug}/paper")
     segment_vectors = embedder.encode([s.text for s in transcript.segments], f"{slug}/talk")
     # a talk with no transcript (its language is beyond the model) gets no chapters made up for it
