@@ -15,12 +15,12 @@ from dataclasses import replace
 from ..models.analysis import TermDefinition
 from ..models.paper import Paper, Passage, Section
 from ..headings import run_in_heading
+from ..ingest.paper import ABSTRACT
 from .glossary import TermMatcher, is_acronym
 
 # Sections whose sentences never define the paper's vocabulary.
 SKIP_SECTIONS = re.compile(r"acknowledg|references|bibliography|author contributions|sample responses|"
                            r"funding|broader impact", re.I)
-FRONT_MATTER = re.compile(r"^abstract$", re.I)
 STOP = {"a", "an", "the", "of", "for", "from", "and", "to", "in", "on", "with", "by", "at", "via", "as", "or"}
 # Words that end a named phrase when no quote or capital marks its end.
 PHRASE_END = STOP - {"of"} | {"which", "that", "where", "when", "because", "since", "is", "are", "was", "were",
@@ -187,7 +187,7 @@ def defining_places(passages: list[Passage], sections: list[Section], matcher: T
         heading = run_in_heading(passage.text)
         for term_id, start, end in matcher.spans(passage.text):
             first_use.setdefault(term_id, passage)
-            if not FRONT_MATTER.match(passage.section):
+            if not ABSTRACT.match(passage.section):
                 first_body_use.setdefault(term_id, passage)
             term = matcher.terms[term_id]
             name = term.abbr or term.term
