@@ -105,6 +105,28 @@ def test_a_heading_centred_over_two_lines_is_one_heading_and_no_sentence_starts_
     assert paper.references and paper.references[0].startswith("[1] A. Author")
 
 
+def test_a_large_initial_letter_beside_the_first_lines_starts_the_first_word(tmp_path):
+    # IEEE's drop cap: "C" over two lines, the rest of its word in capitals on the first of them
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 60), "A Short Survey", fontsize=18, fontname="tibo")
+    page.insert_text((72, 100), "I. Introduction", fontsize=10, fontname="tiro")
+    page.insert_text((72, 140), "C", fontsize=29, fontname="tibo")
+    page.insert_text((94, 122), "LASSIFICATION has been widely studied in machine learning for", fontsize=10,
+                     fontname="tiro")
+    page.insert_text((94, 135), "many years. Real datasets contain labels that are simply wrong.", fontsize=10,
+                     fontname="tiro")
+    for n in range(4):
+        page.insert_text((72, 150 + 13 * n), PROSE, fontsize=10, fontname="tiro")
+    page.insert_text((72, 220), "II. Methods", fontsize=10, fontname="tiro")
+    for n in range(4):
+        page.insert_text((72, 235 + 13 * n), PROSE, fontsize=10, fontname="tiro")
+    doc.save(tmp_path / "dropcap.pdf")
+    texts = [p.text for p in ingest_paper(tmp_path / "dropcap.pdf").passages]
+    assert texts[0].startswith("CLASSIFICATION has been widely studied in machine learning for many years.")
+    assert not any(text.startswith("C ") or text == "C" for text in texts)
+
+
 def test_headings_in_capitals_count_at_the_body_s_size_and_weight(tmp_path):
     # a scan's OCR layer sets headings in the body's type and reads one word of "TWO PILOT EXPERIMENTS" in title case
     path = _page(tmp_path / "scan.pdf", [("A STATISTICAL APPROACH", 16, "tibo"), None, ("1 INTRODUCTION", 10, "tiro"),

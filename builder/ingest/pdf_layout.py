@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -180,7 +180,32 @@ def _page_lines(page: pymupdf.Page, page_no: int) -> PageLines:
         if lines:
             blocks.append(_merge_rows(lines))
     ordered = [line for block in _reading_order(blocks, width) for line in block]
-    return PageLines(page_no, width, height, ordered, margin)
+    return PageLines(page_no, width, height, _join_drop_caps(ordered), margin)
+
+
+def _join_drop_caps(lines: list[Line]) -> list[Line]:
+    """A section's first letter printed large over two or three lines (IEEE's "C LASSIFICATION has
+    been ...") is a line of its own in the PDF: it goes back in front of the word it starts, the
+    line set to its right at the height of its top, so that the sentence starts with the word."""
+    caps = [line for line in lines if re.fullmatch(r"[A-Z]", line.text)]
+    if not caps:
+        return lines
+    joined: dict[int, Line] = {}
+    dropped: set[int] = set()
+    for cap in caps:
+        beside = [line for line in lines if line is not cap and id(line) not in joined
+                  and cap.size >= 2 * line.size and 0 <= line.x0 - cap.x1 <= 2 * line.size
+                  and cap.y0 - line.size / 2 <= line.y0 <= cap.y0 + line.size and line.text[:1].isalpha()]
+        if beside:
+            word = min(beside, key=lambda line: line.y0)
+            joined[id(word)] = _with_initial(word, cap.text)
+            dropped.add(id(cap))
+    return [joined.get(id(line), line) for line in lines if id(line) not in dropped]
+
+
+def _with_initial(line: Line, letter: str) -> Line:
+    return replace(line, text=letter + line.text, plain=letter + line.plain,
+                   marked=letter + line.marked if line.marked else "")
 
 
 def _drop_reader_annotations(page: pymupdf.Page) -> None:
