@@ -182,6 +182,8 @@ def test_slide_titles_and_headings_name_the_parts_papers_share():
     from builder.analyse.align import parts_of
     assert parts_of("5. Results") == parts_of("Results") == {"results"}
     assert parts_of("Summary") == parts_of("6 Conclusions") == parts_of("Lessons") == {"conclusion"}
+    assert parts_of("7 Concluding Remarks") == parts_of("Wrap-up") == parts_of("Recap") == {"conclusion"}
+    assert parts_of("Wrapper methods") == parts_of("Recapitulating the data") == set()
     assert parts_of("2 Related literature") == parts_of("Back to earlier work") == {"related"}
     assert parts_of("实验结果") == {"experiments", "results"}
     assert parts_of("3 Co-teaching meets noisy supervision") == parts_of("How they tested it") == set()

@@ -76,6 +76,15 @@ def test_a_slide_line_in_capitals_gives_whisper_its_acronyms_not_its_words():
     assert vocabulary.terms[1:4] == ("Direct Preference Optimization", "PPO", "DPO")
 
 
+def test_a_term_holding_a_greek_letter_is_not_given_to_whisper():
+    """convexity.pdf's heading "Relating excess risk to excess φ-risk" made tiny.en write "φ-risk"
+    and "φ-zero" where the speaker said "psi of the excess zero-one risk" and "at zero"."""
+    terms = talk_vocabulary(parsed_paper("convexity.pdf"), TermMatcher(load_glossary())).terms
+    assert "Relating excess risk to excess φ-risk" not in terms
+    assert {"Tsybakov", "Convex loss functions", "Estimation rates"} <= set(terms)
+    assert all(term.isascii() for term in terms)
+
+
 def test_the_prompt_keeps_the_best_ranked_terms_that_fit_the_budget():
     fits = lambda text: len(text) <= 20   # noqa: E731  a budget of 20 characters
     assert vocabulary_prompt(("DPO", "Bradley-Terry", "a very long phrase here", "KL"), fits) == "DPO. Bradley-Terry."

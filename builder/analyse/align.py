@@ -58,8 +58,8 @@ PARTS = {
     "related": ("related", "prior", "previous", "earlier", "literature", "相关工作", "已有工作"),
     "experiments": ("experiment", "experiments", "experimental", "evaluation", "evaluations", "实验", "评测", "评估"),
     "results": ("result", "results", "findings", "结果"),
-    "conclusion": ("conclusion", "conclusions", "summary", "discussion", "takeaway", "takeaways", "lessons",
-                   "limitations", "future", "总结", "结论", "讨论", "局限"),
+    "conclusion": ("conclusion", "conclusions", "concluding", "summary", "recap", "wrap", "discussion", "takeaway",
+                   "takeaways", "lessons", "limitations", "future", "outlook", "总结", "结论", "讨论", "局限"),
 }
 _NOT_EXPLAINED = re.compile(r"^(abstract|references|bibliography|acknowledge?ments?)\b", re.I)
 

@@ -12,6 +12,7 @@ benchmarks/paper_aware_asr.py (BENCHMARKS.md).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
@@ -61,7 +62,7 @@ def talk_vocabulary(paper: Paper, matcher: TermMatcher, slide_texts: Sequence[st
 
     def add(term: str) -> None:
         term = re.sub(r"\s+", " ", term).strip(" ,;:.")
-        if term and len(term) >= 2 and _key(term) not in {_key(t) for t in ranked}:
+        if term and len(term) >= 2 and _sayable(term) and _key(term) not in {_key(t) for t in ranked}:
             ranked.append(term)
 
     if title:
@@ -108,6 +109,15 @@ def _as_said(heading: str, text: str) -> str:
 
     said = " ".join(word if acronym(word) else word.lower() for word in heading.split())
     return said[:1].upper() + said[1:]
+
+
+def _sayable(term: str) -> bool:
+    """Whether a speaker says the term as printed: not when it holds a Greek letter (a variable,
+    "excess φ-risk"), which a speaker names in more ways than one ("phi", "the surrogate") and an
+    English model primed with it writes where something else was said: convexity.pdf's heading
+    made tiny.en hear "φ-risk" for "psi of the excess zero-one risk", and spelled "phi-risk" it
+    heard "phi-become" for "Tsybakov"."""
+    return not any(unicodedata.name(char, "").startswith("GREEK") for char in term)
 
 
 def _name_counts(text: str, authors: set[str]) -> Counter:
