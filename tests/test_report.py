@@ -139,3 +139,26 @@ def test_a_run_in_heading_is_set_apart_as_a_label_so_the_quote_reads_as_one_sent
                      "This raises the question: For a fixed budget, which model is best?",
                      "See Table 1 for detailed architectures of every model."):
         assert not quote_passage(Passage("s3", sentence, 2, "3 Method")).startswith("**"), sentence
+
+
+def test_the_summary_leaves_out_the_papers_plan_of_itself():
+    """"The rest of this paper is structured as follows", "Section VIII discusses ...": where things
+    are, not the paper's goal or findings (four of the shared papers had one in their summary)."""
+    from builder.write.report import ROADMAP
+    for name in ("convexity", "noisysurvey", "statmt", "instructgpt"):
+        paper = parsed_paper(f"{name}.pdf")
+        chosen = choose_summary(paper, 3, centrality(paper.passages))
+        front = [p.text for part in ("Research goal", "Method", "Main findings") for p in chosen[part]]
+        assert front and not [text for text in front if ROADMAP.search(text)], name
+    assert not ROADMAP.search("Third, label noise-tolerant methods described in Section VII impose constraints.")
+
+
+def test_the_conclusions_come_from_the_papers_own_conclusion_not_a_sections_discussion():
+    # safetyllama's appendix has "D.5 Discussion on why we ...", noisysurvey's sections each end with
+    # a "Discussion"; instructgpt's "5 Discussion" holds its sentences in subsections
+    for name, top in (("safetyllama", "5 Conclusion"), ("noisysurvey", "IX. Conclusion"), ("instructgpt", "5 Discussion")):
+        paper = parsed_paper(f"{name}.pdf")
+        conclusions = choose_summary(paper, 3, centrality(paper.passages))["Conclusions"]
+        assert conclusions, name
+        assert all(p.section == top or p.section.startswith(top.split()[0].rstrip(".") + ".") for p in conclusions), \
+            (name, [p.section for p in conclusions])

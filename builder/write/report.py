@@ -22,6 +22,10 @@ SUMMARY_PARTS = [
                                  r"outperform|achiev|improv|state-of-the-art|better than|significantly)\w*", re.I), 4),
 ]
 CONCLUSION_SECTION = re.compile(r"conclusion|discussion|summary", re.I)
+# The paper's plan of itself ("The rest of this paper is structured as follows", "Section VIII
+# discusses ...", "In Section 3, we introduce ..."): where things are, not what the paper does.
+ROADMAP = re.compile(r"\b(rest|remainder) of (this|the) (paper|article)\b|\b(organi[sz]ed|structured) as follows\b"
+                     r"|^(\w+,\s+)?(in\s+)?sections?\s+([IVX]+|\d+)(\.\d+)*\b", re.I)
 FRONT_SECTIONS = re.compile(r"^(abstract|((\d+|[IVX]+)\.?\s+)?introduction)$", re.I)   # "1. Introduction", "I. Introduction"
 MAX_TERMS = 12
 SUPPLEMENTS_PER_CHAPTER = 4
@@ -112,11 +116,26 @@ def choose_summary(paper: Paper, per_part: int = 3, scores: dict[str, float] | N
         return best
 
     for name, cue, limit in SUMMARY_PARTS:
-        chosen[name] = pick([p for p in front if cue.search(p.text)], max(1, per_part * limit // 3))
-    chosen["Conclusions"] = pick([p for p in paper.passages if CONCLUSION_SECTION.search(p.section)], per_part + 1)
+        chosen[name] = pick([p for p in front if cue.search(p.text) and not ROADMAP.search(p.text)],
+                            max(1, per_part * limit // 3))
+    chosen["Conclusions"] = pick(conclusion_passages(paper), per_part + 1)
     if not any(chosen.values()):
         chosen["Research goal"] = pick(front, 3)
     return chosen
+
+
+def conclusion_passages(paper: Paper) -> list[Passage]:
+    """The sentences of the paper's own conclusion: its top-level sections named so ("IX.
+    Conclusion", "6 Discussion") with their subsections, when it has one; a survey's sections each
+    end with a "Discussion" of their own, which concludes that section, not the paper."""
+    top_of, current = {}, None
+    for section in paper.sections:
+        if section.level <= 1 or current is None:
+            current = section
+        top_of[section.heading] = current
+    own = [p for p in paper.passages
+           if (top := top_of.get(p.section)) is not None and CONCLUSION_SECTION.search(top.title)]
+    return own or [p for p in paper.passages if CONCLUSION_SECTION.search(p.section)]
 
 
 def section_walk(paper: Paper, per_section: int, scores: dict[str, float], skip: set[str]) -> list[tuple[str, list[Passage]]]:
