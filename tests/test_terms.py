@@ -205,6 +205,14 @@ def test_what_the_authors_say_they_call_something_is_its_name_even_one_plain_wor
         assert [d.name for d in found] == [name], sentence
 
 
+def test_a_period_inside_a_name_does_not_cut_it(matcher):
+    sentences = {"In [171], an iterative procedure called robust-C4.5 is introduced.": "robust-C4.5",
+                 "We call the resulting model Vicuna-1.5.": "Vicuna-1.5"}
+    for sentence, name in sentences.items():
+        found = find_definitions([Passage("s1", sentence, 2, "3 Model")], [], matcher)
+        assert [d.name for d in found] == [name], sentence
+
+
 def test_an_everyday_word_after_we_call_is_no_name(matcher):
     for sentence in ("We call upon the community to share their data.", "We call it time to stop training."):
         assert find_definitions([Passage("s1", sentence, 2, "5 Discussion")], [], matcher) == [], sentence

@@ -33,12 +33,15 @@ GENERIC = {"method", "methods", "model", "models", "approach", "approaches", "pr
 ABBR = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{0,9}")
 PAREN = re.compile(r"\(\s*([^()]{1,160}?)\s*\)")
 QUOTED = re.compile(r"[\"“”‘’']([^\"“”‘’']{2,60}?)(?:[\"“”‘’']|$)")
+# What follows a naming verb, to the end of its clause: a period inside a name or number ("robust-C4.5",
+# "GPT-3.5") ends nothing.
+REST = r"(?:[^.;:]|\.(?=\w))*"
 # "we call this (method) X", "which we name X", "we term X", "we refer to ... as X"
-WE_CALL = re.compile(r"\b(?:which |that )?we (?:will )?(?:call|name|term|dub|coin|refer to)\b\s*(?P<rest>[^.;:]*)",
+WE_CALL = re.compile(r"\b(?:which |that )?we (?:will )?(?:call|name|term|dub|coin|refer to)\b\s*(?P<rest>" + REST + ")",
                      re.I)
 # "often termed adapters", "is known as a contextual dueling bandit", "sometimes called intra-attention"
 LOOSE = re.compile(r"(?:\b(?P<before>\w+)\s+)?\b(?P<verb>so-called|called|termed|dubbed|known as|referred to as|namely|named)"
-                   r"\s+(?P<rest>[^.;:]*)", re.I)
+                   r"\s+(?P<rest>" + REST + ")", re.I)
 # "named" only names something after a noun or "is": "a method named RoPE", not "named entity recognition".
 NAMED_AFTER = {"method", "model", "models", "approach", "algorithm", "technique", "framework", "architecture",
                "family", "is", "are", "was", "were", "network", "dataset", "benchmark"}
