@@ -261,13 +261,49 @@ def test_a_window_whisper_wrote_as_a_loop_is_decoded_again_without_the_papers_vo
                         words=[PieceWord(0.5, 1.0, " Two", 0.9), PieceWord(1.0, 4.0, " networks", 0.9)]),
                   piece(4.0, 5.0, " MUSIC", 0.4, logprob=-1.7)]
     audio = np.zeros(20 * SAMPLE_RATE, dtype=np.float32)
-    out = decode_again_without_vocabulary(None, audio, [clean, looped], {"language": "en"}, 8)
-    assert [p.text for p in out] == [" The opening.", " Two networks teach each other."]   # the unlikely tail left out
+    after = piece(15.0, 20.0, " The closing.", 1.1)
+    out = decode_again_without_vocabulary(None, audio, [clean, looped, after], {"language": "en"}, 8)
+    assert [p.text for p in out] == [" The opening.", " Two networks teach each other.", " The closing."]   # the unlikely tail left out
     assert (out[1].start, out[1].end) == (10.5, 14.0) and [w.start for w in out[1].words] == [10.5, 11.0]
     [(seconds, options)] = calls
     assert seconds == 5.0 and options == {"language": "en", "batch_size": 8}
     answers[:] = [piece(0.0, 5.0, " ma-ma-ma-ma-ma-ma-ma-ma-ma-ma", MAX_COMPRESSION + 3)]
     assert decode_again_without_vocabulary(None, audio, [looped], {}, 8) == [looped]
+
+
+def test_a_window_whisper_wrote_as_one_unlikely_hotword_is_decoded_again_up_to_the_next_piece(monkeypatch):
+    """noisysurvey's talk: whisper wrote "LDA." (a hotword; average log-probability -1.43) for a
+    window of 28 s of speech and went on at the next window; the words it skipped are decoded again,
+    without the vocabulary, from that piece to the next one whisper wrote."""
+    import faster_whisper
+    from faster_whisper.transcribe import Segment as Piece
+    from builder.ingest.talk import decode_again_without_vocabulary
+
+    def piece(start, end, text, logprob=-0.3):
+        return Piece(id=0, seek=0, start=start, end=end, text=text, tokens=[], avg_logprob=logprob,
+                     compression_ratio=1.4, no_speech_prob=0.0, words=[], temperature=0.0)
+
+    calls = []
+
+    class Pipeline:
+        def __init__(self, model):
+            pass
+
+        def transcribe(self, audio, **options):
+            calls.append(len(audio) / SAMPLE_RATE)
+            return iter([piece(7.0, 12.0, " Label noise also increases the number of samples needed."),
+                         piece(17.0, 22.0, " Before going on, let me tell you about our own project.")]), None
+
+    monkeypatch.setattr(faster_whisper, "BatchedInferencePipeline", Pipeline)
+    before = piece(51.0, 55.0, " The most reported effect is lower accuracy.")
+    unlikely = piece(55.2, 55.9, " LDA.", logprob=-1.43)
+    after = piece(84.2, 87.0, " That is why I started reading this survey.")
+    audio = np.zeros(90 * SAMPLE_RATE, dtype=np.float32)
+    out = decode_again_without_vocabulary(None, audio, [before, unlikely, after], {"language": "en"}, 8)
+    assert [p.text for p in out] == [before.text, " Label noise also increases the number of samples needed.",
+                                     " Before going on, let me tell you about our own project.", after.text]
+    assert [round(p.start, 1) for p in out] == [51.0, 62.2, 72.2, 84.2]
+    assert [round(seconds, 1) for seconds in calls] == [29.0]   # from the unlikely piece to the next one
 
 
 def test_a_window_whisper_wrote_in_capitals_is_decoded_again_without_the_papers_vocabulary(monkeypatch):

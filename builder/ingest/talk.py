@@ -266,37 +266,42 @@ def recognise(audio: np.ndarray, settings: WhisperSettings, progress: ProgressFn
 
 def decode_again_without_vocabulary(model, audio: np.ndarray, pieces: list, plain_options: dict,
                                     batch_size: int) -> list:
-    """Each window whisper wrote as a loop ("train-ma-ma-ma-...") or in capitals ("TRANSLATION IS
-    CLIT INTO TWO PARTS"), decoded again without the paper's vocabulary.
+    """Each window whisper wrote as a loop ("train-ma-ma-ma-..."), in capitals ("TRANSLATION IS
+    CLIT INTO TWO PARTS") or as words too unlikely to be what was said, decoded again without the
+    paper's vocabulary.
 
     The batched pipeline decodes every window once, greedily, and keeps what comes out; a loop
     there cost a whole window of speech (28 s of a scripted talk once its paper's "LLaMA" was a
     hotword), which the loop removal then dropped. Whisper's own test finds the loop (text that
     compresses more than `repeats.MAX_COMPRESSION`). Hotwords in capitals (a scanned paper's
     headings) make whisper write the speech in capitals, and mishear it: speech is never written
-    so (`_in_capitals`). The hotwords are what pulls a window astray, so the window is decoded again
-    alone without them, in the same pipeline (about 2 s a window; the sequential pipeline's
-    temperature fallback took 10 s a window and wrote made-up lines at its higher temperatures).
-    A part still a loop, or unlikely (`UNLIKELY_LOGPROB`), is left out; when nothing is left the
-    window stays as it was and the loop removal cuts its repeats, as before."""
+    so (`_in_capitals`). A hotword can also stand for a whole window: whisper wrote only "LDA." for
+    28 s of a survey's talk, with an average log-probability of -1.43, below its own fallback
+    threshold (`UNLIKELY_LOGPROB`), and went on where the next window starts. The hotwords are what
+    pulls a window astray, so the window, up to the next piece whisper wrote (what it skipped
+    after going astray included), is decoded again alone without them, in the same pipeline (about
+    2 s a window; the sequential pipeline's temperature fallback took 10 s a window and wrote
+    made-up lines at its higher temperatures). A part still a loop, or unlikely, is left out; when
+    nothing is left the window stays as it was and the loop removal cuts its repeats, as before."""
     from faster_whisper import BatchedInferencePipeline
     out = []
-    for piece in pieces:
+    for i, piece in enumerate(pieces):
         if not _astray(piece):
             out.append(piece)
             continue
         offset = float(piece.start)
-        window = audio[int(offset * SAMPLE_RATE):int(float(piece.end) * SAMPLE_RATE)]
+        end = max(float(piece.end), float(pieces[i + 1].start) if i + 1 < len(pieces) else len(audio) / SAMPLE_RATE)
+        window = audio[int(offset * SAMPLE_RATE):int(end * SAMPLE_RATE)]
         again, _ = BatchedInferencePipeline(model).transcribe(window, batch_size=batch_size, **plain_options)
         kept = [replace(part, start=part.start + offset, end=part.end + offset,
                         words=[replace(w, start=w.start + offset, end=w.end + offset) for w in part.words or []])
-                for part in again if not _loop(part) and part.avg_logprob >= UNLIKELY_LOGPROB]
+                for part in again if not _astray(part)]
         out.extend(kept or [piece])
     return out
 
 
 def _astray(piece) -> bool:
-    return _loop(piece) or _in_capitals(piece.text)
+    return _loop(piece) or _in_capitals(piece.text) or (piece.avg_logprob or 0.0) < UNLIKELY_LOGPROB
 
 
 def _loop(piece) -> bool:
