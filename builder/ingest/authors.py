@@ -10,11 +10,13 @@ names is not an author line: better an empty field than an invented author.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .pdf_layout import PIECE_BREAK, Line
 
 AFFILIATION_WORDS = re.compile(
-    r"\b(Univ|University|Universit|Institute|Institut|Lab|Labs|Laboratory|Inc|Ltd|Co\.|College|School|"
+    r"\b(Univ|Universi[dt]\w*|Institut\w*|Lab|Labs|Laborato\w*|Inc|Ltd|Co\.|College|School|"
+    r"Politecnico|Polytechnic|Hochschule|[EÉ]cole|Escuela|Centro|Facult\w*|Fakult\w*|"
     r"Department|Dept|Division|Center|Centre|Technology|Technologies|Polytechnique|Research|Researcher|Brain|"
     r"Google|Microsoft|Meta|OpenAI|DeepMind|Facebook|Amazon|IBM|NVIDIA|Corporation|Academy|Hospital|"
     r"Foundation|Biohub|AI|Faculty|Group|Company|Sciences?|Engineering|Language|USA|China|Switzerland|Canada|"
@@ -35,22 +37,49 @@ def authors_and_affiliations(lines: list[Line]) -> tuple[list[str], list[str], s
     """Authors, affiliations and the rule that found the authors, read row by row, left to right."""
     authors: list[str] = []
     affiliations: list[str] = []
-    for line in rows_left_to_right(lines):
+    name_sizes: dict[str, float] = {}
+    ordered = rows_left_to_right(lines)
+    joined: set[int] = set()
+    for i, line in enumerate(ordered):
+        if id(line) in joined:
+            continue
         text = line.plain.strip()
         if not text or NOT_PEOPLE.search(text):
             continue
         names = None if _starts_with_superscript(line) else names_in(line)
+        if names is None and i + 1 < len(ordered) and not _starts_with_superscript(line):
+            names = names_in(with_next := _joined(line, ordered[i + 1])) if _continues(line, ordered[i + 1]) else None
+            if names is not None:
+                joined.add(id(ordered[i + 1]))
+                line = with_next
         if names is not None:
             authors.extend(n for n in names if n not in authors)
+            name_sizes.update((n, line.size) for n in names)
             continue
         for found in _affiliations_in(line):
             affiliations.extend(a for a in _split_on_listed(found, affiliations) if a not in affiliations)
     if authors:
+        # one template sets every name of its author block in one size: a "name" in smaller type
+        # is a line of someone's affiliation that no word marked ("Universitat Autònoma de Barcelona"
+        # under an IEEE author's name, in the affiliations' 10 pt against the names' 11 pt)
+        largest = max(name_sizes.values())
+        authors = [n for n in authors if name_sizes[n] >= largest - 0.5]
         return authors, affiliations, "name lines between title and abstract"
     organisation = _organisation_as_author(lines)
     if organisation:
         return [organisation], [a for a in affiliations if a != organisation], "organisation named under the title"
     return [], affiliations, ""
+
+
+def _continues(line: Line, following: Line) -> bool:
+    """Whether `following` may end a name `line` breaks off ("..., and Li" / "Qiang1,3" in LNCS):
+    the next row, in the same type, right under it."""
+    return abs(following.size - line.size) <= 0.3 and 0 < following.y0 - line.y0 < 2 * line.size
+
+
+def _joined(line: Line, following: Line) -> Line:
+    return replace(line, text=f"{line.text} {following.text}", plain=f"{line.plain} {following.plain}",
+                   marked=f"{line.marked or line.plain} {following.marked or following.plain}")
 
 
 def rows_left_to_right(lines: list[Line]) -> list[Line]:

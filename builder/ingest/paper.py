@@ -127,18 +127,20 @@ def find_headings(pages: list[PageLines], body_size: float, toc: list) -> dict[i
             parsed = _parse_heading(line, body_size)
             if parsed:
                 candidates[id(line)] = (line, *parsed, None)
-    candidates = _not_a_list(pages, _no_appendix_first(candidates))
+    at = reading_positions(pages)
+    candidates = _not_a_list(pages, _no_appendix_first(candidates, at))
     if len(toc) >= 3:
         from_toc = _outline_headings(pages, toc)
         if from_toc:
             # outlines often leave out References and Acknowledgements: keep those from the layout
             unnumbered = {k: v for k, v in candidates.items() if not v[1] and k not in from_toc}
             candidates = {**from_toc, **unnumbered}
-    candidates = _roman_run(dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0]))))
+    candidates = _roman_run(dict(sorted(candidates.items(), key=lambda kv: _place(kv[1][0], at))))
     unnumbered, second_lines = _unnumbered_headings(pages, candidates, body_size)
     candidates.update(unnumbered)
+    candidates.update(_bold_capitals_headings(pages, candidates, body_size))
     candidates.update(_references_at_body_size(pages, candidates, body_size))
-    candidates = _without_contents_page(dict(sorted(candidates.items(), key=lambda kv: _position(kv[1][0]))))
+    candidates = _without_contents_page(dict(sorted(candidates.items(), key=lambda kv: _place(kv[1][0], at))))
     centred = _centred_second_lines(pages, candidates, set(second_lines))
     second_lines.update({id(second): key for key, second in centred.items()})
     headings: dict[int, Section] = {}
@@ -153,15 +155,15 @@ def find_headings(pages: list[PageLines], body_size: float, toc: list) -> dict[i
     return headings
 
 
-def _no_appendix_first(candidates: dict) -> dict:
+def _no_appendix_first(candidates: dict, at: dict[int, tuple[int, int]]) -> dict:
     """A lettered heading ("A Additional Details") is an appendix, and appendices come after the
     paper's sections: one before any other heading is the title's "A" ("A STATISTICAL APPROACH
     TO MACHINE TRANSLATION") or a list item."""
     lettered = {k for k, v in candidates.items() if re.fullmatch(r"[A-H](?:\.\d+)*\.?", v[1])}
-    first = min((_position(v[0]) for k, v in candidates.items() if k not in lettered), default=None)
+    first = min((_place(v[0], at) for k, v in candidates.items() if k not in lettered), default=None)
     if first is None:
         return candidates
-    return {k: v for k, v in candidates.items() if not (k in lettered and _position(v[0]) < first)}
+    return {k: v for k, v in candidates.items() if not (k in lettered and _place(v[0], at) < first)}
 
 
 def _not_a_list(pages: list[PageLines], candidates: dict) -> dict:
@@ -242,6 +244,20 @@ def _unnumbered_headings(pages: list[PageLines], known: dict, body_size: float) 
     return kept, {second: head for second, head in second_lines.items() if head in kept}
 
 
+def _bold_capitals_headings(pages: list[PageLines], known: dict, body_size: float) -> dict:
+    """Unnumbered headings in bold capitals at about the body's size, or smaller (APS's revtex:
+    "INTRODUCTION", "RELATED WORK" in 9 pt bold over a 10 pt body), in a paper with no numbered
+    sections: short lines, ending no sentence, and more than one of them (a paper's headings come
+    as a set; the title, far larger, is no heading)."""
+    if any(re.fullmatch(r"(\d+|[IVX]+)\.?", v[1]) for v in known.values()):
+        return {}
+    found = {id(line): (line, "", line.plain.strip(), None)
+             for page in pages for line in page.lines
+             if id(line) not in known and line.bold and 0.75 * body_size <= line.size <= body_size + 2
+             and _in_capitals(line.plain.strip()) and not line.plain.strip().endswith((".", ","))}
+    return found if len(found) >= 2 else {}
+
+
 def _references_at_body_size(pages: list[PageLines], known: dict, body_size: float) -> dict:
     """"References" alone on its line, in the body's type or smaller, with space above it or at
     the top of a column (IEEE sets its headings in small capitals at body size, a scan's OCR
@@ -275,8 +291,15 @@ def _centred_second_lines(pages: list[PageLines], candidates: dict, taken: set[i
     return found
 
 
-def _position(line: Line) -> tuple[int, float]:
-    return line.page_no, line.y0
+def reading_positions(pages: list[PageLines]) -> dict[int, tuple[int, int]]:
+    """id(line) -> (page, place in the page's reading order): headings sorted by height alone
+    mix a two-column page's columns (IEEE's "IV. Experiments" at the top of the right column came
+    before "I. Introduction", which broke the run of roman numerals, and every section was lost)."""
+    return {id(line): (page.page_no, i) for page in pages for i, line in enumerate(page.lines)}
+
+
+def _place(line: Line, at: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    return at.get(id(line), (line.page_no, 0))
 
 
 def _parse_heading(line: Line, body_size: float) -> tuple[str, str] | None:

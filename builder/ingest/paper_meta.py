@@ -220,14 +220,21 @@ def _venue_fields(meta: dict[str, Field], pages: list[PageLines], known: dict[st
 
 def _doi_and_keywords(meta: dict[str, Field], pages: list[PageLines]) -> None:
     first = pages[0]
-    for line in first.lines + first.margin_lines:
+    lines = first.lines + first.margin_lines
+    for i, line in enumerate(lines):
         match = DOI.search(line.plain)
         if match and meta.get("doi") is None:
             meta["doi"] = Field(match[1], 1, "DOI pattern on page 1")
         kw = re.match(r"^(?:keywords|index terms)\s*[:—–-]\s*(.+)$", line.plain, re.I)
         if kw and meta.get("keywords") is None:
-            words = [w.strip(" .") for w in re.split(r"[,;·]", kw[1]) if w.strip(" .")]
+            listed = kw[1]
+            for following in lines[i + 1:]:   # the list runs on in its paragraph ("robust train-" / "ing")
+                if following.block != line.block or abs(following.size - line.size) > 0.3:
+                    break
+                listed = append_line(listed, following.plain)
+            words = [w.strip(" .") for w in re.split(r"[,;·]", listed) if w.strip(" .")]
             meta["keywords"] = Field(words, 1, "Keywords line")
+
 
 
 def body_font_size(pages: list[PageLines]) -> float:

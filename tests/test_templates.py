@@ -1,0 +1,84 @@
+"""Page 1 and sections of one made-up paper set in six publishers' LaTeX classes (tests/templates):
+the title and every author exactly, no affiliation taken for a person, no venue or year the page
+does not print, the keywords whole, and the sections in reading order."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder.ingest.paper import ingest_paper
+
+TEMPLATES = Path(__file__).parent / "templates"
+TITLE = "Confidence-Weighted Distillation for Learning with Noisy Labels"
+SECTIONS = ["Introduction", "Related Work", "Method", "Experiments", "Conclusion"]
+EXPECTED = {
+    "ieee": dict(title=TITLE, authors=["Wen-Hsuan Lin", "Marcus Oyelaran-Smith", "Sofia Castellanos"],
+                 sections=[f"{n}. {s}" for n, s in zip(["I", "II", "III", "IV", "V"], SECTIONS)] + ["References"],
+                 keywords=["label noise", "knowledge distillation", "robust training"], venue=None, year=None),
+    "ieeej": dict(title=TITLE, authors=["Tomasz Wiśniewski", "Ana Beatriz Carvalho", "Oluwaseun Adeyemi"],
+                  sections=[f"{n}. {s}" for n, s in zip(["I", "II", "III", "IV", "V"], SECTIONS)] + ["References"],
+                  keywords=["Label noise", "knowledge distillation", "robust training", "deep learning"],
+                  venue="IEEE Transactions on Pattern Analysis and Machine Intelligence", year=2024),
+    "lncs": dict(title="Confidence-Weighted Distillation: Learning with Noisy Labels from a Cautious Teacher",
+                 authors=["Hannah Weiß", "Rajesh Kumar Venkataraman", "Li Qiang"],
+                 sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
+                 keywords=["Label noise", "Knowledge distillation", "Robust training"], venue=None, year=None),
+    "els": dict(title="Confidence-weighted distillation for learning with noisy labels",
+                authors=["Pierre-Antoine Dubois", "Yuki Tanaka", "Elena Petrova"],
+                sections=[f"{n}. {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
+                keywords=["label noise", "knowledge distillation", "robust training"], venue=None),
+    "revtex": dict(title=TITLE, authors=["Nadia Haddad", "Kwame Mensah", "Ingrid Solberg"],
+                   sections=[s.upper() for s in SECTIONS], venue=None, year=None),
+    "plain": dict(title=TITLE, authors=["Giulia Romano", "Dmitri Volkov", "Chen Xiaoming"],
+                  sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"], venue=None, year=None),
+}
+
+
+@pytest.fixture(scope="module")
+def papers():
+    return {name: ingest_paper(TEMPLATES / f"{name}.pdf") for name in EXPECTED}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_template_gives_the_title_and_every_author_and_no_one_else(papers, name):
+    meta, want = papers[name].meta, EXPECTED[name]
+    assert meta.value("title") == want["title"]
+    assert meta.value("authors") == want["authors"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_template_gives_no_venue_or_year_the_page_does_not_print(papers, name):
+    meta, want = papers[name].meta, EXPECTED[name]
+    for field in ("venue", "year"):
+        if field in want:
+            assert meta.value(field) == want[field], field
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_template_gives_its_sections_in_reading_order_and_reads_their_sentences(papers, name):
+    paper = papers[name]
+    assert [s.heading for s in paper.sections if s.level == 1] == EXPECTED[name]["sections"]
+    opening = "Learning from data with noisy annotations is a recurring problem in practice."
+    assert any(p.text == opening for p in paper.passages)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if "keywords" in EXPECTED[n]))
+def test_a_keyword_list_runs_on_over_its_lines(papers, name):
+    assert papers[name].meta.value("keywords") == EXPECTED[name]["keywords"]
+
+
+def test_a_name_in_smaller_type_than_the_other_names_is_an_affiliation_line():
+    """IEEE's author block: each name in 11 pt over its affiliation lines in 10 pt; an institution
+    whose words mark no institution ("Aalto Yliopisto") is still no person."""
+    from builder.ingest.authors import authors_and_affiliations
+    from builder.ingest.pdf_layout import Line
+
+    def line(text, x, y, size):
+        return Line(text, text, 1, x, y, x + 120, y + size, size, False, 0)
+    block = [line("Wen-Hsuan Lin", 100, 120, 11), line("Marcus Oyelaran-Smith", 250, 120, 11),
+             line("Sofia Castellanos", 420, 120, 11), line("National Taiwan University", 90, 134, 10),
+             line("School of Informatics", 250, 134, 10), line("Aalto Yliopisto", 420, 134, 10)]
+    authors, affiliations, _ = authors_and_affiliations(block)
+    assert authors == ["Wen-Hsuan Lin", "Marcus Oyelaran-Smith", "Sofia Castellanos"]
+    assert "National Taiwan University" in affiliations
