@@ -1,4 +1,4 @@
-"""Page 1 and sections of one made-up paper set in six publishers' LaTeX classes (tests/templates):
+"""Page 1 and sections of one made-up paper set in eight publishers' LaTeX classes (tests/templates):
 the title and every author exactly, no affiliation taken for a person, no venue or year the page
 does not print, the keywords whole, and the sections in reading order."""
 from __future__ import annotations
@@ -30,6 +30,12 @@ EXPECTED = {
                 keywords=["label noise", "knowledge distillation", "robust training"], venue=None),
     "revtex": dict(title=TITLE, authors=["Nadia Haddad", "Kwame Mensah", "Ingrid Solberg"],
                    sections=[s.upper() for s in SECTIONS], venue=None, year=None),
+    "amsart": dict(title=TITLE, authors=["Rafael Mendoza", "Eleanor Whitfield"],
+                   sections=[f"{n}. {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"], venue=None),
+    "mnras": dict(title="Confidence-weighted distillation for learning with noisy labels",
+                  authors=["Françoise Moreau", "Hiroshi Nakamura", "Aisha Bello"],
+                  sections=[f"{n} {s.upper()}" for n, s in enumerate(SECTIONS, 1)] + ["REFERENCES"],
+                  keywords=["methods: data analysis", "methods: statistical"]),
     "plain": dict(title=TITLE, authors=["Giulia Romano", "Dmitri Volkov", "Chen Xiaoming"],
                   sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"], venue=None, year=None),
 }

@@ -31,6 +31,8 @@ MARKS = re.compile(r"[\*∗†‡§¶⇤⇧‖#♠♣♥♦⋆★✝✉]+|\d+(?:
 IEEE_GRADE = re.compile(r",?\s*(?:(?:Senior|Student|Life)\s+)?(?:Member|Fellow),?\s+IEEE\b")
 NOT_PEOPLE = re.compile(r"@|https?://|www\.|^(?:Editor|Warning|Keywords|Submitted|Received)\b", re.I)
 PARTS = re.compile(r"\s*(?:,|;|\band\b|&|\s{3,})\s*")
+CAPITAL_PARTS = re.compile(r"\s*(?:,|;|\b(?:and|AND)\b|&|\s{3,})\s*")   # a line of names in capitals
+PARTICLES = {"de", "da", "van", "von", "der", "den", "di", "du", "la", "le", "del"}
 
 
 def authors_and_affiliations(lines: list[Line]) -> tuple[list[str], list[str], str]:
@@ -100,15 +102,26 @@ def names_in(line: Line) -> list[str] | None:
     if AFFILIATION_WORDS.search(text) or NOT_NAME_WORDS.search(text):
         return None
     names = []
+    in_capitals = not re.search(r"[a-z]", text) and len(re.findall(r"[A-Z]{2,}", text)) >= 2
     for piece in IEEE_GRADE.sub("", line.marked or line.plain).split(PIECE_BREAK):
-        for part in PARTS.split(piece):
+        for part in (CAPITAL_PARTS if in_capitals else PARTS).split(piece):
             part = MARKS.sub("", part).strip(" ,")
             if not part:
                 continue
             if not NAME.match(part) or len(part.split()) > 5:
                 return None
-            names.append(re.sub(r"\s+", " ", part))
+            part = re.sub(r"\s+", " ", part)
+            names.append(_name_case(part) if in_capitals else part)
     return names or None
+
+
+def _name_case(name: str) -> str:
+    """A name printed in capitals (amsart's "RAFAEL MENDOZA AND ELEANOR WHITFIELD") as names are
+    written: "Rafael Mendoza", "Jean-Pierre van der Berg"."""
+    words = name.split()
+    return " ".join(word.lower() if i and word.lower() in PARTICLES
+                    else "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
+                    for i, word in enumerate(words))
 
 
 def _starts_with_superscript(line: Line) -> bool:

@@ -139,6 +139,7 @@ def find_headings(pages: list[PageLines], body_size: float, toc: list) -> dict[i
     unnumbered, second_lines = _unnumbered_headings(pages, candidates, body_size)
     candidates.update(unnumbered)
     candidates.update(_bold_capitals_headings(pages, candidates, body_size))
+    candidates.update(_numbered_at_body_size(pages, candidates, body_size, at))
     candidates.update(_references_at_body_size(pages, candidates, body_size))
     candidates = _without_contents_page(dict(sorted(candidates.items(), key=lambda kv: _place(kv[1][0], at))))
     centred = _centred_second_lines(pages, candidates, set(second_lines))
@@ -249,13 +250,42 @@ def _bold_capitals_headings(pages: list[PageLines], known: dict, body_size: floa
     "INTRODUCTION", "RELATED WORK" in 9 pt bold over a 10 pt body), in a paper with no numbered
     sections: short lines, ending no sentence, and more than one of them (a paper's headings come
     as a set; the title, far larger, is no heading)."""
-    if any(re.fullmatch(r"(\d+|[IVX]+)\.?", v[1]) for v in known.values()):
+    if any(re.fullmatch(r"(\d+|[IVX]+)\.?", v[1]) for v in known.values()) or not pages:
         return {}
+    # page 1's title block (a title in bold capitals, as amsart sets it) ends where prose starts
+    prose = [line.y0 for line in pages[0].lines if not line.bold and line.size >= body_size - 1.5
+             and len(line.plain.split()) >= 8]
+    front_end = min(prose, default=float("inf"))
     found = {id(line): (line, "", line.plain.strip(), None)
              for page in pages for line in page.lines
              if id(line) not in known and line.bold and 0.75 * body_size <= line.size <= body_size + 2
+             and not (page.page_no == 1 and line.y0 < front_end)
              and _in_capitals(line.plain.strip()) and not line.plain.strip().endswith((".", ","))}
     return found if len(found) >= 2 else {}
+
+
+def _numbered_at_body_size(pages: list[PageLines], known: dict, body_size: float,
+                           at: dict[int, tuple[int, int]]) -> dict:
+    """Numbered headings in the body's own type and weight (amsart's small capitals: "1.
+    Introduction", "2. Related Work"), in a paper where no numbered heading stood out otherwise:
+    short title-case lines that count 1, 2, 3, ... in reading order, three or more of them, as
+    IEEE's roman numerals must (a list's items are sentences, and run on)."""
+    if any(re.fullmatch(r"\d+\.?", v[1]) for v in known.values()):
+        return {}
+    found = []
+    for page in pages:
+        for line in page.lines:
+            match = HEADING.match(line.plain.strip())
+            if (match and id(line) not in known and re.fullmatch(r"\d+\.?", match["num"])
+                    and abs(line.size - body_size) <= 0.5 and _title_case(match["title"])
+                    and len(match["title"].split()) <= 8):
+                found.append((line, match["num"], match["title"]))
+    found.sort(key=lambda item: _place(item[0], at))
+    run = []
+    for line, number, title in found:
+        if int(number.rstrip(".")) == len(run) + 1:
+            run.append((line, number, title))
+    return {id(line): (line, number, title, None) for line, number, title in run} if len(run) >= 3 else {}
 
 
 def _references_at_body_size(pages: list[PageLines], known: dict, body_size: float) -> dict:

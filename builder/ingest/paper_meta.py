@@ -35,6 +35,10 @@ VENUE_FIELDS = {
 SECTION_START = re.compile(r"^(?:1\.?|I\.)\s+[A-Z]")
 
 
+# "Keywords:", "Key words:" (MNRAS), "Index Terms—" (IEEE), and the list after it
+KEYWORDS_HEAD = re.compile(r"^(?:key\s?words|index terms)\b", re.I)
+KEYWORDS = re.compile(r"^(?:key\s?words|index terms)\s*[:—–-]\s*(.+)$", re.I)
+
 def extract_meta(pages: list[PageLines], body_size: float, compounds: frozenset[str] = frozenset()) -> PaperMeta:
     first = pages[0]
     meta: dict[str, Field] = {}
@@ -131,7 +135,7 @@ def _abstract(page: PageLines, abstract_at: int, body_size: float, compounds: fr
             break
         if SECTION_START.match(line.plain) and (line.bold or line.size > body_size + 0.5):
             break
-        if re.match(r"^(keywords|index terms)\b", line.plain, re.I) or line.size < body_size - 1.5:
+        if KEYWORDS_HEAD.match(line.plain) or line.size < body_size - 1.5:
             break
         parts.append(line.plain)
     return join_lines(parts, compounds)
@@ -225,14 +229,14 @@ def _doi_and_keywords(meta: dict[str, Field], pages: list[PageLines]) -> None:
         match = DOI.search(line.plain)
         if match and meta.get("doi") is None:
             meta["doi"] = Field(match[1], 1, "DOI pattern on page 1")
-        kw = re.match(r"^(?:keywords|index terms)\s*[:—–-]\s*(.+)$", line.plain, re.I)
+        kw = KEYWORDS.match(line.plain)
         if kw and meta.get("keywords") is None:
             listed = kw[1]
             for following in lines[i + 1:]:   # the list runs on in its paragraph ("robust train-" / "ing")
                 if following.block != line.block or abs(following.size - line.size) > 0.3:
                     break
                 listed = append_line(listed, following.plain)
-            words = [w.strip(" .") for w in re.split(r"[,;·]", listed) if w.strip(" .")]
+            words = [w.strip(" .") for w in re.split(r"[,;·]|\s[–—]\s", listed) if w.strip(" .")]
             meta["keywords"] = Field(words, 1, "Keywords line")
 
 
