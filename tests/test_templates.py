@@ -88,3 +88,13 @@ def test_a_name_in_smaller_type_than_the_other_names_is_an_affiliation_line():
     authors, affiliations, _ = authors_and_affiliations(block)
     assert authors == ["Wen-Hsuan Lin", "Marcus Oyelaran-Smith", "Sofia Castellanos"]
     assert "National Taiwan University" in affiliations
+
+
+def test_two_one_word_lines_under_a_name_make_no_name():
+    from builder.ingest.authors import authors_and_affiliations
+    from builder.ingest.pdf_layout import Line
+
+    def line(text, y):
+        return Line(text, text, 1, 100, y, 220, y + 10, 10, False, 0)
+    authors, _, _ = authors_and_affiliations([line("Alice Smith", 100), line("Stanford", 114), line("California", 128)])
+    assert authors == ["Alice Smith"]

@@ -75,8 +75,10 @@ def authors_and_affiliations(lines: list[Line]) -> tuple[list[str], list[str], s
 
 def _continues(line: Line, following: Line) -> bool:
     """Whether `following` may end a name `line` breaks off ("..., and Li" / "Qiang1,3" in LNCS):
-    the next row, in the same type, right under it."""
-    return abs(following.size - line.size) <= 0.3 and 0 < following.y0 - line.y0 < 2 * line.size
+    the next row, in the same type, right under it, after a line that lists names (two one-word
+    lines, "Stanford" / "California", make no name)."""
+    return (bool(PARTS.search(line.plain.strip())) and abs(following.size - line.size) <= 0.3
+            and 0 < following.y0 - line.y0 < 2 * line.size)
 
 
 def _joined(line: Line, following: Line) -> Line:
