@@ -10,6 +10,7 @@ names is not an author line: better an empty field than an invented author.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from .pdf_layout import PIECE_BREAK, Line
@@ -62,10 +63,12 @@ def authors_and_affiliations(lines: list[Line]) -> tuple[list[str], list[str], s
             affiliations.extend(a for a in _split_on_listed(found, affiliations) if a not in affiliations)
     if authors:
         # one template sets every name of its author block in one size: a "name" in smaller type
-        # is a line of someone's affiliation that no word marked ("Universitat Autònoma de Barcelona"
-        # under an IEEE author's name, in the affiliations' 10 pt against the names' 11 pt)
-        largest = max(name_sizes.values())
-        authors = [n for n in authors if name_sizes[n] >= largest - 0.5]
+        # than most names is a line of someone's affiliation that no word marked ("Aalto Yliopisto"
+        # under an IEEE author's name, in the affiliations' 10 pt against the names' 11 pt); a line
+        # made larger by a symbol in it (an ORCID mark) changes nothing
+        sizes = Counter(name_sizes.values())
+        usual = max(sizes, key=lambda size: (sizes[size], size))
+        authors = [n for n in authors if name_sizes[n] >= usual - 0.5]
         return authors, affiliations, "name lines between title and abstract"
     organisation = _organisation_as_author(lines)
     if organisation:
