@@ -98,3 +98,15 @@ def test_two_one_word_lines_under_a_name_make_no_name():
         return Line(text, text, 1, 100, y, 220, y + 10, 10, False, 0)
     authors, _, _ = authors_and_affiliations([line("Alice Smith", 100), line("Stanford", 114), line("California", 128)])
     assert authors == ["Alice Smith"]
+
+
+def test_a_keyword_list_is_metadata_not_a_sentence_of_the_paper():
+    """tdnn's "Index Terms: time delay neural networks, ..." was quoted in its report as a sentence;
+    rope prints "Keywords" with no colon before its list."""
+    from conftest import parsed_paper
+    tdnn, rope = parsed_paper("tdnn.pdf"), parsed_paper("rope.pdf")
+    assert tdnn.meta.value("keywords") == ["time delay neural networks", "acoustic modeling",
+                                           "recurrent neural networks"]
+    assert rope.meta.value("keywords")[:2] == ["Pre-trained Language Models", "Position Information Encoding"]
+    for paper in (tdnn, rope):
+        assert not [p.text for p in paper.passages if p.text.lower().startswith(("index terms", "keywords"))]

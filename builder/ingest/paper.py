@@ -13,7 +13,7 @@ import pymupdf
 
 from ..errors import PairError
 from ..models.paper import Paper, Passage, Section
-from .paper_meta import append_line, body_font_size, extract_meta, join_lines, printed_compounds
+from .paper_meta import KEYWORDS_HEAD, append_line, body_font_size, extract_meta, join_lines, printed_compounds
 from .figures import CAPTION, table_regions
 from .pdf_layout import Line, PageLines, PdfFile, open_pdf  # noqa: F401 (open_pdf: the old home)
 
@@ -503,8 +503,10 @@ def split_sentences(text: str) -> list[tuple[str, int]]:
 
 
 def _is_prose(sentence: str) -> bool:
+    """A sentence of the text: not a formula's debris, and not the keyword list ("Index Terms:
+    time delay neural networks, ..."), which page 1's metadata reads."""
     words = sentence.split()
-    if not 5 <= len(words) <= 90:
+    if not 5 <= len(words) <= 90 or KEYWORDS_HEAD.match(sentence):
         return False
     letters = len(_NOT_LETTER.sub("", sentence))
     return letters / max(1, len(sentence)) > 0.6 and sentence[0].isupper()

@@ -37,7 +37,7 @@ SECTION_START = re.compile(r"^(?:1\.?|I\.)\s+[A-Z]")
 
 # "Keywords:", "Key words:" (MNRAS), "Index Terms—" (IEEE), and the list after it
 KEYWORDS_HEAD = re.compile(r"^(?:key\s?words|index terms)\b", re.I)
-KEYWORDS = re.compile(r"^(?:key\s?words|index terms)\s*[:—–-]\s*(.+)$", re.I)
+KEYWORDS = re.compile(r"^(?:key\s?words|index terms)(?:\s*[:—–-]\s*|\s+(?=[^,;·]+[,;·]))(.+)$", re.I)
 
 def extract_meta(pages: list[PageLines], body_size: float, compounds: frozenset[str] = frozenset()) -> PaperMeta:
     first = pages[0]
