@@ -1,4 +1,4 @@
-"""Page 1 and sections of one made-up paper set in eight publishers' LaTeX classes (tests/templates):
+"""Page 1 and sections of one made-up paper set in eight LaTeX classes (nine PDFs) (tests/templates):
 the title and every author exactly, no affiliation taken for a person, no venue or year the page
 does not print, the keywords whole, and the sections in reading order."""
 from __future__ import annotations
@@ -36,6 +36,9 @@ EXPECTED = {
                   authors=["Françoise Moreau", "Hiroshi Nakamura", "Aisha Bello"],
                   sections=[f"{n} {s.upper()}" for n, s in enumerate(SECTIONS, 1)] + ["REFERENCES"],
                   keywords=["methods: data analysis", "methods: statistical"]),
+    "nature": dict(title="Confidence-weighted distillation for learning with noisy labels",
+                   authors=["Ingrid Halvorsen", "Tomás Reyes", "Yusuf Demir"],
+                   sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)], venue=None, year=None),
     "plain": dict(title=TITLE, authors=["Giulia Romano", "Dmitri Volkov", "Chen Xiaoming"],
                   sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"], venue=None, year=None),
 }
@@ -110,3 +113,14 @@ def test_a_keyword_list_is_metadata_not_a_sentence_of_the_paper():
     assert rope.meta.value("keywords")[:2] == ["Pre-trained Language Models", "Position Information Encoding"]
     for paper in (tdnn, rope):
         assert not [p.text for p in paper.passages if p.text.lower().startswith(("index terms", "keywords"))]
+
+
+
+def test_an_abstract_set_in_bold_without_a_heading_is_the_papers_first_sentences(papers):
+    """nature.cls prints the abstract as a bold paragraph with no heading, double-spaced in its
+    preprint style, so that each of its lines is a block of its own in the PDF."""
+    first = [p.text for p in papers["nature"].passages[:2]]
+    assert first == ["Deep networks memorise noisy labels.",
+                     "We propose confidence-weighted distillation, which trains a student on a teacher’s soft "
+                     "predictions weighted by the teacher’s confidence, and show consistent gains on two benchmarks "
+                     "with real label noise."]

@@ -111,7 +111,7 @@ def _standfirst(lines: list[Line], body_size: float) -> str:
     150+ characters, ending in a full stop); author and affiliation blocks are neither."""
     blocks: list[list[Line]] = []
     for line in lines:
-        if blocks and blocks[-1][-1].block == line.block:
+        if blocks and (blocks[-1][-1].block == line.block or _same_paragraph(blocks[-1][-1], line)):
             blocks[-1].append(line)
         else:
             blocks.append([line])
@@ -122,6 +122,13 @@ def _standfirst(lines: list[Line], body_size: float) -> str:
         if len(block) >= 2 and len(text) >= 150 and text.endswith(".") and ". " in text:
             return text
     return ""
+
+
+def _same_paragraph(line: Line, following: Line) -> bool:
+    """Two bold lines of one paragraph that the PDF put in blocks of their own (a preprint set
+    double-spaced, as nature.cls sets it): same type, same left edge, the next row down."""
+    return (line.bold and following.bold and abs(line.size - following.size) <= 0.3
+            and abs(line.x0 - following.x0) <= 2 and 0 < following.y0 - line.y0 <= 3 * line.size)
 
 
 def _abstract(page: PageLines, abstract_at: int, body_size: float, compounds: frozenset[str]) -> str:
