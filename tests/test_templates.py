@@ -124,3 +124,15 @@ def test_an_abstract_set_in_bold_without_a_heading_is_the_papers_first_sentences
                      "We propose confidence-weighted distillation, which trains a student on a teacher’s soft "
                      "predictions weighted by the teacher’s confidence, and show consistent gains on two benchmarks "
                      "with real label noise."]
+
+
+def test_without_a_heading_on_page_one_its_body_is_read_from_the_first_line_of_prose(monkeypatch):
+    """Page 1 before its first heading is the title block; with no heading found on page 1 (revtex's
+    headings unread, as before this reader knew them), its body was lost whole."""
+    import builder.ingest.paper as paper_stage
+    monkeypatch.setattr(paper_stage, "_bold_capitals_headings", lambda pages, known, body_size: {})
+    paper = paper_stage.ingest_paper(TEMPLATES / "revtex.pdf")
+    assert paper.sections == []
+    assert paper.passages[0].text == "Learning from data with noisy annotations is a recurring problem in practice."
+    assert paper.passages[0].page_no == 1
+    assert not any("Nadia Haddad" in p.text or "Dated" in p.text for p in paper.passages)

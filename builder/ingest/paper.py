@@ -100,7 +100,10 @@ def read_paper(pdf: PdfFile) -> Paper:
     compounds = printed_compounds(line.plain for page in pages for line in page.lines)
     meta = extract_meta(pages, body_size, compounds)
     headings = find_headings(pages, body_size, toc)
-    sections, passages, references, emphasised, leads = _walk(pages, headings, body_size, compounds, in_tables)
+    opening = None if any(id(line) in headings for line in pages[0].lines) else \
+        _body_start_on_page_one(pages[0], meta.abstract.value if meta.abstract else None, body_size)
+    sections, passages, references, emphasised, leads = _walk(pages, headings, body_size, compounds, in_tables,
+                                                              opening)
     if meta.abstract is not None:
         passages = with_abstract(passages, meta.abstract.value, meta.abstract.page_no)
     missing = [name for name in ("title", "authors", "venue", "year", "abstract") if getattr(meta, name) is None]
@@ -423,9 +426,25 @@ def table_cell_lines(doc: pymupdf.Document, pages: list[PageLines]) -> set[int]:
     return cells
 
 
+def _body_start_on_page_one(page: PageLines, abstract: str | None, body_size: float) -> int | None:
+    """Where page 1's body starts when no heading on it says so (a letter with no sections, or
+    headings this reader does not know): after the line that ends the abstract, or, with no abstract,
+    at the first line of prose (body type, eight words or more). None: nowhere sure."""
+    if abstract:
+        end = _NOT_ALNUM.sub("", abstract.lower())[-30:]
+        for i, line in enumerate(page.lines):
+            if end and _NOT_ALNUM.sub("", line.plain.lower()).endswith(end[-min(len(end), 20):]):
+                return i + 1
+        return None
+    return next((i for i, line in enumerate(page.lines) if not line.bold and abs(line.size - body_size) <= 0.5
+                 and len(line.plain.split()) >= 8), None)
+
+
 def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float, compounds: frozenset[str],
-          in_tables: set[int] = frozenset()):
-    """Read the body in order: section spans, sentences per section, reference entries."""
+          in_tables: set[int] = frozenset(), opening: int | None = None):
+    """Read the body in order: section spans, sentences per section, reference entries. Page 1
+    before its first heading is the title block, which the metadata reads; without a heading on
+    page 1, its body starts at line `opening` (None: page 1 is left out)."""
     sections: list[Section] = []
     streams: list[_Stream] = []
     reference_lines: list[Line] = []
@@ -434,7 +453,7 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
     started = False
     page_ends: dict[int, int] = {}  # id(section) -> its last page, set once the walk has passed it
     for page in pages:
-        for line in page.lines:
+        for i, line in enumerate(page.lines):
             section = headings.get(id(line))
             if section is not None and section is current:
                 continue  # the heading's second line
@@ -448,7 +467,7 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
                 in_references = bool(REFERENCES.match(section.title))
                 streams.append(_Stream(section.heading, compounds))
                 continue
-            if page.page_no == 1 and not started:
+            if page.page_no == 1 and not started and (opening is None or i < opening):
                 continue  # title block; metadata has it
             if current is not None:
                 page_ends[id(current)] = line.page_no
