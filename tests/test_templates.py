@@ -35,7 +35,7 @@ EXPECTED = {
     "mnras": dict(title="Confidence-weighted distillation for learning with noisy labels",
                   authors=["Françoise Moreau", "Hiroshi Nakamura", "Aisha Bello"],
                   sections=[f"{n} {s.upper()}" for n, s in enumerate(SECTIONS, 1)] + ["REFERENCES"],
-                  keywords=["methods: data analysis", "methods: statistical"]),
+                  keywords=["methods: data analysis", "methods: statistical"], venue="MNRAS", year=2024),
     "nature": dict(title="Confidence-weighted distillation for learning with noisy labels",
                    authors=["Ingrid Halvorsen", "Tomás Reyes", "Yusuf Demir"],
                    sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)], venue=None, year=None),
