@@ -136,3 +136,10 @@ def test_without_a_heading_on_page_one_its_body_is_read_from_the_first_line_of_p
     assert paper.passages[0].text == "Learning from data with noisy annotations is a recurring problem in practice."
     assert paper.passages[0].page_no == 1
     assert not any("Nadia Haddad" in p.text or "Dated" in p.text for p in paper.passages)
+
+
+def test_each_affiliation_of_the_mnras_author_block_is_read(papers):
+    assert papers["mnras"].meta.value("affiliations") == [
+        "Observatoire de Paris, PSL Research University, 75014 Paris, France",
+        "National Astronomical Observatory of Japan, Mitaka, Tokyo 181-8588, Japan",
+        "University of Lagos, Akoka, Lagos, Nigeria"]

@@ -17,7 +17,7 @@ from .pdf_layout import PIECE_BREAK, Line
 
 AFFILIATION_WORDS = re.compile(
     r"\b(Univ|Universi[dt]\w*|Institut\w*|Lab|Labs|Laborato\w*|Inc|Ltd|Co\.|College|School|"
-    r"Politecnico|Polytechnic|Hochschule|[EÉ]cole|Escuela|Centro|Facult\w*|Fakult\w*|"
+    r"Politecnico|Polytechnic|Hochschule|[EÉ]cole|Escuela|Centro|Facult\w*|Fakult\w*|Observato\w*|"
     r"Department|Dept|Division|Center|Centre|Technology|Technologies|Polytechnique|Research|Researcher|Brain|"
     r"Google|Microsoft|Meta|OpenAI|DeepMind|Facebook|Amazon|IBM|NVIDIA|Corporation|Academy|Hospital|"
     r"Foundation|Biohub|AI|Faculty|Group|Company|Sciences?|Engineering|Language|USA|China|Switzerland|Canada|"
