@@ -372,7 +372,7 @@ def _basic_information(result: PairResult, video_name: str | None, words: dict[s
         rows.append(f"| arXiv | [arXiv:{escape_md(full)}](https://arxiv.org/abs/{full}) | {page_link(meta.arxiv_id.page_no)} |")
     if meta.doi:
         rows.append(f"| DOI | [{escape_md(meta.doi.value)}](https://doi.org/{meta.doi.value}) | {page_link(meta.doi.page_no)} |")
-    rows.append(f"| {words['Paper']} | [{escape_md(paper.file_name)}](paper.pdf) {words['pages'].format(n=paper.page_count)} | |")
+    rows.append(f"| {words['Paper']} | [{escape_md(paper.file_name)}](paper.pdf) {words['pages'].format(n=paper.page_count) if paper.page_count != 1 else words['one page']} | |")
     if result.transcript and video_name:
         rows.append(f"| {words['Talk']} | [{words['talk notes']}](talk.md) ({format_time(result.transcript.duration_s)}) | |")
     lines = [f"## {words['basic']}", "", f"| | | {words['source']} |", "|---|---|---|", *rows, ""]

@@ -18,6 +18,7 @@ WORDS: dict[str, dict[str, str]] = {
         "Title": "Title", "Authors": "Authors", "Affiliations": "Affiliations", "Venue": "Venue", "Year": "Year",
         "Field": "Field", "Keywords": "Keywords", "Paper": "Paper", "Talk": "Talk",
         "pages": "({n} pages)",
+        "one page": "(1 page)",
         "talk notes": "talk notes",
         "watch": "Watch the talk",
         "missing": "Not stated in the PDF, so left empty rather than guessed: {fields}.",
@@ -124,7 +125,7 @@ WORDS: dict[str, dict[str, str]] = {
         "topic similarity": "topic similarity {score}",
         "tooltip page": "(p. {page} of {paper})",
         # the validation line a report shows about itself (check/validate.py)
-        "validation": "Validation: {anchors} source anchors ({pages} PDF pages, {times} talk times) and {links} "
+        "validation": "Validation: {anchors} source anchors ({pages} to PDF pages, {times} to talk times) and {links} "
                       "glossary links; {status}.",
         "all resolve": "all resolve",
         "do not resolve": "{n} do not resolve",
@@ -141,6 +142,7 @@ WORDS: dict[str, dict[str, str]] = {
         "Title": "标题", "Authors": "作者", "Affiliations": "机构", "Venue": "发表于", "Year": "年份",
         "Field": "领域", "Keywords": "关键词", "Paper": "论文", "Talk": "讲座",
         "pages": "（共 {n} 页）",
+        "one page": "（共 1 页）",
         "talk notes": "讲座笔记",
         "watch": "观看讲座",
         "missing": "PDF 中没有写明以下信息，因此留空，不作猜测：{fields}。",
