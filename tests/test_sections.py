@@ -127,6 +127,15 @@ def test_a_large_initial_letter_beside_the_first_lines_starts_the_first_word(tmp
     assert not any(text.startswith("C ") or text == "C" for text in texts)
 
 
+def test_a_letter_with_no_headings_is_read_from_its_first_line_of_prose_not_from_its_title(tmp_path):
+    # its title starts with "A", which read as appendix A made the title a heading and the author line a sentence
+    path = _page(tmp_path / "letter.pdf", [("A Letter Without Sections", 18, "tibo"), None,
+                                           ("Ada Lovelace and Charles Babbage", 11, "tiro"), None, *_body(3)])
+    paper = ingest_paper(path)
+    assert paper.sections == []
+    assert [p.text for p in paper.passages] == [PROSE] * 3
+
+
 def test_headings_in_capitals_count_at_the_body_s_size_and_weight(tmp_path):
     # a scan's OCR layer sets headings in the body's type and reads one word of "TWO PILOT EXPERIMENTS" in title case
     path = _page(tmp_path / "scan.pdf", [("A STATISTICAL APPROACH", 16, "tibo"), None, ("1 INTRODUCTION", 10, "tiro"),

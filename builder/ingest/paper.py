@@ -166,7 +166,9 @@ def _no_appendix_first(candidates: dict, at: dict[int, tuple[int, int]]) -> dict
     lettered = {k for k, v in candidates.items() if re.fullmatch(r"[A-H](?:\.\d+)*\.?", v[1])}
     first = min((_place(v[0], at) for k, v in candidates.items() if k not in lettered), default=None)
     if first is None:
-        return candidates
+        # no other heading at all: lettered sections count as a run ("A", "B", ...), and one alone
+        # is a title that starts with "A" ("A Letter Without Sections")
+        return candidates if len(lettered) >= 2 else {k: v for k, v in candidates.items() if k not in lettered}
     return {k: v for k, v in candidates.items() if not (k in lettered and _place(v[0], at) < first)}
 
 
