@@ -77,17 +77,19 @@ def test_a_keyword_list_runs_on_over_its_lines(papers, name):
     assert papers[name].meta.value("keywords") == EXPECTED[name]["keywords"]
 
 
+def _line(text: str, x: float, y: float, size: float = 10):
+    """A line of a page-1 author block, as the layout reader gives it."""
+    from builder.ingest.pdf_layout import Line
+    return Line(text, text, 1, x, y, x + 120, y + size, size, False, 0)
+
+
 def test_a_name_in_smaller_type_than_the_other_names_is_an_affiliation_line():
     """IEEE's author block: each name in 11 pt over its affiliation lines in 10 pt; an institution
     whose words mark no institution ("Aalto Yliopisto") is still no person."""
     from builder.ingest.authors import authors_and_affiliations
-    from builder.ingest.pdf_layout import Line
-
-    def line(text, x, y, size):
-        return Line(text, text, 1, x, y, x + 120, y + size, size, False, 0)
-    block = [line("Wen-Hsuan Lin", 100, 120, 11), line("Marcus Oyelaran-Smith", 250, 120, 11),
-             line("Sofia Castellanos", 420, 120, 11), line("National Taiwan University", 90, 134, 10),
-             line("School of Informatics", 250, 134, 10), line("Aalto Yliopisto", 420, 134, 10)]
+    block = [_line("Wen-Hsuan Lin", 100, 120, 11), _line("Marcus Oyelaran-Smith", 250, 120, 11),
+             _line("Sofia Castellanos", 420, 120, 11), _line("National Taiwan University", 90, 134, 10),
+             _line("School of Informatics", 250, 134, 10), _line("Aalto Yliopisto", 420, 134, 10)]
     authors, affiliations, _ = authors_and_affiliations(block)
     assert authors == ["Wen-Hsuan Lin", "Marcus Oyelaran-Smith", "Sofia Castellanos"]
     assert "National Taiwan University" in affiliations
@@ -95,11 +97,8 @@ def test_a_name_in_smaller_type_than_the_other_names_is_an_affiliation_line():
 
 def test_two_one_word_lines_under_a_name_make_no_name():
     from builder.ingest.authors import authors_and_affiliations
-    from builder.ingest.pdf_layout import Line
-
-    def line(text, y):
-        return Line(text, text, 1, 100, y, 220, y + 10, 10, False, 0)
-    authors, _, _ = authors_and_affiliations([line("Alice Smith", 100), line("Stanford", 114), line("California", 128)])
+    lines = [_line("Alice Smith", 100, 100), _line("Stanford", 100, 114), _line("California", 100, 128)]
+    authors, _, _ = authors_and_affiliations(lines)
     assert authors == ["Alice Smith"]
 
 

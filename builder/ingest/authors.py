@@ -50,8 +50,10 @@ def authors_and_affiliations(lines: list[Line]) -> tuple[list[str], list[str], s
         if not text or NOT_PEOPLE.search(text):
             continue
         names = None if _starts_with_superscript(line) else names_in(line)
-        if names is None and i + 1 < len(ordered) and not _starts_with_superscript(line):
-            names = names_in(with_next := _joined(line, ordered[i + 1])) if _continues(line, ordered[i + 1]) else None
+        if (names is None and i + 1 < len(ordered) and not _starts_with_superscript(line)
+                and _continues(line, ordered[i + 1])):
+            with_next = _joined(line, ordered[i + 1])
+            names = names_in(with_next)
             if names is not None:
                 joined.add(id(ordered[i + 1]))
                 line = with_next

@@ -130,7 +130,7 @@ def find_headings(pages: list[PageLines], body_size: float, toc: list) -> dict[i
             parsed = _parse_heading(line, body_size)
             if parsed:
                 candidates[id(line)] = (line, *parsed, None)
-    at = reading_positions(pages)
+    at = _reading_positions(pages)
     candidates = _not_a_list(pages, _no_appendix_first(candidates, at))
     if len(toc) >= 3:
         from_toc = _outline_headings(pages, toc)
@@ -326,7 +326,7 @@ def _centred_second_lines(pages: list[PageLines], candidates: dict, taken: set[i
     return found
 
 
-def reading_positions(pages: list[PageLines]) -> dict[int, tuple[int, int]]:
+def _reading_positions(pages: list[PageLines]) -> dict[int, tuple[int, int]]:
     """id(line) -> (page, place in the page's reading order): headings sorted by height alone
     mix a two-column page's columns (IEEE's "IV. Experiments" at the top of the right column came
     before "I. Introduction", which broke the run of roman numerals, and every section was lost)."""
@@ -433,9 +433,9 @@ def _body_start_on_page_one(page: PageLines, abstract: str | None, body_size: fl
     headings this reader does not know): after the line that ends the abstract, or, with no abstract,
     at the first line of prose (body type, eight words or more). None: nowhere sure."""
     if abstract:
-        end = _NOT_ALNUM.sub("", abstract.lower())[-30:]
+        end = _NOT_ALNUM.sub("", abstract.lower())[-20:]
         for i, line in enumerate(page.lines):
-            if end and _NOT_ALNUM.sub("", line.plain.lower()).endswith(end[-min(len(end), 20):]):
+            if end and _NOT_ALNUM.sub("", line.plain.lower()).endswith(end):
                 return i + 1
         return None
     return next((i for i, line in enumerate(page.lines) if not line.bold and abs(line.size - body_size) <= 0.5

@@ -128,31 +128,33 @@ def conclusion_passages(paper: Paper) -> list[Passage]:
     """The sentences of the paper's own conclusion: its top-level sections named so ("IX.
     Conclusion", "6 Discussion") with their subsections, when it has one; a survey's sections each
     end with a "Discussion" of their own, which concludes that section, not the paper."""
-    top_of, current = {}, None
-    for section in paper.sections:
-        if section.level <= 1 or current is None:
-            current = section
-        top_of[section.heading] = current
+    top_of = top_sections(paper)
     own = [p for p in paper.passages
            if (top := top_of.get(p.section)) is not None and CONCLUSION_SECTION.search(top.title)]
     return own or [p for p in paper.passages if CONCLUSION_SECTION.search(p.section)]
 
 
+def top_sections(paper: Paper) -> dict[str, Section]:
+    """Each section's heading -> the top-level section it belongs to (itself, for a top-level one),
+    in the paper's order."""
+    top_of: dict[str, Section] = {}
+    current: Section | None = None
+    for section in paper.sections:
+        if section.level <= 1 or current is None:
+            current = section
+        top_of[section.heading] = current
+    return top_of
+
+
 def section_walk(paper: Paper, per_section: int, scores: dict[str, float], skip: set[str]) -> list[tuple[str, list[Passage]]]:
     """For each top-level section, its most central sentences in reading order: a guided tour."""
-    tops: dict[str, Section] = {}
-    top_of: dict[str, str] = {}
-    current_top = ""
-    for section in paper.sections:
-        if section.level <= 1 or not current_top:
-            current_top = section.heading
-            tops[current_top] = section
-        top_of[section.heading] = current_top
+    top_of = top_sections(paper)
+    tops = {top.heading: top for top in top_of.values()}
     grouped: dict[str, list[Passage]] = defaultdict(list)
     for passage in paper.passages:
         top = top_of.get(passage.section)
-        if top and not SKIPPED_SECTIONS.match(tops[top].title) and passage.id not in skip:
-            grouped[top].append(passage)
+        if top and not SKIPPED_SECTIONS.match(top.title) and passage.id not in skip:
+            grouped[top.heading].append(passage)
     tour = []
     for heading, section in tops.items():
         candidates, seen = [], set()
