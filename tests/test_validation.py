@@ -165,3 +165,26 @@ def test_a_chinese_sentence_is_judged_on_its_numbers_and_key_terms(tdnn_evidence
     assert check.unsupported[0].startswith("line 2: unsupported (number 9.4 is not in its evidence)")
     assert check.unsupported[1].startswith(
         "line 3: unsupported (no term or number that can be checked against the English evidence)")
+
+
+def test_a_sentence_quoted_word_for_word_is_supported_without_embedding_its_page(tdnn_evidence):
+    evidence, checker = tdnn_evidence
+
+    class Counting:
+        """The checker's embedder, counting the texts it is asked to embed."""
+        def __init__(self, inner):
+            self.inner, self.texts = inner, []
+
+        def encode(self, texts, subject):
+            self.texts += texts
+            return self.inner.encode(texts, subject)
+
+    counting = Counting(checker.embedder)
+    quoting = SupportChecker(counting, load_glossary())
+    report = (f"{TRUE_WITH_NUMBER} [p.&nbsp;1](paper.pdf#page=1)\n"
+              "Time delay networks were trained on photographs of cats. [p.&nbsp;2](paper.pdf#page=2)\n")
+    check = validate_markdown(report, 5, 11.0, set(), support=quoting, evidence=evidence, subject="tdnn-quoted")
+    assert check.cited == 2 and check.supported == 1
+    assert TRUE_WITH_NUMBER not in counting.texts      # the quote: nothing to weigh
+    assert "Time delay networks were trained on photographs of cats." in counting.texts
+    assert all(page_text not in counting.texts for page_text in evidence.page_sentences[1])

@@ -251,12 +251,15 @@ class SupportChecker:
         if not claims:
             return []
         wanted = [evidence.for_claim(c) for c in claims]
-        english = [i for i, c in enumerate(claims) if not is_cjk(c.text)]
+        # printed (or said) word for word where it points, as the extractive writer's quotes are:
+        # nothing to weigh, so nothing to embed (the raw page text's sentences cost most)
+        verbatim = {i for i, c in enumerate(claims) if _verbatim(c.text, wanted[i][1])}
+        english = [i for i, c in enumerate(claims) if not is_cjk(c.text) and i not in verbatim]
         for i in english:
             wanted[i] = (_closest_by_words(claims[i].text, wanted[i][0]), wanted[i][1])
         # Numbers must be in the sentences the claim comes from, not anywhere on the page: every
         # page has a "1" and a "9" somewhere (a Chinese claim has too few words to find them).
-        latin = set(english)
+        latin = {i for i, c in enumerate(claims) if not is_cjk(c.text)}
         number_text = [" ".join(wanted[i][0]) if i in latin else wanted[i][1] for i in range(len(claims))]
         unit_texts = list(dict.fromkeys(s for i in english for s in wanted[i][0]))
         unit_index = {s: n for n, s in enumerate(unit_texts)}
@@ -268,13 +271,12 @@ class SupportChecker:
             if rows:
                 similarity[i] = float(np.max(unit_vectors[rows] @ claim_vectors[row]))
         if self.multilingual is not None:
-            similarity.update(self._across_languages(claims, wanted, [i for i in range(len(claims)) if i not in latin],
-                                                     subject))
+            similarity.update(self._across_languages(
+                claims, wanted, [i for i in range(len(claims)) if i not in latin and i not in verbatim], subject))
         verdicts = []
         for i, claim in enumerate(claims):
             text = wanted[i][1]
-            if _verbatim(claim.text, text):
-                # printed word for word where it points (a caption, a table title): nothing to weigh
+            if i in verbatim:
                 verdicts.append(Verdict(claim, 1.0, 1.0, [], verbatim=True))
                 continue
             words = self._key_words(claim.text)
