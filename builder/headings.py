@@ -5,10 +5,16 @@ Shared by the analysis (a heading devoted to a term is where the paper defines i
 (the heading is set apart as a label, so a quoted sentence reads as one sentence). Text only:
 the font that marks a heading is gone by the time sentences are cut, so the evidence is the shape
 of the words.
+
+Also which top-level section a heading belongs to (`top_sections`): the report walks the paper by
+its top-level sections and the alignment compares a chapter with them, and both must group a
+subsection's sentences with the same parent.
 """
 from __future__ import annotations
 
 import re
+
+from .models.paper import Section
 
 SENTENCE_STARTERS = {"we", "the", "this", "our", "these", "in", "to", "during", "starting", "once", "it", "given",
                      "for", "at", "as", "since", "while", "when", "after", "each", "unlike", "following", "instead",
@@ -67,3 +73,15 @@ def _same_word(a: str, b: str) -> bool:
     """One word twice, perhaps once in the plural ("Baseline Baselines"); "As a" is not."""
     a, b = a.lower(), b.lower()
     return a == b or (min(len(a), len(b)) >= 3 and (a + "s" == b or b + "s" == a))
+
+
+def top_sections(sections: list[Section]) -> dict[str, Section]:
+    """Each section's heading -> the top-level section it belongs to (itself, for a top-level one),
+    in the paper's order. A subsection before any top-level heading counts as top-level."""
+    top_of: dict[str, Section] = {}
+    current: Section | None = None
+    for section in sections:
+        if section.level <= 1 or current is None:
+            current = section
+        top_of[section.heading] = current
+    return top_of

@@ -38,6 +38,7 @@ import numpy as np
 from ..models.analysis import Chapter, ChapterAlignment
 from ..models.paper import Passage, Section
 from ..models.talk import Segment
+from ..headings import top_sections
 from .glossary import TermMatcher
 
 # in spreads above the mean fit (FitScale): "no section" wins over a section fitting less than this
@@ -68,12 +69,7 @@ def section_groups(passages: list[Passage], sections: list[Section] | None = Non
     """Passage indices per top-level section, in paper order: a talk chapter explains "4
     Experiments" more often than one of its subsections, and a subsection alone has too few
     sentences to compare with. Without the section tree, each passage heading is its own group."""
-    top_of: dict[str, str] = {}
-    current = None
-    for section in sections or []:
-        if section.level <= 1 or current is None:
-            current = section.heading
-        top_of[section.heading] = current
+    top_of = {heading: top.heading for heading, top in top_sections(sections or []).items()}
     groups: dict[str, list[int]] = {}
     for i, passage in enumerate(passages):
         name = top_of.get(passage.section, passage.section)

@@ -7,7 +7,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from ..models import GlossaryTerm, Paper, PairResult, Passage, Section, TermUse
+from ..headings import top_sections
+from ..models import GlossaryTerm, Paper, PairResult, Passage, TermUse
 from .crossrefs import defined_in_paper_lines, paper_terms_lines, sections_explained_lines
 from .markdown import escape_md, escape_md_math, format_time, glossary_link, page_link, paper_sentence, time_link
 from .words import WORDS, is_chinese, words_for
@@ -128,27 +129,15 @@ def conclusion_passages(paper: Paper) -> list[Passage]:
     """The sentences of the paper's own conclusion: its top-level sections named so ("IX.
     Conclusion", "6 Discussion") with their subsections, when it has one; a survey's sections each
     end with a "Discussion" of their own, which concludes that section, not the paper."""
-    top_of = top_sections(paper)
+    top_of = top_sections(paper.sections)
     own = [p for p in paper.passages
            if (top := top_of.get(p.section)) is not None and CONCLUSION_SECTION.search(top.title)]
     return own or [p for p in paper.passages if CONCLUSION_SECTION.search(p.section)]
 
 
-def top_sections(paper: Paper) -> dict[str, Section]:
-    """Each section's heading -> the top-level section it belongs to (itself, for a top-level one),
-    in the paper's order."""
-    top_of: dict[str, Section] = {}
-    current: Section | None = None
-    for section in paper.sections:
-        if section.level <= 1 or current is None:
-            current = section
-        top_of[section.heading] = current
-    return top_of
-
-
 def section_walk(paper: Paper, per_section: int, scores: dict[str, float], skip: set[str]) -> list[tuple[str, list[Passage]]]:
     """For each top-level section, its most central sentences in reading order: a guided tour."""
-    top_of = top_sections(paper)
+    top_of = top_sections(paper.sections)
     tops = {top.heading: top for top in top_of.values()}
     grouped: dict[str, list[Passage]] = defaultdict(list)
     for passage in paper.passages:
