@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Iterator
 
 from ..models.analysis import TermDefinition
 from ..models.paper import Paper, Passage, Section
@@ -81,15 +82,12 @@ def paper_matcher(paper: Paper, matcher: TermMatcher) -> TermMatcher:
     something else than the course term ("reduced nearest neighbors (RNN)", "condensed nearest
     neighbors (CNN)" in a survey of label noise), unless it also spells it out the course's way."""
     spelled: dict[tuple[str, str], bool] = {}   # (term id, abbreviation) -> the course's sense seen
-    for passage in paper.passages:
-        if SKIP_SECTIONS.search(passage.section):
+    for _, name, abbr, rule in _namings(paper.passages):
+        if rule != "long form (abbreviation)" or not abbr:
             continue
-        for name, abbr, rule in _named_in(passage.text):
-            if rule != "long form (abbreviation)" or not abbr:
-                continue
-            for term in matcher.terms.values():
-                if abbr == term.abbr or abbr in term.aliases:
-                    spelled[(term.id, abbr)] = spelled.get((term.id, abbr), False) or _same_term(name, term, matcher)
+        for term in matcher.terms.values():
+            if abbr == term.abbr or abbr in term.aliases:
+                spelled[(term.id, abbr)] = spelled.get((term.id, abbr), False) or _same_term(name, term, matcher)
     other: dict[str, set[str]] = {}
     for (term_id, abbr), same in spelled.items():
         if not same:
@@ -115,15 +113,18 @@ def _same_term(long_form: str, term, matcher: TermMatcher) -> bool:
 def find_definitions(passages: list[Passage], sections: list[Section], matcher: TermMatcher) -> list[TermDefinition]:
     """Every defining sentence in the paper, in reading order: course terms get their glossary id,
     the paper's own new terms keep `term_id=None`."""
-    found: list[TermDefinition] = []
+    return [TermDefinition(term_id=_glossary_id(name, abbr, matcher), name=name, abbr=abbr, sentence=passage.text,
+                           page_no=passage.page_no, section=passage.section, rule=rule)
+            for passage, name, abbr, rule in _namings(passages)]
+
+
+def _namings(passages: list[Passage]) -> Iterator[tuple[Passage, str, str | None, str]]:
+    """Each naming pattern of the paper's body (reference lists and the like left out), with the
+    sentence it is in: what the paper defines and how it spells out its abbreviations."""
     for passage in passages:
-        if SKIP_SECTIONS.search(passage.section):
-            continue
-        for name, abbr, rule in _named_in(passage.text):
-            found.append(TermDefinition(term_id=_glossary_id(name, abbr, matcher), name=name, abbr=abbr,
-                                        sentence=passage.text, page_no=passage.page_no,
-                                        section=passage.section, rule=rule))
-    return found
+        if not SKIP_SECTIONS.search(passage.section):
+            for name, abbr, rule in _named_in(passage.text):
+                yield passage, name, abbr, rule
 
 
 def paper_terms(passages: list[Passage], definitions: list[TermDefinition]) -> list[TermDefinition]:
