@@ -31,7 +31,8 @@ EXPECTED = {
     "revtex": dict(title=TITLE, authors=["Nadia Haddad", "Kwame Mensah", "Ingrid Solberg"],
                    sections=[s.upper() for s in SECTIONS], venue=None, year=None),
     "amsart": dict(title=TITLE, authors=["Rafael Mendoza", "Eleanor Whitfield"],
-                   sections=[f"{n}. {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"], venue=None),
+                   sections=[f"{n}. {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
+                   keywords=["label noise", "knowledge distillation", "robust training"], venue=None),
     "mnras": dict(title="Confidence-weighted distillation for learning with noisy labels",
                   authors=["Françoise Moreau", "Hiroshi Nakamura", "Aisha Bello"],
                   sections=[f"{n} {s.upper()}" for n, s in enumerate(SECTIONS, 1)] + ["REFERENCES"],
@@ -39,6 +40,14 @@ EXPECTED = {
     "nature": dict(title="Confidence-weighted distillation for learning with noisy labels",
                    authors=["Ingrid Halvorsen", "Tomás Reyes", "Yusuf Demir"],
                    sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)], venue=None, year=None),
+    "jmlr": dict(title=TITLE, authors=["Samira El-Amrani", "Jonas Lindqvist", "Priya Raghunathan"],
+                 sections=[f"{n}. {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
+                 keywords=["label noise", "knowledge distillation", "robust training"],
+                 venue="Proceedings of Machine Learning Research", year=2024),
+    "acm": dict(title=TITLE, authors=["Mateus Oliveira Santos", "Katarzyna Nowak", "Daniel O’Connor"],
+                sections=[f"{n} {s.upper()}" for n, s in enumerate(SECTIONS, 1)] + ["REFERENCES"],
+                keywords=["label noise", "knowledge distillation", "robust training"],
+                venue="ACM Trans. Priv. Sec.", year=2024),
     "plain": dict(title=TITLE, authors=["Giulia Romano", "Dmitri Volkov", "Chen Xiaoming"],
                   sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"], venue=None, year=None),
 }
@@ -95,6 +104,18 @@ def test_a_name_in_smaller_type_than_the_other_names_is_an_affiliation_line():
     assert "National Taiwan University" in affiliations
 
 
+def test_a_name_in_capitals_before_its_affiliation_on_one_line_is_the_author():
+    """ACM's journals print "NAME IN CAPITALS, Institution, Country"; an address in one type is no one."""
+    from builder.ingest.authors import authors_and_affiliations
+    block = [_line("MATEUS OLIVEIRA SANTOS, Universidade de São Paulo, Brazil", 46, 124, 10.9),
+             _line("DANIEL O’CONNOR, Trinity College Dublin, Ireland", 46, 137, 10.9),
+             _line("Mountain View, California, USA", 46, 150, 10.9),
+             _line("NEW YORK, NY, USA", 46, 163, 10.9)]
+    authors, affiliations, _ = authors_and_affiliations(block)
+    assert authors == ["Mateus Oliveira Santos", "Daniel O’Connor"]
+    assert affiliations[:2] == ["Universidade de São Paulo, Brazil", "Trinity College Dublin, Ireland"]
+
+
 def test_two_one_word_lines_under_a_name_make_no_name():
     from builder.ingest.authors import authors_and_affiliations
     lines = [_line("Alice Smith", 100, 100), _line("Stanford", 100, 114), _line("California", 100, 128)]
@@ -115,14 +136,23 @@ def test_a_keyword_list_is_metadata_not_a_sentence_of_the_paper():
 
 
 
+ABSTRACT = ["Deep networks memorise noisy labels.",
+            "We propose confidence-weighted distillation, which trains a student on a teacher’s soft predictions "
+            "weighted by the teacher’s confidence, and show consistent gains on two benchmarks with real label noise."]
+
+
 def test_an_abstract_set_in_bold_without_a_heading_is_the_papers_first_sentences(papers):
     """nature.cls prints the abstract as a bold paragraph with no heading, double-spaced in its
     preprint style, so that each of its lines is a block of its own in the PDF."""
-    first = [p.text for p in papers["nature"].passages[:2]]
-    assert first == ["Deep networks memorise noisy labels.",
-                     "We propose confidence-weighted distillation, which trains a student on a teacher’s soft "
-                     "predictions weighted by the teacher’s confidence, and show consistent gains on two benchmarks "
-                     "with real label noise."]
+    assert [p.text for p in papers["nature"].passages[:2]] == ABSTRACT
+
+
+@pytest.mark.parametrize("name", ["acm", "revtex"])
+def test_an_abstract_in_smaller_type_without_a_heading_is_the_papers_first_sentences(papers, name):
+    """ACM's journals and revtex print the abstract under the authors with no heading, a size
+    below the body; the CCS concepts and the keyword list under it are not part of it."""
+    assert papers[name].meta.value("abstract") == " ".join(ABSTRACT)
+    assert [(p.text, p.section) for p in papers[name].passages[:2]] == [(s, "Abstract") for s in ABSTRACT]
 
 
 def test_without_a_heading_on_page_one_its_body_is_read_from_the_first_line_of_prose(monkeypatch):
@@ -132,8 +162,9 @@ def test_without_a_heading_on_page_one_its_body_is_read_from_the_first_line_of_p
     monkeypatch.setattr(paper_stage, "_bold_capitals_headings", lambda pages, known, body_size: {})
     paper = paper_stage.ingest_paper(TEMPLATES / "revtex.pdf")
     assert paper.sections == []
-    assert paper.passages[0].text == "Learning from data with noisy annotations is a recurring problem in practice."
-    assert paper.passages[0].page_no == 1
+    body = [p for p in paper.passages if p.section != "Abstract"]
+    assert body[0].text == "Learning from data with noisy annotations is a recurring problem in practice."
+    assert body[0].page_no == 1
     assert not any("Nadia Haddad" in p.text or "Dated" in p.text for p in paper.passages)
 
 

@@ -61,6 +61,13 @@ def authors_and_affiliations(lines: list[Line]) -> tuple[list[str], list[str], s
             authors.extend(n for n in names if n not in authors)
             name_sizes.update((n, line.size) for n in names)
             continue
+        if (pair := _name_then_affiliation(line)) is not None:
+            name, affiliation = pair
+            if name not in authors:
+                authors.append(name)
+            name_sizes[name] = line.size
+            affiliations.extend(a for a in _split_on_listed(affiliation, affiliations) if a not in affiliations)
+            continue
         for found in _affiliations_in(line):
             affiliations.extend(a for a in _split_on_listed(found, affiliations) if a not in affiliations)
     if authors:
@@ -122,12 +129,29 @@ def names_in(line: Line) -> list[str] | None:
     return names or None
 
 
+def _name_then_affiliation(line: Line) -> tuple[str, str] | None:
+    """A name in capitals, then a comma and its affiliation in ordinary type, on one line ("MATEUS
+    OLIVEIRA SANTOS, Universidade de São Paulo, Brazil" in ACM's journals). The change of type is
+    the evidence: "Mountain View, California, USA", all in one type, is an address."""
+    head, comma, tail = line.plain.partition(",")
+    head = MARKS.sub("", head).strip()
+    if not comma or re.search(r"[a-z]", head) or not re.search(r"[a-z]", tail) or not AFFILIATION_WORDS.search(tail):
+        return None
+    name = _name_case(re.sub(r"\s+", " ", head))
+    if not NAME.match(name) or len(name.split()) > 5 or AFFILIATION_WORDS.search(name) or NOT_NAME_WORDS.search(name):
+        return None
+    return name, tail.strip(" ,;")
+
+
 def _name_case(name: str) -> str:
     """A name printed in capitals (amsart's "RAFAEL MENDOZA AND ELEANOR WHITFIELD") as names are
-    written: "Rafael Mendoza", "Jean-Pierre van der Berg"."""
+    written: "Rafael Mendoza", "Jean-Pierre van der Berg", "Daniel O'Connor"."""
+    def capitalised(part: str) -> str:
+        part = part[:1] + part[1:].lower()
+        return re.sub(r"^([A-Z]['’])([a-z])", lambda m: m[1] + m[2].upper(), part)
     words = name.split()
     return " ".join(word.lower() if i and word.lower() in PARTICLES
-                    else "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
+                    else "-".join(capitalised(part) for part in word.split("-"))
                     for i, word in enumerate(words))
 
 

@@ -35,9 +35,11 @@ VENUE_FIELDS = {
 SECTION_START = re.compile(r"^(?:1\.?|I\.)\s+[A-Z]")
 
 
-# "Keywords:", "Key words:" (MNRAS), "Index Terms—" (IEEE), and the list after it
-KEYWORDS_HEAD = re.compile(r"^(?:key\s?words|index terms)\b", re.I)
-KEYWORDS = re.compile(r"^(?:key\s?words|index terms)(?:\s*[:—–-]\s*|\s+(?=[^,;·]+[,;·]))(.+)$", re.I)
+# The label of a keyword list and the list after it: "Keywords:", "Key words:" (MNRAS), "Index
+# Terms—" (IEEE), "Key words and phrases." (AMS), "Additional Key Words and Phrases:" (ACM)
+_KEYWORDS_LABEL = r"(?:(?:additional\s+)?key\s?words(?:\s+and\s+phrases)?|index terms)"
+KEYWORDS_HEAD = re.compile(r"^" + _KEYWORDS_LABEL + r"\b", re.I)
+KEYWORDS = re.compile(r"^" + _KEYWORDS_LABEL + r"(?:\s*[:.—–-]\s*|\s+(?=[^,;·]+[,;·]))(.+)$", re.I)
 
 def extract_meta(pages: list[PageLines], body_size: float, compounds: frozenset[str] = frozenset()) -> PaperMeta:
     first = pages[0]
@@ -62,6 +64,9 @@ def extract_meta(pages: list[PageLines], body_size: float, compounds: frozenset[
         rule = "text under the Abstract heading"
     else:
         abstract, rule = _standfirst(below, body_size), "bold paragraph under the authors (no Abstract heading)"
+        if not abstract:
+            abstract = _standfirst(below, body_size, bold=False)
+            rule = "first paragraph under the authors, in smaller type than the body (no Abstract heading)"
     if abstract:
         meta["abstract"] = Field(abstract, 1, rule)
     _stamp_fields(meta, pages)
@@ -105,29 +110,33 @@ def _is_masthead(line: Line) -> bool:
     return len(words) == 1 and words[0].isupper() and len(words[0]) > 3
 
 
-def _standfirst(lines: list[Line], body_size: float) -> str:
+def _standfirst(lines: list[Line], body_size: float, bold: bool = True) -> str:
     """Journals such as Nature print no Abstract heading: the abstract is the paragraph set in bold
     under the authors. Taken only when a bold block is a paragraph of sentences (two or more lines,
-    150+ characters, ending in a full stop); author and affiliation blocks are neither."""
+    150+ characters, ending in a full stop); author and affiliation blocks are neither. With
+    `bold=False`, the first such paragraph set a size below the body (ACM's journals print their
+    abstract so, with no heading, above the CCS concepts)."""
     blocks: list[list[Line]] = []
     for line in lines:
-        if blocks and (blocks[-1][-1].block == line.block or _same_paragraph(blocks[-1][-1], line)):
+        if blocks and (blocks[-1][-1].block == line.block or _same_paragraph(blocks[-1][-1], line, bold)):
             blocks[-1].append(line)
         else:
             blocks.append([line])
     for block in blocks:
-        if not all(l.bold and l.size >= body_size - 0.5 for l in block):
+        if bold and not all(l.bold and l.size >= body_size - 0.5 for l in block):
+            continue
+        if not bold and not all(not l.bold and body_size - 1.5 <= l.size <= body_size - 0.5 for l in block):
             continue
         text = join_lines([l.plain for l in block])
-        if len(block) >= 2 and len(text) >= 150 and text.endswith(".") and ". " in text:
+        if len(block) >= 2 and len(text) >= 150 and text.endswith(".") and ". " in text and "@" not in text:
             return text
     return ""
 
 
-def _same_paragraph(line: Line, following: Line) -> bool:
-    """Two bold lines of one paragraph that the PDF put in blocks of their own (a preprint set
-    double-spaced, as nature.cls sets it): same type, same left edge, the next row down."""
-    return (line.bold and following.bold and abs(line.size - following.size) <= 0.3
+def _same_paragraph(line: Line, following: Line, bold: bool = True) -> bool:
+    """Two lines of one paragraph that the PDF put in blocks of their own (a preprint set
+    double-spaced, as nature.cls sets it): same type and weight, same left edge, the next row down."""
+    return (line.bold == following.bold == bold and abs(line.size - following.size) <= 0.3
             and abs(line.x0 - following.x0) <= 2 and 0 < following.y0 - line.y0 <= 3 * line.size)
 
 
