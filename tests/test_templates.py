@@ -48,6 +48,15 @@ EXPECTED = {
                 sections=[f"{n} {s.upper()}" for n, s in enumerate(SECTIONS, 1)] + ["REFERENCES"],
                 keywords=["label noise", "knowledge distillation", "robust training"],
                 venue="ACM Trans. Priv. Sec.", year=2024),
+    "cas": dict(title="Confidence-weighted distillation for learning with noisy labels",
+                authors=["Thi Minh Anh Nguyen", "Lukas Brandstätter", "Amara Okonkwo"],
+                sections=[f"{n}. {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
+                keywords=["label noise", "knowledge distillation", "robust training"], venue=None, year=None),
+    "oup": dict(title="Confidence-weighted distillation for learning with noisy labels",
+                authors=["Sebastián Ortega Ruiz", "Mei-Ling Chou", "Henrik Aaltonen"],
+                sections=[f"{n}. {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
+                keywords=["label noise", "knowledge distillation", "robust training"],
+                venue="Bioinformatics", year=2024),
     "plain": dict(title=TITLE, authors=["Giulia Romano", "Dmitri Volkov", "Chen Xiaoming"],
                   sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"], venue=None, year=None),
 }
@@ -147,12 +156,32 @@ def test_an_abstract_set_in_bold_without_a_heading_is_the_papers_first_sentences
     assert [p.text for p in papers["nature"].passages[:2]] == ABSTRACT
 
 
-@pytest.mark.parametrize("name", ["acm", "revtex"])
-def test_an_abstract_in_smaller_type_without_a_heading_is_the_papers_first_sentences(papers, name):
+@pytest.mark.parametrize("name", ["acm", "revtex", "cas", "oup"])
+def test_an_abstract_in_smaller_type_is_the_papers_first_sentences(papers, name):
     """ACM's journals and revtex print the abstract under the authors with no heading, a size
-    below the body; the CCS concepts and the keyword list under it are not part of it."""
-    assert papers[name].meta.value("abstract") == " ".join(ABSTRACT)
-    assert [(p.text, p.section) for p in papers[name].passages[:2]] == [(s, "Abstract") for s in ABSTRACT]
+    below the body; Elsevier's CAS in a box right of the keywords' box, under "A B S T R A C T"."""
+    def plain(text):   # the CAS PDF made here prints straight apostrophes
+        return text.replace("’", "'")
+    assert plain(papers[name].meta.value("abstract")) == plain(" ".join(ABSTRACT))
+    assert [(plain(p.text), p.section) for p in papers[name].passages[:2]] == [(plain(s), "Abstract") for s in ABSTRACT]
+
+
+def test_an_affiliation_that_runs_on_to_the_next_line_is_read_whole(papers):
+    """Oxford's "1Department ..., Finland and 2Institute ..., Academia Sinica, Taipei," / "Taiwan"."""
+    assert papers["oup"].meta.value("affiliations") == [
+        "Department of Computer Science, University of Helsinki, 00014, Finland",
+        "Institute of Information Science, Academia Sinica, Taipei, Taiwan"]
+    # a line of the box beside the affiliations is not their continuation (Elsevier's keywords)
+    assert papers["cas"].meta.value("affiliations")[-1].endswith("Linz, 4040, Austria")
+
+
+def test_ligatures_of_a_tex_font_without_a_unicode_map_are_letters_again():
+    """The CAS PDF made here embeds its fonts without a Unicode map: "fi" came out as T1's slot 0x1C."""
+    from builder.ingest.pdf_layout import fix_glyphs
+    assert fix_glyphs("con\x1cdence, re\x1dect, di\x1berent, ba\x1fe, e\x1eciency") == \
+        "confidence, reflect, different, baffle, efficiency"
+    assert fix_glyphs("e\x0bect, \x0cnd") == "effect, find"   # OT1's slots, next to a letter
+    assert fix_glyphs("\x0c 1") == "\x0c 1"                    # not next to one: left alone
 
 
 def test_without_a_heading_on_page_one_its_body_is_read_from_the_first_line_of_prose(monkeypatch):

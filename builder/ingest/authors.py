@@ -43,7 +43,9 @@ def authors_and_affiliations(lines: list[Line]) -> tuple[list[str], list[str], s
     name_sizes: dict[str, float] = {}
     ordered = rows_left_to_right(lines)
     joined: set[int] = set()
+    last_affiliation: Line | None = None   # the line just read, when it gave an affiliation
     for i, line in enumerate(ordered):
+        after, last_affiliation = last_affiliation, None
         if id(line) in joined:
             continue
         text = line.plain.strip()
@@ -68,8 +70,13 @@ def authors_and_affiliations(lines: list[Line]) -> tuple[list[str], list[str], s
             name_sizes[name] = line.size
             affiliations.extend(a for a in _split_on_listed(affiliation, affiliations) if a not in affiliations)
             continue
-        for found in _affiliations_in(line):
-            affiliations.extend(a for a in _split_on_listed(found, affiliations) if a not in affiliations)
+        found = _affiliations_in(line)
+        goes_on = not found and after is not None and _affiliation_goes_on(after, line)
+        if goes_on:
+            affiliations[-1] = f"{affiliations[-1]}, {text.strip(' ,;')}"   # "..., Taipei," / "Taiwan"
+        for one in found:
+            affiliations.extend(a for a in _split_on_listed(one, affiliations) if a not in affiliations)
+        last_affiliation = line if found or goes_on else None
     if authors:
         # one template sets every name of its author block in one size: a "name" in smaller type
         # than most names is a line of someone's affiliation that no word marked ("Aalto Yliopisto"
@@ -171,10 +178,19 @@ def _affiliations_in(line: Line) -> list[str]:
         for part in re.split(r"\s*[;†‡§¶⇤∗*]\s*|\s{3,}", piece):
             if not numbered:
                 part = re.sub(r"^\d+\s*", "", part)
-            part = part.strip(" ,;&")
+            part = re.sub(r"\s+and$", "", part.strip(" ,;&")).strip(" ,")   # "..., Finland and" 2"Institute ..."
             if part and (numbered or AFFILIATION_WORDS.search(part)):
                 out.append(part)
     return out
+
+
+def _affiliation_goes_on(line: Line, following: Line) -> bool:
+    """An affiliation line that ends in a comma goes on in the next row, in the same type, right
+    under it ("..., Academia Sinica, Taipei," / "Taiwan"), when that row names no place of its own."""
+    return (line.plain.rstrip().endswith(",") and not _starts_with_superscript(following)
+            and abs(following.size - line.size) <= 0.3 and 0 < following.y0 - line.y0 < 2 * line.size
+            and abs(following.x0 - line.x0) <= 2 * line.size
+            and len(following.plain.split()) <= 6 and not re.search(r"@|\d{4,}", following.plain))
 
 
 def _split_on_listed(affiliation: str, listed: list[str]) -> list[str]:

@@ -12,7 +12,7 @@ from ..models.paper import Field, PaperMeta
 from .authors import authors_and_affiliations
 from .pdf_layout import Line, PageLines
 from .titlecase import restore_case, spellings
-from .venue import find_venue
+from .venue import LETTER_SPACED, find_venue
 
 ARXIV_STAMP = re.compile(
     r"arXiv:\s*(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?\s*"
@@ -39,6 +39,7 @@ SECTION_START = re.compile(r"^(?:1\.?|I\.)\s+[A-Z]")
 # Terms—" (IEEE), "Key words and phrases." (AMS), "Additional Key Words and Phrases:" (ACM)
 _KEYWORDS_LABEL = r"(?:(?:additional\s+)?key\s?words(?:\s+and\s+phrases)?|index terms)"
 KEYWORDS_HEAD = re.compile(r"^" + _KEYWORDS_LABEL + r"\b", re.I)
+KEYWORDS_ALONE = re.compile(r"^" + _KEYWORDS_LABEL + r"\s*[:.]?$", re.I)
 KEYWORDS = re.compile(r"^" + _KEYWORDS_LABEL + r"(?:\s*[:.—–-]\s*|\s+(?=[^,;·]+[,;·]))(.+)$", re.I)
 
 def extract_meta(pages: list[PageLines], body_size: float, compounds: frozenset[str] = frozenset()) -> PaperMeta:
@@ -78,7 +79,7 @@ def extract_meta(pages: list[PageLines], body_size: float, compounds: frozenset[
 def _front_matter(page: PageLines) -> tuple[list[Line], int | None]:
     """Lines before the abstract (or the first section when there is no abstract heading)."""
     for i, line in enumerate(page.lines):
-        if re.match(r"^abstract\b", line.plain.strip(), re.I):
+        if re.match(r"^abstract\b", _unspaced(line.plain), re.I):
             return page.lines[:i], i
     for i, line in enumerate(page.lines):
         if SECTION_START.match(line.plain) and line.bold:
@@ -140,18 +141,29 @@ def _same_paragraph(line: Line, following: Line, bold: bool = True) -> bool:
             and abs(line.x0 - following.x0) <= 2 and 0 < following.y0 - line.y0 <= 3 * line.size)
 
 
+def _unspaced(text: str) -> str:
+    """A heading set letter-spaced ("A B S T R A C T", Elsevier's) as the word it spells."""
+    text = text.strip()
+    return text.replace(" ", "") if LETTER_SPACED.match(text) else text
+
+
 def _abstract(page: PageLines, abstract_at: int, body_size: float, compounds: frozenset[str]) -> str:
+    """The lines under the Abstract heading, up to the first section, keywords or smaller type.
+    Where the front matter is two boxes side by side (Elsevier's "ARTICLE INFO" | "ABSTRACT"),
+    the other box's lines, wholly left of the heading, come first in reading order and are passed."""
     heading = page.lines[abstract_at]
-    inline = re.sub(r"^abstract\s*[.:—–-]?\s*", "", heading.plain, flags=re.I)
+    inline = re.sub(r"^abstract\s*[.:—–-]?\s*", "", _unspaced(heading.plain), flags=re.I)
     parts = [inline] if inline else []
     following = page.lines[abstract_at + 1:]
+    while following and not parts and following[0].x1 < heading.x0:
+        following = following[1:]
     text_size = following[0].size if following else body_size
     for line in following:
         if line.size < text_size - 0.6:
             break
         if SECTION_START.match(line.plain) and (line.bold or line.size > body_size + 0.5):
             break
-        if KEYWORDS_HEAD.match(line.plain) or line.size < body_size - 1.5:
+        if KEYWORDS_HEAD.match(line.plain) or line.size < min(body_size, text_size) - 1.5:
             break
         parts.append(line.plain)
     return join_lines(parts, compounds)
@@ -246,14 +258,20 @@ def _doi_and_keywords(meta: dict[str, Field], pages: list[PageLines]) -> None:
         if match and meta.get("doi") is None:
             meta["doi"] = Field(match[1], 1, "DOI pattern on page 1")
         kw = KEYWORDS.match(line.plain)
-        if kw and meta.get("keywords") is None:
-            listed = kw[1]
+        alone = KEYWORDS_ALONE.match(line.plain)
+        if (kw or alone) and meta.get("keywords") is None:
+            listed = kw[1] if kw else ""
+            rows = []
             for following in lines[i + 1:]:   # the list runs on in its paragraph ("robust train-" / "ing")
                 if following.block != line.block or abs(following.size - line.size) > 0.3:
                     break
                 listed = append_line(listed, following.plain)
+                rows.append(following.plain.strip())
+            if alone and not re.search(r"[,;·]", listed):
+                listed = "; ".join(rows)     # the label on a line of its own, one keyword a line (Elsevier)
             words = [w.strip(" .") for w in re.split(r"[,;·]|\s[–—]\s", listed) if w.strip(" .")]
-            meta["keywords"] = Field(words, 1, "Keywords line")
+            if words:
+                meta["keywords"] = Field(words, 1, "Keywords line")
 
 
 

@@ -62,8 +62,17 @@ class PageLines:
     margin_lines: list[Line]   # removed headers, footers, side stamps (venue and arXiv live here)
 
 
+# A TeX font embedded without its Unicode map gives its ligatures as their slots in TeX's own
+# encodings, control characters that Python even counts as spaces ("con\x1cdence" for "confidence"):
+# T1 puts ff, fi, fl, ffi, ffl at 0x1B-0x1F, OT1 at 0x0B-0x0F (taken only next to a letter).
+_TEX_LIGATURES = {chr(0x1B + n): lig for n, lig in enumerate(("ff", "fi", "fl", "ffi", "ffl"))}
+_OT1_LIGATURES = {chr(0x0B + n): lig for n, lig in enumerate(("ff", "fi", "fl", "ffi", "ffl"))}
+_TEX_LIGATURE = re.compile(r"[\x1b-\x1f]|(?<=[A-Za-z])[\x0b-\x0f]|[\x0b-\x0f](?=[a-z])")
+
+
 def fix_glyphs(text: str) -> str:
     """Join split accents and expand ligatures so names and words come out as printed."""
+    text = _TEX_LIGATURE.sub(lambda m: _TEX_LIGATURES.get(m[0]) or _OT1_LIGATURES[m[0]], text)
     text = _ACCENT_BEFORE.sub(lambda m: m.group(2).replace("ı", "i") + _SPACING_ACCENTS[m.group(1)], text)
     text = unicodedata.normalize("NFKC", text)
     return text.replace("\u00ad", "")
@@ -309,7 +318,11 @@ def _join_spans(spans: list[dict], size: float) -> tuple[str, str]:
     columns: "Lianmin Zheng", "Wei-Lin Chiang")."""
     if len(spans) == 1:  # most lines: nothing to compare a span against
         return spans[0]["text"], spans[0]["text"]
-    baseline = max(s["origin"][1] for s in spans if s["size"] >= size - 0.1)
+    # the baseline of the line's own type; spans that are all smaller (the bold label of a line,
+    # set smaller than the text after it: Oxford's "Key words:") have their own
+    sized = [s for s in spans if s["size"] >= size - 0.1] or \
+        [s for s in spans if s["size"] >= max(x["size"] for x in spans) - 0.1]
+    baseline = max(s["origin"][1] for s in sized)
     text = plain = ""
     prev = None
     for span in spans:

@@ -4,7 +4,7 @@ Templates put it in different places: a conference footnote ("... (NeurIPS 2023)
 ("Published as a conference paper at ICLR 2024"), a proceedings header ("Proceedings of the 57th Annual
 Meeting of ..., pages 1441–1451 ... 2019"), a journal header or footer ("... VOL. 25, NO. 5, MAY 2014",
 "Journal of Machine Learning Research 23 (2022) 1-40", "Proceedings of Machine Learning Research
-235:1–2, 2024", "NATURE | VOL 529 | 28 JANUARY 2016", "MNRAS 527, 1234-1250 (2024)", "ACM Trans. Priv.
+235:1–2, 2024", "Bioinformatics, 2024, pp. 1–12", "NATURE | VOL 529 | 28 JANUARY 2016", "MNRAS 527, 1234-1250 (2024)", "ACM Trans. Priv.
 Sec., Vol. 27, No. 2, Article 14. Publication date: May 2024."), an ACM reference block ("SOSP ’23,
 October 23–26, 2023, ...") or a report number. Journal headers are only
 read at the top or bottom edge of the page, where templates print them, so a sentence that happens to
@@ -47,6 +47,8 @@ RULES: list[tuple[str, re.Pattern, str]] = [
         r"^(?P<venue>[A-Z][A-Za-z&:\- ]{2,120}?)\s+\d+\s+\(" + YEAR + r"\)\s+\d+\s*[-–]\s*\d+"), "edge"),
     ("journal-volume:pages-year", re.compile(    # "Proceedings of Machine Learning Research 235:1–2, 2024"
         r"^(?P<venue>[A-Z][A-Za-z&:\- ]{2,120}?)\s+(?:vol\.?\s+)?\d+:\d+\s*[-–]\s*\d+,\s+" + YEAR + r"$"), "edge"),
+    ("journal-year-pages", re.compile(    # "Bioinformatics, 2024, pp. 1–12" (Oxford's journals)
+        r"^(?P<venue>(?!.*\bet al\b)[A-Z][A-Za-z&:.\- ]{2,120}?),\s+" + YEAR + r",\s+(?:pp\.\s*)?\d+\s*[-–]\s*\d+$"), "edge"),
     ("journal-volume-pages-year", re.compile(    # "MNRAS 527, 1234-1250 (2024)", "Phys. Rev. Lett. 120, 061101 (2018)"
         r"^(?P<venue>[A-Z][A-Za-z&:.\- ]{1,120}?)\s+\d+,\s*\d+(?:\s*[-–]\s*\d+)?\s+\(" + YEAR + r"\)$"), "edge"),
     ("report-number", re.compile(r"^(?P<venue>Technical Report (?:No\.\s*)?[\w-]+)$"), "any"),
@@ -54,7 +56,7 @@ RULES: list[tuple[str, re.Pattern, str]] = [
 # Rules whose venue is a name in words (a journal header in capitals reads "IEEE Transactions on ...");
 # the others capture an acronym ("ICLR 2024"), kept as printed.
 SPELLED_OUT = {"proceedings-header", "journal-header", "journal-volume-year", "journal-volume:pages-year",
-               "journal-volume-pages-year"}
+               "journal-year-pages", "journal-volume-pages-year"}
 DATE_LINE = re.compile(r"^" + MONTHS + r"\s+\d{1,2},\s+" + YEAR + r"$")
 LETTER_SPACED = re.compile(r"^(?:\S(?: |$)){6,}")
 
