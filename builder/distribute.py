@@ -31,7 +31,7 @@ from .analyse.embed import MULTILINGUAL, Embedder
 from .analyse.glossary import TermMatcher, load_glossary
 from .cache import Cache, NotCached, StageRun
 from .config import CourseSettings
-from .errors import CoursewikiError, disk_error
+from .errors import CoursewikiError, disk_error, internal_error
 from .gather import Course, Reporter, gather_pair
 from .ingest.talk import media_duration
 from .models import PairResult, PairSource
@@ -71,15 +71,22 @@ class Gathered:
     depends: tuple[tuple[str, tuple[str, ...]], ...] = ()   # the entries it computed, with those they read
 
 
-def attempt(work: Callable[[], T], where: Path, building: str | None = None) -> tuple[T | None, str | None, str]:
+def attempt(work: Callable[[], T], where: Path, building: str | None = None,
+            subject: Path | None = None) -> tuple[T | None, str | None, str]:
     """The one place an error becomes a failure of one pair (or of the site pages): the result, or
-    the one line that names the file, with the traceback kept for -v."""
+    the one line that names the file, with the traceback kept for -v. A fault of coursewiki's own
+    that some input brings out (a PDF laid out as no paper before it was) fails that pair alone,
+    in one line too: the rest of the course is still built."""
     try:
         return work(), None, ""
     except CoursewikiError as err:
         return None, str(err), traceback.format_exc()
     except OSError as err:  # the cache, a page or a scratch file could not be written: disk full, permissions
         return None, disk_error(err, where, building), traceback.format_exc()
+    except NotCached:
+        raise
+    except Exception as err:  # noqa: BLE001 (one pair's input met a bug: that pair fails, not the course)
+        return None, internal_error(err, subject or where), traceback.format_exc()
 
 
 def gather_task(task: PairTask, course: Course) -> Gathered:
@@ -88,7 +95,8 @@ def gather_task(task: PairTask, course: Course) -> Gathered:
     if task.from_cache:
         course = replace(course, cache=course.cache.reading_only())
     try:
-        result, failure, trace = attempt(lambda: gather_pair(pair, course), task.settings.cache_dir, pair.folder.name)
+        result, failure, trace = attempt(lambda: gather_pair(pair, course), task.settings.cache_dir, pair.folder.name,
+                                         pair.folder)
     except NotCached:
         return Gathered(pair.slug, kept=True)
     return Gathered(pair.slug, result=result, failure=failure, trace=trace or None)

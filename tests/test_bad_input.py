@@ -154,6 +154,30 @@ def test_bad_pairs_are_reported_and_the_good_pair_still_builds(tmp_path, shared_
     assert "1 pair(s) built" in result.output and f"{len(expected)} failed" in result.output
 
 
+def test_a_pair_that_brings_out_a_fault_of_coursewiki_fails_alone_in_one_line(tmp_path, shared_cache, monkeypatch):
+    """A PDF laid out as no paper before it was once stopped the layout reader with a ValueError,
+    and with it the whole course; such a fault fails its pair, as bad input does."""
+    import builder.distribute as distribute
+    real = distribute.gather_pair
+
+    def faulty(pair, course):
+        if pair.slug == "odd":
+            raise ValueError("max() arg is an empty sequence")
+        return real(pair, course)
+    monkeypatch.setattr(distribute, "gather_pair", faulty)
+    root = course_root(tmp_path / "course")
+    for slug in ("good", "odd"):
+        make_pair(root / "sources", slug, PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
+    result = CliRunner().invoke(main, ["build", "-q", "--root", str(root), "--cache", str(shared_cache)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    errors = [l for l in result.output.splitlines() if l.startswith("error: ")]
+    assert len(errors) == 1 and "sources/odd: not built" in errors[0]
+    assert "ValueError: max() arg is an empty sequence" in errors[0] and "-v" in errors[0]
+    assert (root / "content" / "good" / "report.md").is_file() and not (root / "content" / "odd").exists()
+    shown = CliRunner().invoke(main, ["build", "-q", "-v", "--root", str(root), "--cache", str(shared_cache)])
+    assert "Traceback" in shown.output and "faulty" in shown.output   # -v shows where
+
+
 def test_missing_sources_folder_is_one_line(tmp_path):
     result = CliRunner().invoke(main, ["build", "--root", str(tmp_path)])
     assert result.exit_code == 2
