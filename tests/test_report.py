@@ -162,3 +162,10 @@ def test_the_conclusions_come_from_the_papers_own_conclusion_not_a_sections_disc
         assert conclusions, name
         assert all(p.section == top or p.section.startswith(top.split()[0].rstrip(".") + ".") for p in conclusions), \
             (name, [p.section for p in conclusions])
+
+
+def test_names_that_hold_commas_are_listed_with_semicolons_in_the_basic_information():
+    from builder.write.report import _listed
+    assert _listed(["Department of Computer Science, University of Helsinki, Finland", "Academia Sinica, Taiwan"]) \
+        == "Department of Computer Science, University of Helsinki, Finland; Academia Sinica, Taiwan"
+    assert _listed(["Hannah Weiß", "Li Qiang"]) == "Hannah Weiß, Li Qiang"

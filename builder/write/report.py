@@ -346,6 +346,13 @@ def _distinct(uses: list[TermUse]) -> list[TermUse]:
     return out
 
 
+def _listed(values: list) -> str:
+    """A list of names in one cell: with semicolons when a name holds a comma itself (an
+    affiliation's "University of Helsinki, Finland"), so the reader sees where each one ends."""
+    items = [str(v) for v in values]
+    return ("; " if any("," in item for item in items) else ", ").join(items)
+
+
 def _basic_information(result: PairResult, video_name: str | None, words: dict[str, str] = WORDS["en"]) -> list[str]:
     meta, paper = result.paper.meta, result.paper
     rows = []
@@ -355,7 +362,7 @@ def _basic_information(result: PairResult, video_name: str | None, words: dict[s
     for name, label in labels.items():
         found = getattr(meta, name)
         if found is not None and found.value not in ("", []):
-            value = ", ".join(found.value) if isinstance(found.value, list) else str(found.value)
+            value = _listed(found.value) if isinstance(found.value, list) else str(found.value)
             where = page_link(found.page_no) if found.page_no else escape_md(found.rule)  # pair.yml, arXiv API, Crossref
             rows.append(f"| {words[label]} | {escape_md(value)} | {where} |")
     if meta.arxiv_id:
