@@ -57,6 +57,9 @@ EXPECTED = {
                 sections=[f"{n}. {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
                 keywords=["label noise", "knowledge distillation", "robust training"],
                 venue="Bioinformatics", year=2024),
+    # a review copy: anonymous, "Under review as a conference paper at ICLR 2025" (no venue yet), line numbers
+    "review": dict(title=TITLE, authors=None, sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
+                   venue=None, year=None),
     "plain": dict(title=TITLE, authors=["Giulia Romano", "Dmitri Volkov", "Chen Xiaoming"],
                   sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"], venue=None, year=None),
 }
@@ -156,10 +159,11 @@ def test_an_abstract_set_in_bold_without_a_heading_is_the_papers_first_sentences
     assert [p.text for p in papers["nature"].passages[:2]] == ABSTRACT
 
 
-@pytest.mark.parametrize("name", ["acm", "revtex", "cas", "oup"])
-def test_an_abstract_in_smaller_type_is_the_papers_first_sentences(papers, name):
+@pytest.mark.parametrize("name", ["acm", "revtex", "cas", "oup", "review"])
+def test_an_abstract_is_the_papers_first_sentences_whole(papers, name):
     """ACM's journals and revtex print the abstract under the authors with no heading, a size
-    below the body; Elsevier's CAS in a box right of the keywords' box, under "A B S T R A C T"."""
+    below the body; Elsevier's CAS in a box right of the keywords' box, under "A B S T R A C T";
+    a review copy with its line numbers between the abstract's lines."""
     def plain(text):   # the CAS PDF made here prints straight apostrophes
         return text.replace("’", "'")
     assert plain(papers[name].meta.value("abstract")) == plain(" ".join(ABSTRACT))

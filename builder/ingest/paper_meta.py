@@ -154,7 +154,8 @@ def _abstract(page: PageLines, abstract_at: int, body_size: float, compounds: fr
     heading = page.lines[abstract_at]
     inline = re.sub(r"^abstract\s*[.:—–-]?\s*", "", _unspaced(heading.plain), flags=re.I)
     parts = [inline] if inline else []
-    following = page.lines[abstract_at + 1:]
+    # a review copy's line numbers ("1", "2", ... in the margin) are no part of it
+    following = [l for l in page.lines[abstract_at + 1:] if not re.fullmatch(r"\d{1,4}", l.plain.strip())]
     while following and not parts and following[0].x1 < heading.x0:
         following = following[1:]
     text_size = following[0].size if following else body_size
