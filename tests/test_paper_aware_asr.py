@@ -54,6 +54,15 @@ def test_names_that_mix_capitals_and_small_letters_are_the_papers_names():
     assert {"vLLM", "LLaMA"} <= set(talk_vocabulary(parsed_paper("vllm.pdf"), TermMatcher(load_glossary())).terms)
 
 
+def test_a_name_in_small_letters_with_a_digit_inside_is_a_name():
+    """GloVe's talk says "word2vec" a dozen times as its paper prints it; tiny.en heard "Word2Mac"
+    until the name was in its vocabulary."""
+    from builder.analyse.vocabulary import _name_counts
+    counts = _name_counts("Unlike word2vec and seq2seq models, wav2vec-2.0 reads audio; l2 and x1 are no names.", set())
+    assert {"word2vec", "seq2seq", "wav2vec-2.0"} <= set(counts) and not {"l2", "x1"} & set(counts)
+    assert "word2vec" in talk_vocabulary(parsed_paper("glove.pdf"), TermMatcher(load_glossary())).terms
+
+
 def test_names_on_the_slides_rank_right_after_the_title():
     paper = ingest_paper(PAPERS / "dpo.pdf")
     vocabulary = talk_vocabulary(paper, TermMatcher(load_glossary()), ["Results on AlpacaEval 2 and Llama 2"])

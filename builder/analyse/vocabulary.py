@@ -32,6 +32,7 @@ NAME = re.compile(
     r"|[A-Z][A-Z0-9]+(?:[;:][A-Z]{2,})?(?:-[\w.]*\w)*"                      # PPO, GPT-4, TL;DR, T5-XXL
     r"|[A-Z][a-z]+(?:-[A-Z][a-z]+)+"                                        # Bradley-Terry
     r"|[A-Z][a-z]{2,}\s\d+(?:\.\d+)?(?![\w.])"                              # Llama 2, Pythia 2.8
+    r"|[a-z]+\d+[a-z]+(?:-[\w.]*\w)*"                                       # word2vec, seq2seq, wav2vec
     r"|[A-Z][a-z]{3,}"                                                      # Anthropic, Reddit (checked below)
     r")(?![\w-])")
 # Capitalised words that are English at the start of a clause or in a heading, never names.
