@@ -57,6 +57,10 @@ EXPECTED = {
                 sections=[f"{n}. {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
                 keywords=["label noise", "knowledge distillation", "robust training"],
                 venue="Bioinformatics", year=2024),
+    # ICML's look: the author row, then affiliations and the proceedings line as page 1's footnote
+    "icml": dict(title=TITLE, authors=["Olusegun Bakare", "Ingrid Thorsdottir", "Wei-Jie Huang"],
+                 sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
+                 venue="International Conference on Machine Learning", year=2024),
     # a review copy: anonymous, "Under review as a conference paper at ICLR 2025" (no venue yet), line numbers
     "review": dict(title=TITLE, authors=None, sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
                    venue=None, year=None),
@@ -177,6 +181,18 @@ def test_an_affiliation_that_runs_on_to_the_next_line_is_read_whole(papers):
         "Institute of Information Science, Academia Sinica, Taipei, Taiwan"]
     # a line of the box beside the affiliations is not their continuation (Elsevier's keywords)
     assert papers["cas"].meta.value("affiliations")[-1].endswith("Linz, 4040, Austria")
+
+
+def test_affiliations_printed_as_page_ones_numbered_footnotes_are_read(papers):
+    """ICML prints them under the first column, one numbered footnote each; Nature (alphago.pdf)
+    two on one line, parted by their numbers after a full stop."""
+    from conftest import parsed_paper
+    assert papers["icml"].meta.value("affiliations") == [
+        "Department of Computer Science, University of Ibadan, Nigeria",
+        "Department of Computer Science, University of Iceland, Reykjavik, Iceland"]
+    assert parsed_paper("alphago.pdf").meta.value("affiliations") == [
+        "Google DeepMind, 5 New Street Square, London EC4A 3TW, UK",
+        "Google, 1600 Amphitheatre Parkway, Mountain View, California 94043, USA"]
 
 
 def test_ligatures_of_a_tex_font_without_a_unicode_map_are_letters_again():

@@ -184,6 +184,24 @@ def _affiliations_in(line: Line) -> list[str]:
     return out
 
 
+def footnote_affiliations(lines: list[Line], page_height: float, body_size: float) -> list[str]:
+    """Affiliations printed as page 1's numbered footnotes ("1Department of Computer Science,
+    University of Ibadan, Nigeria", under ICML's author row): small type in the page's lower half,
+    each line opening with its superscript number."""
+    found: list[str] = []
+    for line in lines:
+        if line.y0 > 0.5 * page_height and line.size < body_size - 0.5 and _starts_with_superscript(line) \
+                and AFFILIATION_WORDS.search(line.plain):
+            # read by its superscript numbers after a full stop ("..., UK. 2Google, ..."), not by its
+            # word gaps: a footnote is set justified, and wide gaps part an author grid's columns
+            text = re.sub(r"^\d{1,2}", "", re.sub(r"\s+", " ", line.text).strip())
+            for affiliation in re.split(r"(?<=[.;])\s*\d{1,2}(?=[A-Z])", text):
+                affiliation = affiliation.strip(" .,;")
+                if affiliation and affiliation not in found:
+                    found.append(affiliation)
+    return found
+
+
 def _affiliation_goes_on(line: Line, following: Line) -> bool:
     """An affiliation line that ends in a comma goes on in the next row, in the same type, right
     under it ("..., Academia Sinica, Taipei," / "Taiwan"), when that row names no place of its own."""

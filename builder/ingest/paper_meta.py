@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ..models.paper import Field, PaperMeta
-from .authors import authors_and_affiliations
+from .authors import authors_and_affiliations, footnote_affiliations
 from .pdf_layout import Line, PageLines
 from .titlecase import restore_case, spellings
 from .venue import LETTER_SPACED, find_venue
@@ -60,6 +60,8 @@ def extract_meta(pages: list[PageLines], body_size: float, compounds: frozenset[
         meta["authors"] = Field(authors, 1, rule)
     if affiliations:
         meta["affiliations"] = Field(affiliations, 1, "institution lines between title and abstract")
+    elif authors and (affiliations := footnote_affiliations(first.lines, first.height, body_size)):
+        meta["affiliations"] = Field(affiliations, 1, "numbered institution footnotes on page 1")
     if abstract_at is not None:
         abstract = _abstract(first, abstract_at, body_size, compounds)
         rule = "text under the Abstract heading"

@@ -26,7 +26,8 @@ MONTHS_IN_CAPITALS = "(?:" + "|".join(m.upper() for m in MONTH_NAMES) + ")"
 KNOWN_VENUES = (r"INTERSPEECH|Interspeech|ICASSP|ACL|EMNLP|NAACL|ICLR|ICML|AAAI|IJCAI|CVPR|ICCV|ECCV|COLING|EACL|"
                 r"KDD|SIGIR|WWW|NeurIPS|NIPS|TACL|JMLR|COLM")
 
-# (rule name, pattern, where it may be printed: "any" line of page 1-2 or only at the page's "edge")
+# (rule name, pattern, where it may be printed: "any" line of page 1-2, only at the page's "edge", or
+# only at page 1's edge, "edge1": the second page's foot may already hold the references)
 RULES: list[tuple[str, re.Pattern, str]] = [
     ("conference-header", re.compile(
         r"(?:Published|Accepted) as an? (?:conference|workshop) paper at (?P<venue>[A-Z][\w-]*(?: [\w-]+)?\s+" + YEAR + ")"),
@@ -38,6 +39,10 @@ RULES: list[tuple[str, re.Pattern, str]] = [
     ("venue-year", re.compile(r"^(?:[Pp]roc\. )?(?P<venue>(?:" + KNOWN_VENUES + ") " + YEAR + r")\b"), "any"),
     ("proceedings-header", re.compile(
         r"^(?P<venue>Proceedings of (?:the )?[A-Z0-9][^,()]{10,200}?),\s+(?:pages|pp\.)\s+\d+"), "edge"),
+    ("proceedings-footnote", re.compile(    # ICML's "Proceedings of the 41st International Conference on
+        # Machine Learning, Vienna, Austria. PMLR 235, 2024.", at the foot of page 1 (the year on the line under it)
+        r"^Proceedings of (?:the )?(?:\d+\s*(?:st|nd|rd|th)?\s+)?(?P<venue>(?:[A-Z][\w&'’-]*\s+)*?"
+        r"(?:Conference|Symposium|Workshop|Meeting)\b[^,()]*?)\s*[,(]"), "edge1"),
     ("acm-reference-block", re.compile(
         r"^(?P<acronym>[A-Z][A-Za-z]{1,12}) ['’](?P<yy>\d\d),\s+" + MONTHS + r"\b[^,]*,\s+" + YEAR + r"\b"), "any"),
     ("journal-header", re.compile(
@@ -55,8 +60,8 @@ RULES: list[tuple[str, re.Pattern, str]] = [
 ]
 # Rules whose venue is a name in words (a journal header in capitals reads "IEEE Transactions on ...");
 # the others capture an acronym ("ICLR 2024"), kept as printed.
-SPELLED_OUT = {"proceedings-header", "journal-header", "journal-volume-year", "journal-volume:pages-year",
-               "journal-year-pages", "journal-volume-pages-year"}
+SPELLED_OUT = {"proceedings-footnote", "proceedings-header", "journal-header", "journal-volume-year",
+               "journal-volume:pages-year", "journal-year-pages", "journal-volume-pages-year"}
 DATE_LINE = re.compile(r"^" + MONTHS + r"\s+\d{1,2},\s+" + YEAR + r"$")
 LETTER_SPACED = re.compile(r"^(?:\S(?: |$)){6,}")
 
@@ -77,7 +82,7 @@ def find_venue(pages: list[PageLines], known_spellings: dict[str, str]) -> Venue
             text = _readable(line.plain)
             at_edge = line.y1 < 0.12 * page.height or line.y0 > 0.88 * page.height
             for rule, pattern, where in RULES:
-                if where == "edge" and not at_edge:
+                if where in ("edge", "edge1") and not at_edge or where == "edge1" and page.page_no != 1:
                     continue
                 match = pattern.search(text)
                 if match:
@@ -102,12 +107,13 @@ def _venue(rule: str, match: re.Match, lines: list[Line], index: int, page_no: i
 
 
 def _year_near(lines: list[Line], index: int, rule: str) -> str | None:
-    """A proceedings header prints its date on the line under the venue; a report its date line
-    just above or below the report number."""
-    around = lines[index: index + 2] if rule == "proceedings-header" else lines[max(0, index - 2): index + 3]
+    """A proceedings header or footnote prints its year on its line or the line under it; a report
+    its date line just above or below the report number."""
+    proceedings = rule in ("proceedings-header", "proceedings-footnote")
+    around = lines[index: index + 2] if proceedings else lines[max(0, index - 2): index + 3]
     for line in around:
         text = _readable(line.plain)
-        if rule == "proceedings-header":
+        if proceedings:
             found = re.search(YEAR + r"\b", text)
         else:
             found = DATE_LINE.match(text)
