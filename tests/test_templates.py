@@ -11,61 +11,53 @@ from builder.ingest.paper import ingest_paper
 
 TEMPLATES = Path(__file__).parent / "templates"
 TITLE = "Confidence-Weighted Distillation for Learning with Noisy Labels"
+TITLE_IN_SENTENCE_CASE = "Confidence-weighted distillation for learning with noisy labels"
 SECTIONS = ["Introduction", "Related Work", "Method", "Experiments", "Conclusion"]
+KEYWORDS = ["label noise", "knowledge distillation", "robust training"]
+
+
+def numbered(after: str = " ", references: str | None = "References") -> list[str]:
+    """The sections as a class numbers them: "1 Introduction" or "1. Introduction", then the references."""
+    return [f"{n}{after}{s}" for n, s in enumerate(SECTIONS, 1)] + ([references] if references else [])
+
+
+ROMAN = [f"{n}. {s}" for n, s in zip(["I", "II", "III", "IV", "V"], SECTIONS)] + ["References"]   # IEEE's
 EXPECTED = {
     "ieee": dict(title=TITLE, authors=["Wen-Hsuan Lin", "Marcus Oyelaran-Smith", "Sofia Castellanos"],
-                 sections=[f"{n}. {s}" for n, s in zip(["I", "II", "III", "IV", "V"], SECTIONS)] + ["References"],
-                 keywords=["label noise", "knowledge distillation", "robust training"], venue=None, year=None),
+                 sections=ROMAN, keywords=KEYWORDS, venue=None, year=None),
     "ieeej": dict(title=TITLE, authors=["Tomasz Wiśniewski", "Ana Beatriz Carvalho", "Oluwaseun Adeyemi"],
-                  sections=[f"{n}. {s}" for n, s in zip(["I", "II", "III", "IV", "V"], SECTIONS)] + ["References"],
-                  keywords=["Label noise", "knowledge distillation", "robust training", "deep learning"],
+                  sections=ROMAN, keywords=["Label noise", "knowledge distillation", "robust training", "deep learning"],
                   venue="IEEE Transactions on Pattern Analysis and Machine Intelligence", year=2024),
     "lncs": dict(title="Confidence-Weighted Distillation: Learning with Noisy Labels from a Cautious Teacher",
                  authors=["Hannah Weiß", "Rajesh Kumar Venkataraman", "Li Qiang"],
-                 sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
-                 keywords=["Label noise", "Knowledge distillation", "Robust training"], venue=None, year=None),
-    "els": dict(title="Confidence-weighted distillation for learning with noisy labels",
-                authors=["Pierre-Antoine Dubois", "Yuki Tanaka", "Elena Petrova"],
-                sections=[f"{n}. {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
-                keywords=["label noise", "knowledge distillation", "robust training"], venue=None),
+                 sections=numbered(), keywords=["Label noise", "Knowledge distillation", "Robust training"],
+                 venue=None, year=None),
+    "els": dict(title=TITLE_IN_SENTENCE_CASE, authors=["Pierre-Antoine Dubois", "Yuki Tanaka", "Elena Petrova"],
+                sections=numbered(". "), keywords=KEYWORDS, venue=None),
     "revtex": dict(title=TITLE, authors=["Nadia Haddad", "Kwame Mensah", "Ingrid Solberg"],
                    sections=[s.upper() for s in SECTIONS], venue=None, year=None),
-    "amsart": dict(title=TITLE, authors=["Rafael Mendoza", "Eleanor Whitfield"],
-                   sections=[f"{n}. {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
-                   keywords=["label noise", "knowledge distillation", "robust training"], venue=None),
-    "mnras": dict(title="Confidence-weighted distillation for learning with noisy labels",
-                  authors=["Françoise Moreau", "Hiroshi Nakamura", "Aisha Bello"],
-                  sections=[f"{n} {s.upper()}" for n, s in enumerate(SECTIONS, 1)] + ["REFERENCES"],
+    "amsart": dict(title=TITLE, authors=["Rafael Mendoza", "Eleanor Whitfield"], sections=numbered(". "),
+                   keywords=KEYWORDS, venue=None),
+    "mnras": dict(title=TITLE_IN_SENTENCE_CASE, authors=["Françoise Moreau", "Hiroshi Nakamura", "Aisha Bello"],
+                  sections=[s.upper() for s in numbered()],
                   keywords=["methods: data analysis", "methods: statistical"], venue="MNRAS", year=2024),
-    "nature": dict(title="Confidence-weighted distillation for learning with noisy labels",
-                   authors=["Ingrid Halvorsen", "Tomás Reyes", "Yusuf Demir"],
-                   sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)], venue=None, year=None),
+    "nature": dict(title=TITLE_IN_SENTENCE_CASE, authors=["Ingrid Halvorsen", "Tomás Reyes", "Yusuf Demir"],
+                   sections=numbered(references=None), venue=None, year=None),
     "jmlr": dict(title=TITLE, authors=["Samira El-Amrani", "Jonas Lindqvist", "Priya Raghunathan"],
-                 sections=[f"{n}. {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
-                 keywords=["label noise", "knowledge distillation", "robust training"],
-                 venue="Proceedings of Machine Learning Research", year=2024),
+                 sections=numbered(". "), keywords=KEYWORDS, venue="Proceedings of Machine Learning Research", year=2024),
     "acm": dict(title=TITLE, authors=["Mateus Oliveira Santos", "Katarzyna Nowak", "Daniel O’Connor"],
-                sections=[f"{n} {s.upper()}" for n, s in enumerate(SECTIONS, 1)] + ["REFERENCES"],
-                keywords=["label noise", "knowledge distillation", "robust training"],
-                venue="ACM Trans. Priv. Sec.", year=2024),
-    "cas": dict(title="Confidence-weighted distillation for learning with noisy labels",
-                authors=["Thi Minh Anh Nguyen", "Lukas Brandstätter", "Amara Okonkwo"],
-                sections=[f"{n}. {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
-                keywords=["label noise", "knowledge distillation", "robust training"], venue=None, year=None),
-    "oup": dict(title="Confidence-weighted distillation for learning with noisy labels",
-                authors=["Sebastián Ortega Ruiz", "Mei-Ling Chou", "Henrik Aaltonen"],
-                sections=[f"{n}. {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
-                keywords=["label noise", "knowledge distillation", "robust training"],
-                venue="Bioinformatics", year=2024),
+                sections=[s.upper() for s in numbered()], keywords=KEYWORDS, venue="ACM Trans. Priv. Sec.", year=2024),
+    "cas": dict(title=TITLE_IN_SENTENCE_CASE, authors=["Thi Minh Anh Nguyen", "Lukas Brandstätter", "Amara Okonkwo"],
+                sections=numbered(". "), keywords=KEYWORDS, venue=None, year=None),
+    "oup": dict(title=TITLE_IN_SENTENCE_CASE, authors=["Sebastián Ortega Ruiz", "Mei-Ling Chou", "Henrik Aaltonen"],
+                sections=numbered(". "), keywords=KEYWORDS, venue="Bioinformatics", year=2024),
     # ICML's look: the author row, then affiliations and the proceedings line as page 1's footnote
     "icml": dict(title=TITLE, authors=["Olusegun Bakare", "Ingrid Thorsdottir", "Wei-Jie Huang"],
-                 sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
-                 venue="International Conference on Machine Learning", year=2024),
+                 sections=numbered(), venue="International Conference on Machine Learning", year=2024),
     # a review copy: anonymous, "Under review as a conference paper at ICLR 2025" (no venue yet), line numbers
-    "review": dict(title=TITLE, authors=None, sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"],
-                   venue=None, year=None),
-    "plain": dict(title=TITLE, authors=["Giulia Romano", "Dmitri Volkov", "Chen Xiaoming"],
-                  sections=[f"{n} {s}" for n, s in enumerate(SECTIONS, 1)] + ["References"], venue=None, year=None),
+    "review": dict(title=TITLE, authors=None, sections=numbered(), venue=None, year=None),
+    "plain": dict(title=TITLE, authors=["Giulia Romano", "Dmitri Volkov", "Chen Xiaoming"], sections=numbered(),
+                  venue=None, year=None),
 }
 
 
