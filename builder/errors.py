@@ -29,10 +29,3 @@ def disk_error(err: OSError, where: Path | str, building: str | None = None) -> 
     """The one wording of a file that could not be written (disk full, permissions), as one line."""
     context = f" while building {building}" if building else ""
     return f"{err.filename or where}: cannot write{context} ({err.strerror or err}); free some space or fix permissions"
-
-
-def internal_error(err: Exception, subject: Path | str) -> str:
-    """The one wording of a fault of coursewiki's own that an input brought out, as one line."""
-    what = f"{type(err).__name__}: {err}".strip().splitlines()[0][:160]
-    return (f"{subject}: not built, coursewiki failed on it ({what}); the rest of the course is built. "
-            "Run with -v to see where, and report it with this pair's files")
