@@ -155,6 +155,22 @@ def test_check_command_fails_a_report_below_the_supported_fraction(real_course, 
     assert lenient.exit_code == 0, lenient.output
 
 
+def test_a_fault_of_coursewiki_on_one_pair_is_that_pairs_problem_and_the_others_are_checked(real_course, monkeypatch):
+    import builder.check.course as checking
+    root, settings, _ = real_course
+    real = checking.validate_markdown
+
+    def faulty(text, *args, subject="", **kwargs):
+        if subject == "dpo":
+            raise ValueError("max() arg is an empty sequence")
+        return real(text, *args, subject=subject, **kwargs)
+    monkeypatch.setattr(checking, "validate_markdown", faulty)
+    result = CliRunner().invoke(main, ["check", "--root", str(root), "--cache", str(settings.cache_dir)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "dpo/report.md: not checked, coursewiki failed on it (ValueError: max() arg" in result.output
+    assert "tdnn/report.md" not in result.output   # checked, and fine
+
+
 def test_a_chinese_sentence_is_judged_on_its_numbers_and_key_terms(tdnn_evidence):
     evidence, checker = tdnn_evidence
     report = ("在Switchboard任务上，时延神经网络相对基线DNN模型提升了7.3%。 [p.&nbsp;1](paper.pdf#page=1)\n"

@@ -24,8 +24,8 @@ NOT_TALKS = (".md", ".vtt", ".srt")
 
 
 def check_course(settings: CourseSettings) -> dict[str, Validation]:
-    from ..ingest.pdf_layout import open_pdf
-    from ..ingest.talk import media_duration
+    """Every published pair's pages, checked on the files beside them. A fault of coursewiki's own
+    that one pair's files bring out is that pair's problem, in one line; the others are still checked."""
     glossary = load_glossary()
     if not settings.content_dir.is_dir():
         raise CoursewikiError(f"{settings.content_dir}: no content folder; run `coursewiki build` first")
@@ -35,22 +35,37 @@ def check_course(settings: CourseSettings) -> dict[str, Validation]:
                              multilingual=Embedder(cache, settings.multilingual_embedding_model or MULTILINGUAL))
     results: dict[str, Validation] = {}
     for folder in sorted(p for p in settings.content_dir.iterdir() if p.is_dir() and (p / layout.REPORT).is_file()):
-        pdf = folder / layout.PDF_NAME
         try:
-            with open_pdf(pdf) as doc:
-                page_count = doc.page_count
-        except PairError:
-            page_count = 0
-        talks = [t for t in sorted(folder.glob("talk.*")) if t.suffix not in NOT_TALKS]
-        duration = media_duration(talks[0]) if talks else None
-        evidence = published_evidence(folder, cache) if page_count else None
-        for name in (layout.REPORT, layout.TALK_PAGE):
-            page = folder / name
-            if page.is_file():
-                checker = support if name == layout.REPORT else None
-                results[f"{folder.name}/{name}"] = validate_markdown(
-                    generated_part(page.read_text(encoding="utf-8")), page_count, duration, glossary_ids,
-                    support=checker, evidence=evidence, subject=folder.name, min_supported=settings.min_supported)
+            results.update(_check_pair(folder, settings, cache, support, glossary_ids))
+        except (CoursewikiError, OSError):
+            raise
+        except Exception as err:  # noqa: BLE001 (a fault of ours that one pair's files bring out: that pair's problem)
+            results[f"{folder.name}/{layout.REPORT}"] = Validation(problems=[
+                f"not checked, coursewiki failed on it ({type(err).__name__}: {err}); report it with this pair's files"])
+    return results
+
+
+def _check_pair(folder: Path, settings: CourseSettings, cache: Cache, support: SupportChecker,
+                glossary_ids: set[str]) -> dict[str, Validation]:
+    from ..ingest.pdf_layout import open_pdf
+    from ..ingest.talk import media_duration
+    pdf = folder / layout.PDF_NAME
+    try:
+        with open_pdf(pdf) as doc:
+            page_count = doc.page_count
+    except PairError:
+        page_count = 0
+    talks = [t for t in sorted(folder.glob("talk.*")) if t.suffix not in NOT_TALKS]
+    duration = media_duration(talks[0]) if talks else None
+    evidence = published_evidence(folder, cache) if page_count else None
+    results = {}
+    for name in (layout.REPORT, layout.TALK_PAGE):
+        page = folder / name
+        if page.is_file():
+            checker = support if name == layout.REPORT else None
+            results[f"{folder.name}/{name}"] = validate_markdown(
+                generated_part(page.read_text(encoding="utf-8")), page_count, duration, glossary_ids,
+                support=checker, evidence=evidence, subject=folder.name, min_supported=settings.min_supported)
     return results
 
 
