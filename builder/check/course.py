@@ -40,8 +40,9 @@ def check_course(settings: CourseSettings) -> dict[str, Validation]:
         except (CoursewikiError, OSError):
             raise
         except Exception as err:  # noqa: BLE001 (a fault of ours that one pair's files bring out: that pair's problem)
+            what = f"{type(err).__name__}: {err}".strip().splitlines()[0][:160]
             results[f"{folder.name}/{layout.REPORT}"] = Validation(problems=[
-                f"not checked, coursewiki failed on it ({type(err).__name__}: {err}); report it with this pair's files"])
+                f"not checked, coursewiki failed on it ({what}); report it with this pair's files"])
     return results
 
 
