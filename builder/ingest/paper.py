@@ -14,6 +14,7 @@ import pymupdf
 from ..errors import PairError
 from ..models.paper import Paper, Passage, Section
 from .paper_meta import KEYWORDS_HEAD, append_line, body_font_size, extract_meta, join_lines, printed_compounds
+from .chinese import cjk_count
 from .figures import CAPTION, table_regions
 from .pdf_layout import Line, PageLines, PdfFile, open_pdf  # noqa: F401 (open_pdf: the old home)
 
@@ -23,15 +24,20 @@ UNNUMBERED = ("abstract", "references", "bibliography", "acknowledgements", "ack
               "broader impact", "broader impacts", "limitations", "supplementary material",
               # the statements conference templates ask for after the conclusion (ICLR, NeurIPS, ACL)
               "ethics statement", "ethical statement", "ethical considerations", "ethics", "impact statement",
-              "reproducibility statement", "reproducibility")
+              "reproducibility statement", "reproducibility",
+              # a paper in Chinese: abstract, references, acknowledgements
+              "摘要", "参考文献", "致谢")
 # "IV. Experimental Results": IEEE-style top-level headings are set in body-size small capitals (read
 # as title case), not bold, so what marks them is the roman numeral and a title-case title alone in
 # its block; find_headings keeps them only as a run that starts at I.
 ROMAN_HEADING = re.compile(r"^(?P<num>X{0,2}(?:IX|IV|V?I{0,3})\.)\s+(?P<title>[A-Z][^.!?]{2,90})$")
 _MINOR_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "vs", "via", "with"}
-REFERENCES = re.compile(r"^(references|bibliography|literature cited)$", re.I)
-ABSTRACT = re.compile(r"^abstract$", re.I)
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(\[]?[A-Z0-9])")
+REFERENCES = re.compile(r"^(references|bibliography|literature cited|参考文献)$", re.I)
+ABSTRACT = re.compile(r"^(?:abstract|摘要)$", re.I)
+# a Latin sentence ends before a capital or a digit; a Chinese one at its full-width mark, whatever follows
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(\[]?[A-Z0-9])|(?<=[。！？])[”’」』）)]?\s*(?=\S)")
+# "1 引言", "3.2 训练目标": a number and a short Chinese title, no sentence punctuation
+CJK_HEADING = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3}\.?)\s*(?P<title>[\u3400-\u9fff][^。，；：！？,;:]{0,29})$")
 ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|et al|etc|cf|vs|Fig|Figs|Eq|Eqs|Sec|Secs|Tab|No|Dr|Mr|Ms|Prof|approx|resp|w\.r\.t|i\.i\.d|"
     r"Ref|Refs|Thm|Prop|Lem|Def|Alg|Appx|App|Ch|pp|vol|al)\.|\b[A-Z]\.)$")
@@ -351,6 +357,8 @@ def _parse_heading(line: Line, body_size: float) -> tuple[str, str] | None:
         return "", text.rstrip(":")
     if match and len(match["title"].split()) <= 14 and not _TWO_SENTENCES.search(match["title"]):
         return match["num"], match["title"]
+    if chinese := CJK_HEADING.match(text):
+        return chinese["num"], chinese["title"]
     return None
 
 
@@ -464,7 +472,7 @@ def _walk(pages: list[PageLines], headings: dict[int, Section], body_size: float
                 if current is not None:
                     page_ends[id(current)] = max(current.page_start, line.page_no)
                 current = section
-                if section.title.lower() != "abstract":  # a passage source, not part of the section tree
+                if not ABSTRACT.match(section.title):  # a passage source, not part of the section tree
                     sections.append(section)
                 in_references = bool(REFERENCES.match(section.title))
                 streams.append(_Stream(section.heading, compounds))
@@ -525,7 +533,12 @@ def split_sentences(text: str) -> list[tuple[str, int]]:
 
 def _is_prose(sentence: str) -> bool:
     """A sentence of the text: not a formula's debris, and not the keyword list ("Index Terms:
-    time delay neural networks, ..."), which page 1's metadata reads."""
+    time delay neural networks, ..."), which page 1's metadata reads. A Chinese sentence is
+    measured in its characters (no spaces between words, no capitals)."""
+    if cjk_count(sentence) >= 4:
+        letters = len(_NOT_LETTER.sub("", sentence))
+        return 8 <= cjk_count(sentence) <= 400 and letters / max(1, len(sentence)) > 0.6 \
+            and not KEYWORDS_HEAD.match(sentence)
     words = sentence.split()
     if not 5 <= len(words) <= 90 or KEYWORDS_HEAD.match(sentence):
         return False

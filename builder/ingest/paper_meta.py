@@ -37,10 +37,10 @@ SECTION_START = re.compile(r"^(?:1\.?|I\.)\s+[A-Z]")
 
 # The label of a keyword list and the list after it: "Keywords:", "Key words:" (MNRAS), "Index
 # Terms—" (IEEE), "Key words and phrases." (AMS), "Additional Key Words and Phrases:" (ACM)
-_KEYWORDS_LABEL = r"(?:(?:additional\s+)?key\s?words(?:\s+and\s+phrases)?|index terms)"
-KEYWORDS_HEAD = re.compile(r"^" + _KEYWORDS_LABEL + r"\b", re.I)
-KEYWORDS_ALONE = re.compile(r"^" + _KEYWORDS_LABEL + r"\s*[:.]?$", re.I)
-KEYWORDS = re.compile(r"^" + _KEYWORDS_LABEL + r"(?:\s*[:.—–-]\s*|\s+(?=[^,;·]+[,;·]))(.+)$", re.I)
+_KEYWORDS_LABEL = r"(?:(?:additional\s+)?key\s?words(?:\s+and\s+phrases)?|index terms|关键词|关键字)"
+KEYWORDS_HEAD = re.compile(r"^" + _KEYWORDS_LABEL + r"(?:\b|(?<=[词字]))", re.I)
+KEYWORDS_ALONE = re.compile(r"^" + _KEYWORDS_LABEL + r"\s*[:.：]?$", re.I)
+KEYWORDS = re.compile(r"^" + _KEYWORDS_LABEL + r"(?:\s*[:.：—–-]\s*|\s+(?=[^,;·]+[,;·]))(.+)$", re.I)
 
 def extract_meta(pages: list[PageLines], body_size: float, compounds: frozenset[str] = frozenset()) -> PaperMeta:
     first = pages[0]
@@ -81,7 +81,7 @@ def extract_meta(pages: list[PageLines], body_size: float, compounds: frozenset[
 def _front_matter(page: PageLines) -> tuple[list[Line], int | None]:
     """Lines before the abstract (or the first section when there is no abstract heading)."""
     for i, line in enumerate(page.lines):
-        if re.match(r"^abstract\b", _unspaced(line.plain), re.I):
+        if re.match(r"^(?:abstract\b|摘\s*要)", _unspaced(line.plain), re.I):
             return page.lines[:i], i
     for i, line in enumerate(page.lines):
         if SECTION_START.match(line.plain) and line.bold:
@@ -154,7 +154,7 @@ def _abstract(page: PageLines, abstract_at: int, body_size: float, compounds: fr
     Where the front matter is two boxes side by side (Elsevier's "ARTICLE INFO" | "ABSTRACT"),
     the other box's lines, wholly left of the heading, come first in reading order and are passed."""
     heading = page.lines[abstract_at]
-    inline = re.sub(r"^abstract\s*[.:—–-]?\s*", "", _unspaced(heading.plain), flags=re.I)
+    inline = re.sub(r"^(?:abstract|摘\s*要)\s*[.:：—–-]?\s*", "", _unspaced(heading.plain), flags=re.I)
     parts = [inline] if inline else []
     # a review copy's line numbers ("1", "2", ... in the margin) are no part of it
     following = [l for l in page.lines[abstract_at + 1:] if not re.fullmatch(r"\d{1,4}", l.plain.strip())]
@@ -200,7 +200,13 @@ def append_line(text: str, part: str, compounds: frozenset[str] = frozenset()) -
         if head and tail and f"{head.group()}{tail.group()}".lower() in compounds:
             return text + part
         return text[:-1] + part
+    if text and _CJK_END.search(text) and _CJK_START.match(part):
+        return text + part    # Chinese runs on from line to line with no space between
     return f"{text} {part}" if text else part
+
+
+_CJK_END = re.compile(r"(?:[\u3000-\u9fff\uff00-\uffef]|(?<=[\u3400-\u9fff])[,.;:!?)])$")   # "，" is "," by now (NFKC)
+_CJK_START = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 def printed_compounds(lines: Iterable[str]) -> frozenset[str]:
@@ -272,7 +278,7 @@ def _doi_and_keywords(meta: dict[str, Field], pages: list[PageLines]) -> None:
                 rows.append(following.plain.strip())
             if alone and not re.search(r"[,;·]", listed):
                 listed = "; ".join(rows)     # the label on a line of its own, one keyword a line (Elsevier)
-            words = [w.strip(" .") for w in re.split(r"[,;·]|\s[–—]\s", listed) if w.strip(" .")]
+            words = [w.strip(" .。") for w in re.split(r"[,;·，；、]|\s[–—]\s", listed) if w.strip(" .。")]
             if words:
                 meta["keywords"] = Field(words, 1, "Keywords line")
 

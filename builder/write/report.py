@@ -22,7 +22,7 @@ SUMMARY_PARTS = [
     ("Main findings", re.compile(r"\b(we (find|show|observe|demonstrate|prove)|results? (show|indicate|suggest)|"
                                  r"outperform|achiev|improv|state-of-the-art|better than|significantly)\w*", re.I), 4),
 ]
-CONCLUSION_SECTION = re.compile(r"conclusion|discussion|summary", re.I)
+CONCLUSION_SECTION = re.compile(r"conclusion|discussion|summary|结论|总结|讨论", re.I)
 # The paper's plan of itself ("The rest of this paper is structured as follows", "Section VIII
 # discusses ...", "In Section 3, we introduce ..."): where things are, not what the paper does.
 ROADMAP = re.compile(r"\b(rest|remainder) of (this|the) (paper|article)\b|\b(organi[sz]ed|structured) as follows\b"
