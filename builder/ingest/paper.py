@@ -535,10 +535,10 @@ def _is_prose(sentence: str) -> bool:
     """A sentence of the text: not a formula's debris, and not the keyword list ("Index Terms:
     time delay neural networks, ..."), which page 1's metadata reads. A Chinese sentence is
     measured in its characters (no spaces between words, no capitals)."""
-    if cjk_count(sentence) >= 4:
+    characters = cjk_count(sentence)
+    if characters >= 4:
         letters = len(_NOT_LETTER.sub("", sentence))
-        return 8 <= cjk_count(sentence) <= 400 and letters / max(1, len(sentence)) > 0.6 \
-            and not KEYWORDS_HEAD.match(sentence)
+        return 8 <= characters <= 400 and letters / max(1, len(sentence)) > 0.6 and not KEYWORDS_HEAD.match(sentence)
     words = sentence.split()
     if not 5 <= len(words) <= 90 or KEYWORDS_HEAD.match(sentence):
         return False

@@ -33,6 +33,8 @@ VENUE_FIELDS = {
     "CVPR": "Computer Vision", "ICCV": "Computer Vision", "ECCV": "Computer Vision",
 }
 SECTION_START = re.compile(r"^(?:1\.?|I\.)\s+[A-Z]")
+# The abstract's heading ("Abstract", "ABSTRACT", "A B S T R A C T" once closed up, "摘要")
+_ABSTRACT_HEAD = r"(?:abstract\b|摘\s*要)"
 
 
 # The label of a keyword list and the list after it: "Keywords:", "Key words:" (MNRAS), "Index
@@ -81,7 +83,7 @@ def extract_meta(pages: list[PageLines], body_size: float, compounds: frozenset[
 def _front_matter(page: PageLines) -> tuple[list[Line], int | None]:
     """Lines before the abstract (or the first section when there is no abstract heading)."""
     for i, line in enumerate(page.lines):
-        if re.match(r"^(?:abstract\b|摘\s*要)", _unspaced(line.plain), re.I):
+        if re.match(_ABSTRACT_HEAD, _unspaced(line.plain), re.I):
             return page.lines[:i], i
     for i, line in enumerate(page.lines):
         if SECTION_START.match(line.plain) and line.bold:
@@ -154,7 +156,7 @@ def _abstract(page: PageLines, abstract_at: int, body_size: float, compounds: fr
     Where the front matter is two boxes side by side (Elsevier's "ARTICLE INFO" | "ABSTRACT"),
     the other box's lines, wholly left of the heading, come first in reading order and are passed."""
     heading = page.lines[abstract_at]
-    inline = re.sub(r"^(?:abstract|摘\s*要)\s*[.:：—–-]?\s*", "", _unspaced(heading.plain), flags=re.I)
+    inline = re.sub(r"^" + _ABSTRACT_HEAD + r"\s*[.:：—–-]?\s*", "", _unspaced(heading.plain), flags=re.I)
     parts = [inline] if inline else []
     # a review copy's line numbers ("1", "2", ... in the margin) are no part of it
     following = [l for l in page.lines[abstract_at + 1:] if not re.fullmatch(r"\d{1,4}", l.plain.strip())]

@@ -1,13 +1,14 @@
 """Venue and year from what page 1 prints about where the paper appeared.
 
-Templates put it in different places: a conference footnote ("... (NeurIPS 2023)"), a header line
+Templates put it in different places: a conference footnote ("... (NeurIPS 2023)", ICML's
+"Proceedings of the 41st International Conference on Machine Learning, ..."), a header line
 ("Published as a conference paper at ICLR 2024"), a proceedings header ("Proceedings of the 57th Annual
 Meeting of ..., pages 1441–1451 ... 2019"), a journal header or footer ("... VOL. 25, NO. 5, MAY 2014",
 "Journal of Machine Learning Research 23 (2022) 1-40", "Proceedings of Machine Learning Research
-235:1–2, 2024", "Bioinformatics, 2024, pp. 1–12", "NATURE | VOL 529 | 28 JANUARY 2016", "MNRAS 527, 1234-1250 (2024)", "ACM Trans. Priv.
-Sec., Vol. 27, No. 2, Article 14. Publication date: May 2024."), an ACM reference block ("SOSP ’23,
-October 23–26, 2023, ...") or a report number. Journal headers are only
-read at the top or bottom edge of the page, where templates print them, so a sentence that happens to
+235:1–2, 2024", "Bioinformatics, 2024, pp. 1–12", "NATURE | VOL 529 | 28 JANUARY 2016", "MNRAS 527,
+1234-1250 (2024)", "ACM Trans. Priv. Sec., Vol. 27, No. 2, Article 14. Publication date: May 2024."),
+an ACM reference block ("SOSP ’23, October 23–26, 2023, ...") or a report number. Journal headers are
+only read at the top or bottom edge of the page, where templates print them, so a sentence that happens to
 say "Volume" is never taken for one. A year is taken only from the line that names the venue (or the
 line printed right under it); the paper's citations never give it.
 """
@@ -82,7 +83,7 @@ def find_venue(pages: list[PageLines], known_spellings: dict[str, str]) -> Venue
             text = _readable(line.plain)
             at_edge = line.y1 < 0.12 * page.height or line.y0 > 0.88 * page.height
             for rule, pattern, where in RULES:
-                if where in ("edge", "edge1") and not at_edge or where == "edge1" and page.page_no != 1:
+                if (where in ("edge", "edge1") and not at_edge) or (where == "edge1" and page.page_no != 1):
                     continue
                 match = pattern.search(text)
                 if match:
