@@ -60,6 +60,17 @@ def test_what_happened_after_the_paper_came_out_is_the_speakers_own_voice():
     assert not own_voice("Within each block the weights are shared.")
 
 
+def test_advice_practice_and_the_course_are_the_speakers_own_voice():
+    assert own_voice("Watch the log probability of the chosen answers during training.")
+    assert own_voice("Most libraries use a different scaling by default.")
+    assert own_voice("You will need this calculation for the second homework.")
+    assert own_voice("Before going on, let me tell you about our own project.")
+    assert own_voice("做作业的时候你会需要这个推导。")
+    assert not own_voice("The authors watch the loss during training.")
+    assert not own_voice("Our method keeps the reference model frozen.")
+    assert not own_voice("We fit a reward model to the preferences.")
+
+
 def test_a_first_word_whisper_is_less_sure_of_still_carries_the_speakers_voice():
     """Whisper gives a sentence's first word a lower probability than the rest (median 0.75 against
     0.95 on the scripted talks): "Later" at 0.5 is heard; a word of the middle at 0.5 is not."""

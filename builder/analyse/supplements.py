@@ -39,9 +39,10 @@ MIN_WORD_PROBABILITY = 0.55
 FIRST_WORD_PROBABILITY = 0.25
 MIN_CONTENT_WORDS = 4
 LONG_SENTENCE_WORDS = 18      # a sentence this long is never filler, however plain its words
-# The speaker's own voice: first person singular, time after the paper and its reception, stance,
-# advice to the listener, what the paper lacks.
-_OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|later|today|nowadays|these days|follow-ups?|afterwards"
+# The speaker's own voice: first person singular (and "our own"), time after the paper and its
+# reception, stance, advice to the listener (an imperative opening the sentence, "you will need"),
+# practice beyond the paper (defaults, libraries), the course (homework, exams), what the paper lacks.
+_OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|our own|later|today|nowadays|these days|follow-ups?|afterwards"
                         r"|(has|have|had) since|since then|ever since|next (week|time|year)|last (week|month|year|spring"
                         r"|summer|autumn|fall|winter)|within ((a|an|one|two|three|a few|several) )?(days?|weeks?|months?|years?)"
                         r"|(when|after|once|since) (it|this|the paper|this paper|the model|this model|they) came out"
@@ -50,6 +51,8 @@ _OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|later|today|n
                         r"|(in )?the (last|past) (two|three|few|several|\d+) (months|years)"
                         r"|frankly|honestly|personally|funny|in practice|from practice"
                         r"|worth (trying|a try|it)|you should|make sure|be careful|safer choice|if you (try|use|download|install)"
+                        r"|^ *(watch|keep|avoid|remember|try|never|always|don't|do not) |you('ll| will) need|by default"
+                        r"|(common|popular|standard|most|many) librar(y|ies)|homework|assignments?|exams?|course page|office hours"
                         r"|(paper|authors?) (does|do|did) not|beyond the paper)\b")
 _SIGNPOSTS = re.compile(r"\b(let me|let's|i will|i'll|i am going to|i'm going to|i want to|i'd like to"
                         r"|(today|now|here|first|next),? (i|we)|today's (topic|paper|talk)|this (week's|time))\b")
@@ -61,7 +64,8 @@ _OWN_VOICE_ZH = re.compile(r"我(?!们)|后来|后续|此后|从那(以后|之�
                            r"|(刚|一)(发布|出来|问世)|(发布|问世|出来)的?(时候|那年)|(几|一|两|三|\d+)(天|周|个星期|个月|年)(之内|以内|内|以后|之后|后)|不到(一|两|三|几|半)(天|周|个月|年)"
                            r"|广泛(使用|采用|应用)|流行|生产(系统|环境)|(成了|成为|已经是)(标准|常态|默认|主流)"
                            r"|说实话|老实说|坦白(地)?说|好玩|有趣的是|有意思的是|在实践中|实践(中|里|上)|来自实践|实际(使用|训练|应用)中"
-                           r"|值得多?(一试|试|尝试)|你(应该|最好|一定要)|如果你|确保|要(留意|注意|小心)|更稳妥|记得|提醒"
+                           r"|值得多?(一试|试|尝试)|你(应该|最好|一定要)|如果你|确保|要(留意|注意|小心)|更稳妥|记得|提醒|你(们)?(会)?需要|默认|常用的?库"
+                           r"|我们自己的|作业|考试|课程主页|答疑"
                            r"|(论文|文章|作者)(里|中)?(并)?(没有|没)|论文之外")
 # Signposts that use those words to steer the talk, not to speak for the speaker.
 _SIGNPOSTS_ZH = re.compile(r"我(会|先|来|想|要|就|再|回过头来?|在这里)[^，。！？]{0,8}?(讲|说|介绍|回顾|看|带|停|展示|回到|讨论)"
