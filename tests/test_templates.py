@@ -192,7 +192,8 @@ def test_a_paper_in_chinese_gives_its_sections_sentences_and_keywords():
     sentences wanted spaces and capitals, and lines were joined with a space (zh.pdf, make_zh.py)."""
     paper = ingest_paper(TEMPLATES / "zh.pdf")
     assert paper.meta.value("title") == "基于置信度加权蒸馏的噪声标签学习"
-    assert paper.meta.value("authors") is None   # Chinese names are not read yet: left empty, not guessed
+    assert paper.meta.value("authors") == ["张伟", "李娜", "王强"]
+    assert paper.meta.value("affiliations") == ["清华大学计算机科学与技术系,北京 100084"]
     assert paper.meta.value("keywords") == ["标签噪声", "知识蒸馏", "鲁棒训练"]
     assert [s.heading for s in paper.sections] == ["1 引言", "2 相关工作", "3 方法", "4 实验", "5 结论"]
     texts = [(p.section, p.text) for p in paper.passages]
@@ -203,6 +204,26 @@ def test_a_paper_in_chinese_gives_its_sections_sentences_and_keywords():
     assert ("4 实验", "置信度加权蒸馏在 CIFAR-10N 上把测试准确率提高了 2.1 个百分点,在 Clothing1M 上提高了 1.4 个百分点。") \
         in texts
     assert len(texts) == 10
+
+
+def test_a_chinese_journals_authors_and_numbered_affiliations_are_read():
+    """Superscript numbers after each name, a compound surname, affiliations numbered "(1. ...; 2. ...)"
+    over two lines, 摘　要 and 关键词 as labels in the text (zh2.pdf, make_zh.py). Chinese names were
+    not read before: the field was left empty."""
+    paper = ingest_paper(TEMPLATES / "zh2.pdf")
+    assert paper.meta.value("title") == "面向中文文本分类的层次注意力网络"
+    assert paper.meta.value("authors") == ["刘洋", "陈静", "欧阳明"]
+    assert paper.meta.value("affiliations") == ["北京大学 信息科学技术学院,北京 100871",
+                                                "中国科学院 计算技术研究所,北京 100190", "华为技术有限公司,深圳 518129"]
+    assert paper.meta.value("keywords") == ["文本分类", "注意力机制", "中文分词"]
+    assert [s.heading for s in paper.sections] == ["1 引言", "2 方法", "3 实验", "4 结论"]
+    assert not any("中图分类号" in p.text for p in paper.passages)
+
+
+def test_a_chinese_name_is_a_surname_and_one_or_two_characters():
+    from builder.ingest.authors import chinese_name
+    assert all(map(chinese_name, ["刘洋", "陈静", "欧阳明", "司马光", "王小明"]))
+    assert not any(map(chinese_name, ["摘要", "引言", "关键词", "欧阳", "方法论研究", "王"]))
 
 
 def test_ligatures_of_a_tex_font_without_a_unicode_map_are_letters_again():

@@ -5,7 +5,9 @@ What holds across templates: a person's name is two to five capitalised words (w
 superscripts, and where the text layer runs two names together ("Kwon1,∗Zhuohan Li") the superscript
 is what parts them; an affiliation line starts with its superscript number instead. E-mail lines,
 "Editor: ...", "Member, IEEE", report numbers and warnings are not names. A line that is not all
-names is not an author line: better an empty field than an invented author.
+names is not an author line: better an empty field than an invented author. A Chinese name is a
+common surname and one or two given-name characters ("刘洋", "欧阳明"); a line of nothing else is
+an author line, and institutions end in 大学, 学院, 研究所, 公司, ...
 """
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ AFFILIATION_WORDS = re.compile(
     r"Department|Dept|Division|Center|Centre|Technology|Technologies|Polytechnique|Research|Researcher|Brain|"
     r"Google|Microsoft|Meta|OpenAI|DeepMind|Facebook|Amazon|IBM|NVIDIA|Corporation|Academy|Hospital|"
     r"Foundation|Biohub|AI|Faculty|Group|Company|Sciences?|Engineering|Language|USA|China|Switzerland|Canada|"
-    r"UK|Germany|France|RIKEN|Paradigm)\b")
+    r"UK|Germany|France|RIKEN|Paradigm)\b"
+    r"|大学|学院|研究所|研究院|研究中心|实验室|科学院|公司|集团|医院|中心|学校")
 NAME = re.compile(r"^[A-ZÀ-ÖØ-ÞŁŚŻ][\w'’.-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞŁŚŻ][\w'’.-]*|de|da|van|von|der|den|di|du|la|le|del))+$")
 # Words that never stand in a person's name but do stand where names are printed.
 NOT_NAME_WORDS = re.compile(
@@ -34,6 +37,14 @@ NOT_PEOPLE = re.compile(r"@|https?://|www\.|^(?:Editor|Warning|Keywords|Submitte
 PARTS = re.compile(r"\s*(?:,|;|\band\b|&|\s{3,})\s*")
 CAPITAL_PARTS = re.compile(r"\s*(?:,|;|\b(?:and|AND)\b|&|\s{3,})\s*")   # a line of names in capitals
 PARTICLES = {"de", "da", "van", "von", "der", "den", "di", "du", "la", "le", "del"}
+# The surnames of nearly every Chinese name (the most common 400 single ones, and the compound
+# ones): what tells a name from a word of two to four characters ("刘洋" from "摘要" or "引言").
+CJK_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由")
+CJK_COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
+                                   "司徒", "令狐", "夏侯", "端木", "西门", "南宫", "独孤", "澹台", "轩辕", "呼延", "万俟"})
+CJK_NOT_NAMES = frozenset({"关键词", "摘要", "作者", "通讯作者", "引言", "前言", "单位"})
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def authors_and_affiliations(lines: list[Line]) -> tuple[list[str], list[str], str]:
@@ -119,6 +130,8 @@ def rows_left_to_right(lines: list[Line]) -> list[Line]:
 
 def names_in(line: Line) -> list[str] | None:
     """The names on an author line, or None when the line is not a list of names."""
+    if CJK.search(line.plain):
+        return _chinese_names(line)
     text = IEEE_GRADE.sub("", line.plain)
     if AFFILIATION_WORDS.search(text) or NOT_NAME_WORDS.search(text):
         return None
@@ -134,6 +147,30 @@ def names_in(line: Line) -> list[str] | None:
             part = re.sub(r"\s+", " ", part)
             names.append(_name_case(part) if in_capitals else part)
     return names or None
+
+
+def _chinese_names(line: Line) -> list[str] | None:
+    """"刘洋1，陈静1,2，欧阳明3*" or "张伟  李娜  王强": names parted by commas, 、 or spaces, each
+    with its superscript marks; None when any part is not a name or the line names a place."""
+    if AFFILIATION_WORDS.search(line.plain) or re.match(r"\s*\d", line.plain):
+        return None
+    names = []
+    for part in re.split(rf"[\s,，、;；{PIECE_BREAK}]+", line.marked or line.plain):
+        part = MARKS.sub("", re.sub(r"[\d,*∗†‡§¶#✉]+$", "", part))
+        if not part:
+            continue
+        if not chinese_name(part):
+            return None
+        names.append(part)
+    return names or None
+
+
+def chinese_name(word: str) -> bool:
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", word) or word in CJK_NOT_NAMES:
+        return False
+    if word[:2] in CJK_COMPOUND_SURNAMES:
+        return len(word) >= 3
+    return word[0] in CJK_SURNAMES and len(word) <= 3
 
 
 def _name_then_affiliation(line: Line) -> tuple[str, str] | None:
@@ -177,8 +214,10 @@ def _affiliations_in(line: Line) -> list[str]:
     for piece in line.pieces:
         for part in re.split(r"\s*[;†‡§¶⇤∗*]\s*|\s{3,}", piece):
             if not numbered:
-                part = re.sub(r"^\d+\s*", "", part)
+                part = re.sub(r"^[(（]?\d+[.、]?\s*", "", part)   # "1 Department", "(1. 北京大学"
             part = re.sub(r"\s+and$", "", part.strip(" ,;&")).strip(" ,")   # "..., Finland and" 2"Institute ..."
+            if part.endswith((")", "）")) and part.count(")") + part.count("）") > part.count("(") + part.count("（"):
+                part = part[:-1].strip(" ,;")   # the list's closing parenthesis, "..., 深圳 518129)"
             if part and (numbered or AFFILIATION_WORDS.search(part)):
                 out.append(part)
     return out

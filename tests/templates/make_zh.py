@@ -1,6 +1,8 @@
-"""Writes zh.pdf: the made-up paper's first page in Chinese, with PyMuPDF's built-in Chinese font
-("china-s"), as a Chinese journal sets it: title, authors, affiliation, 摘要, 关键词, numbered
-sections. Run from this folder: python make_zh.py"""
+"""Writes zh.pdf and zh2.pdf: the made-up paper's first page in Chinese, with PyMuPDF's built-in
+Chinese font ("china-s"), as Chinese journals set it. zh.pdf: title, authors on one line,
+affiliation, 摘要 as a heading, 关键词, numbered sections. zh2.pdf: authors with superscript
+numbers (and a compound surname), numbered affiliations in parentheses over two lines, 摘　要 and
+关键词 as labels in the text, 中图分类号. Run from this folder: python make_zh.py"""
 import pymupdf
 
 LINES = [  # (text, size, x)
@@ -27,11 +29,53 @@ LINES = [  # (text, size, x)
     ("我们提出了置信度加权蒸馏，这是一种学习噪声标签的简单方法。", 10, 72),
 ]
 
-doc = pymupdf.open()
-page = doc.new_page()
-y = 80.0
-for text, size, x in LINES:
-    if text:
+
+def one_line_authors() -> None:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    y = 80.0
+    for text, size, x in LINES:
+        if text:
+            page.insert_text((x, y), text, fontname="china-s", fontsize=size)
+        y += size * 1.6
+    doc.save("zh.pdf", garbage=3, deflate=True)
+
+
+def journal_page() -> None:
+    doc = pymupdf.open()
+    page = doc.new_page()
+
+    def put(x: float, y: float, text: str, size: float) -> float:
         page.insert_text((x, y), text, fontname="china-s", fontsize=size)
-    y += size * 1.6
-doc.save("zh.pdf", garbage=3, deflate=True)
+        return x + pymupdf.get_text_length(text, fontname="china-s", fontsize=size)
+
+    put(110, 80, "面向中文文本分类的层次注意力网络", 18)
+    x, y = 190, 115
+    for name, mark, comma in (("刘洋", "1", "，"), ("陈静", "1,2", "，"), ("欧阳明", "3*", "")):
+        x = put(x, y, name, 12)
+        x = put(x, y - 4, mark, 7)      # superscript
+        x = put(x, y, comma, 12)
+    put(80, 138, "（1. 北京大学 信息科学技术学院，北京 100871；2. 中国科学院 计算技术研究所，北京 100190；", 8)
+    put(80, 150, "3. 华为技术有限公司，深圳 518129）", 8)
+    put(72, 178, "摘　要：中文文本没有天然的词边界，分类模型常常依赖分词的质量。本文提出一种层次注意力网络，", 9)
+    put(72, 192, "先在字符层面再在句子层面加权，在三个公开数据集上的准确率均优于基线模型。", 9)
+    put(72, 210, "关键词：文本分类；注意力机制；中文分词", 9)
+    put(72, 224, "中图分类号：TP391　　文献标志码：A", 9)
+    y = 260
+    for text, size in (("1 引言", 12),
+                       ("文本分类是自然语言处理的基础任务之一。对于中文而言，词与词之间没有空格，", 10),
+                       ("分词错误会传递到后续的分类模型中。", 10),
+                       ("2 方法", 12),
+                       ("我们的模型由字符编码器、句子编码器和两层注意力组成。", 10),
+                       ("3 实验", 12),
+                       ("在三个数据集上，层次注意力网络的准确率比最好的基线高出 1.8 个百分点。", 10),
+                       ("4 结论", 12),
+                       ("层次注意力网络不依赖分词，也能在中文文本分类上取得更好的结果。", 10)):
+        put(72, y, text, size)
+        y += size * 1.8
+    doc.save("zh2.pdf", garbage=3, deflate=True)
+
+
+if __name__ == "__main__":
+    one_line_authors()
+    journal_page()
