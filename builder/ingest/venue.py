@@ -6,7 +6,8 @@ Templates put it in different places: a conference footnote ("... (NeurIPS 2023)
 Meeting of ..., pages 1441–1451 ... 2019"), a journal header or footer ("... VOL. 25, NO. 5, MAY 2014",
 "Journal of Machine Learning Research 23 (2022) 1-40", "Proceedings of Machine Learning Research
 235:1–2, 2024", "Bioinformatics, 2024, pp. 1–12", "NATURE | VOL 529 | 28 JANUARY 2016", "MNRAS 527,
-1234-1250 (2024)", "ACM Trans. Priv. Sec., Vol. 27, No. 2, Article 14. Publication date: May 2024."),
+1234-1250 (2024)", "ACM Trans. Priv. Sec., Vol. 27, No. 2, Article 14. Publication date: May 2024.",
+"计算机学报 第45卷 第3期 2022年3月"),
 an ACM reference block ("SOSP ’23, October 23–26, 2023, ...") or a report number. Journal headers are
 only read at the top or bottom edge of the page, where templates print them, so a sentence that happens to
 say "Volume" is never taken for one. A year is taken only from the line that names the venue (or the
@@ -57,6 +58,9 @@ RULES: list[tuple[str, re.Pattern, str]] = [
         r"^(?P<venue>(?!.*\bet al\b)[A-Z][A-Za-z&:.\- ]{2,120}?),\s+" + YEAR + r",\s+(?:pp\.\s*)?\d+\s*[-–]\s*\d+$"), "edge"),
     ("journal-volume-pages-year", re.compile(    # "MNRAS 527, 1234-1250 (2024)", "Phys. Rev. Lett. 120, 061101 (2018)"
         r"^(?P<venue>[A-Z][A-Za-z&:.\- ]{1,120}?)\s+\d+,\s*\d+(?:\s*[-–]\s*\d+)?\s+\(" + YEAR + r"\)$"), "edge"),
+    ("chinese-journal-header", re.compile(    # "计算机学报 第45卷 第3期 2022年3月", "中文信息学报(英文版)..."
+        r"^(?P<venue>[\u4e00-\u9fff]{2,20}?(?:学报|杂志|学刊|通讯|期刊)(?:\([\u4e00-\u9fff]{2,8}版\))?)\s*,?\s*"
+        r"第\s*\d+\s*卷.*?" + YEAR + r"\s*年"), "edge"),
     ("report-number", re.compile(r"^(?P<venue>Technical Report (?:No\.\s*)?[\w-]+)$"), "any"),
 ]
 # Rules whose venue is a name in words (a journal header in capitals reads "IEEE Transactions on ...");

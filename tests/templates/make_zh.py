@@ -1,8 +1,8 @@
 """Writes zh.pdf and zh2.pdf: the made-up paper's first page in Chinese, with PyMuPDF's built-in
 Chinese font ("china-s"), as Chinese journals set it. zh.pdf: title, authors on one line,
-affiliation, 摘要 as a heading, 关键词, numbered sections. zh2.pdf: authors with superscript
-numbers (and a compound surname), numbered affiliations in parentheses over two lines, 摘　要 and
-关键词 as labels in the text, 中图分类号. Run from this folder: python make_zh.py"""
+affiliation, 摘要 as a heading, 关键词, numbered sections. zh2.pdf: the journal's running head,
+authors with superscript numbers (and a compound surname), numbered affiliations in parentheses over
+two lines, 摘　要 and 关键词 as labels in the text, 中图分类号. Run from this folder: python make_zh.py"""
 import pymupdf
 
 LINES = [  # (text, size, x)
@@ -49,6 +49,7 @@ def journal_page() -> None:
         page.insert_text((x, y), text, fontname="china-s", fontsize=size)
         return x + pymupdf.get_text_length(text, fontname="china-s", fontsize=size)
 
+    put(72, 40, "计算机学报　第 45 卷　第 3 期　2022 年 3 月", 8)      # the journal's running head
     put(110, 80, "面向中文文本分类的层次注意力网络", 18)
     x, y = 190, 115
     for name, mark, comma in (("刘洋", "1", "，"), ("陈静", "1,2", "，"), ("欧阳明", "3*", "")):
