@@ -26,7 +26,20 @@ def _paper(rng, per_section: int = 8):
     return topics, passages, _unit(np.array(vectors))
 
 
-def _talk(rng, topics, plan: list[int | None], sentences: int = 4, mix: float = 0.45):
+# Words for the generated sentences: a chapter's sentences say as much as a real chapter's do (an
+# opening of a few words is told apart by how little it says, see the tests at the end).
+WORDS = ("gradient matrix kernel token encoder decoder sample dataset benchmark baseline layer weight reward "
+         "policy corpus vector feature network loss margin entropy softmax attention memory label noise teacher "
+         "student filter convolution residual shortcut quantization adapter expert router sparsity latency "
+         "throughput cache block prompt answer preference likelihood prior posterior estimate variance").split()
+
+
+def _sentence(number: int, words: int = 8) -> str:
+    """The talk's sentence `number`: words of its own, and no draw from the talk's random vectors."""
+    return " ".join(WORDS[(number * words + k) % len(WORDS)] for k in range(words))
+
+
+def _talk(rng, topics, plan: list[int | None], sentences: int = 4, mix: float = 0.45, words: int = 8):
     """Chapters following `plan` (section index, or None: off-paper talk), 10 s per sentence."""
     segments, vectors, chapters = [], [], []
     t = 0.0
@@ -35,7 +48,7 @@ def _talk(rng, topics, plan: list[int | None], sentences: int = 4, mix: float = 
         for _ in range(sentences):
             noise = rng.normal(size=DIM) / np.sqrt(DIM)
             vector = noise if topic is None else topics[topic] + mix * 2 * noise
-            segments.append(Segment(t, t + 9.0, "words", []))
+            segments.append(Segment(t, t + 9.0, _sentence(len(segments), words), []))
             vectors.append(vector)
             t += 10.0
         chapters.append(Chapter(index, start, t, f"chapter {index}", []))
@@ -187,3 +200,31 @@ def test_slide_titles_and_headings_name_the_parts_papers_share():
     assert parts_of("2 Related literature") == parts_of("Back to earlier work") == {"related"}
     assert parts_of("实验结果") == {"experiments", "results"}
     assert parts_of("3 Co-teaching meets noisy supervision") == parts_of("How they tested it") == set()
+
+
+def _opening_section(texts: list[str], seed: int) -> str | None:
+    """A talk in paper order whose opening chapter's sentences fit the Introduction closely, saying `texts`."""
+    from dataclasses import replace
+    rng = np.random.default_rng(seed)
+    topics, passages, passage_vectors = _paper(rng)
+    chapters, segments, vectors = _talk(rng, topics, [0, 1, 2, 3], sentences=len(texts))
+    segments[:len(texts)] = [replace(segment, text=text) for segment, text in zip(segments, texts)]
+    found = {a.chapter_index: a for a in align_chapters(chapters, segments, vectors, passages, passage_vectors)}
+    assert found[1].section == SECTIONS[1]
+    return found[0].section if 0 in found else None
+
+
+def test_an_opening_that_only_greets_and_names_the_topic_explains_no_section():
+    """A greeting and the talk's topic in a few words fit the Introduction (or the Conclusion) by
+    chance as well as by meaning; an opening that goes on to explain the motivation is aligned."""
+    short = ["Hello everyone, and welcome back.", "Today we look at a paper about training large networks."]
+    explained = short + [_sentence(n, 12) for n in range(3)]
+    for seed in range(3):
+        assert _opening_section(short, seed) is None
+        assert _opening_section(explained, seed) == SECTIONS[0]
+    # the same in Chinese: a greeting and the topic, then an explanation
+    assert _opening_section(["大家好，欢迎回来。", "今天我们读一篇关于训练大型网络的论文。"], 0) is None
+    assert _opening_section(["大家好，今天我们读一篇关于训练大型网络的论文。",
+                             "模型越大，训练时需要的显存和通信就越多，作者想用稀疏的专家层降低计算量。",
+                             "每个词只交给一个专家处理，路由器根据词的表示选择专家，并用辅助损失让负载均衡。",
+                             "他们在语言建模和下游任务上比较了同样计算量的稠密模型，训练速度快了好几倍。"], 0) == SECTIONS[0]

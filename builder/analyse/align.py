@@ -8,7 +8,9 @@ self-transition of a left-to-right model does: a near tie between the section ju
 the next one goes to the next, where without it the section just explained (often the
 Introduction, which speaks of the whole paper) kept every chapter that fitted it about as well.
 Two chapters on one section still come out when the second fits it clearly better. Going back to
-an earlier section, rarer still, costs `BACK_PENALTY` on top.
+an earlier section, rarer still, costs `BACK_PENALTY` on top. An opening chapter that says too little about
+the subject to explain anything (a greeting and the talk's topic, under `OPENING_MIN_WORDS`) gets no
+section: its few words fit the introduction or the conclusion by chance as well as by meaning.
 
 The confidence of a chapter's section is its margin over the best other choice for that chapter,
 the rest of the talk re-chosen around it (max-marginals); below `MIN_MARGIN` the chapter is left
@@ -40,6 +42,7 @@ from ..models.paper import Passage, Section
 from ..models.talk import Segment
 from ..headings import top_sections
 from .glossary import TermMatcher
+from .supplements import subject_words
 
 # in spreads above the mean fit (FitScale): "no section" wins over a section fitting less than this
 NONE_FIT = 0.25
@@ -48,6 +51,9 @@ BACK_PENALTY = 0.25         # in spreads, on top of STAY_PENALTY: an earlier sec
 MIN_MARGIN = 0.01           # in spreads
 APPENDIX_PENALTY = 0.35     # in spreads
 CONFIDENT_MARGIN = 1.5      # a margin of this many spreads (or more) is confidence 1
+# An opening chapter that says fewer words than this about the subject (about two sentences: a
+# greeting and what the talk is about) explains no section, however well those words fit one
+OPENING_MIN_WORDS = 20
 LEXICAL_WEIGHT = 0.3
 SLIDE_WEIGHT = 0.3          # share of the fit from the slide text, when the chapter has one
 SAME_PART = 1.0             # in spreads: a slide titled for the part of a paper the section heading names
@@ -260,16 +266,20 @@ def same_part(chapters: list[Chapter], names: list[str]) -> np.ndarray:
     return marks
 
 
-def sections_in_order(fit: np.ndarray, appendix: np.ndarray,
-                      named: np.ndarray | None = None) -> list[tuple[int | None, float]]:
+def sections_in_order(fit: np.ndarray, appendix: np.ndarray, named: np.ndarray | None = None,
+                      explain_nothing: tuple[int, ...] = ()) -> list[tuple[int | None, float]]:
     """Per chapter, its section's column (None: no section, or not clearly better than another
     choice) and the confidence, from the chapters x sections fit, with every threshold in the talk's
     own `FitScale` so that the choice is the same whatever level and spread the model gives.
-    `named` (`same_part`) lifts a section whose part the chapter's slide title names."""
+    `named` (`same_part`) lifts a section whose part the chapter's slide title names; the chapters
+    in `explain_nothing` get no section (the scale is the whole talk's all the same)."""
     scale = FitScale.of(fit)
     fit = fit - scale.times(APPENDIX_PENALTY) * appendix
     if named is not None:
         fit = fit + scale.times(SAME_PART) * named
+    if explain_nothing:
+        fit = fit.copy()
+        fit[list(explain_nothing)] = scale.level - 1000 * scale.spread
     picked, margins = ordered_choice(fit, scale.above(NONE_FIT), scale.times(BACK_PENALTY),
                                      scale.times(STAY_PENALTY))
     return [(choice, round(min(1.0, margin / scale.times(CONFIDENT_MARGIN)), 2))
@@ -292,7 +302,9 @@ def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vec
     appendices = appendix_sections(sections)
     appendix = np.array([name in appendices for name in names])
     alignments = []
-    chosen = sections_in_order(fit, appendix, same_part(chapters, names))
+    opening = " ".join(segments[i].text for i in chapter_members(chapters[0], segments))
+    short_opening = (0,) if len(chapters) > 1 and len(set(subject_words(opening))) < OPENING_MIN_WORDS else ()
+    chosen = sections_in_order(fit, appendix, same_part(chapters, names), short_opening)
     for row, (chapter, (choice, confidence)) in enumerate(zip(chapters, chosen)):
         if choice is None:
             continue

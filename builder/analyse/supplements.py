@@ -141,12 +141,20 @@ def is_filler(text: str) -> bool:
     """Greetings, thanks and signposts: short, with too few content words once the talk's own words
     are out ("ask not what your country can do for you, ..." is plain words but no filler). Chinese
     counts its word units of two characters or more (jieba), and its characters for length."""
+    if cjk_count(text) >= 4:
+        return len(subject_words(text)) < MIN_CONTENT_WORDS and cjk_count(text) < 2 * LONG_SENTENCE_WORDS
+    return len(subject_words(text)) < MIN_CONTENT_WORDS and len(text.split()) < LONG_SENTENCE_WORDS
+
+
+def subject_words(text: str) -> list[str]:
+    """The words a text says about its subject: its content words once the talk's own words
+    (greetings, thanks, signposts) are out; in Chinese, its word units of two characters or more
+    (jieba) besides."""
     words = [w for w in content_words(text) if w not in DISCOURSE_WORDS]
     if cjk_count(text) >= 4:
         from ..ingest.chinese import words as chinese_words
-        units = [w for w in chinese_words(text) if cjk_count(w) >= 2 and w not in ZH_DISCOURSE_WORDS]
-        return len(words) + len(units) < MIN_CONTENT_WORDS and cjk_count(text) < 2 * LONG_SENTENCE_WORDS
-    return len(words) < MIN_CONTENT_WORDS and len(text.split()) < LONG_SENTENCE_WORDS
+        words += [w for w in chinese_words(text) if cjk_count(w) >= 2 and w not in ZH_DISCOURSE_WORDS]
+    return words
 
 
 def is_garbled(sentence: TalkSentence, min_probability: float = MIN_WORD_PROBABILITY) -> bool:
