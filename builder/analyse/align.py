@@ -8,9 +8,10 @@ self-transition of a left-to-right model does: a near tie between the section ju
 the next one goes to the next, where without it the section just explained (often the
 Introduction, which speaks of the whole paper) kept every chapter that fitted it about as well.
 Two chapters on one section still come out when the second fits it clearly better. Going back to
-an earlier section, rarer still, costs `BACK_PENALTY` on top. An opening chapter that says too little about
-the subject to explain anything (a greeting and the talk's topic, under `OPENING_MIN_WORDS`) gets no
-section: its few words fit the introduction or the conclusion by chance as well as by meaning.
+an earlier section, rarer still, costs `BACK_PENALTY` on top. An opening chapter that says too
+little about the subject to explain anything (a greeting and the talk's topic, under
+`OPENING_MIN_WORDS`) gets no section: its few words fit the introduction or the conclusion by
+chance as well as by meaning.
 
 The confidence of a chapter's section is its margin over the best other choice for that chapter,
 the rest of the talk re-chosen around it (max-marginals); below `MIN_MARGIN` the chapter is left

@@ -166,6 +166,8 @@ def _chinese_names(line: Line) -> list[str] | None:
 
 
 def chinese_name(word: str) -> bool:
+    """A surname of `CJK_SURNAMES` and one or two characters more, or a compound surname and one or
+    two more: a Chinese name is two to four characters, nearly always three or two."""
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", word) or word in CJK_NOT_NAMES:
         return False
     if word[:2] in CJK_COMPOUND_SURNAMES:
