@@ -208,8 +208,9 @@ def test_a_paper_in_chinese_gives_its_sections_sentences_and_keywords():
 
 def test_a_chinese_journals_authors_and_numbered_affiliations_are_read():
     """Superscript numbers after each name, a compound surname, affiliations numbered "(1. ...; 2. ...)"
-    over two lines, 摘　要 and 关键词 as labels in the text, the journal's running head (zh2.pdf,
-    make_zh.py). Chinese names and journal heads were not read before: the fields were left empty."""
+    over two lines, 摘　要 and 关键词 as labels in the text, the journal's running head, sections
+    numbered 一、二、三、 (zh2.pdf, make_zh.py). Chinese names, journal heads and such numbers were not
+    read before: the fields were left empty, and with no heading found the body was lost."""
     paper = ingest_paper(TEMPLATES / "zh2.pdf")
     assert paper.meta.value("title") == "面向中文文本分类的层次注意力网络"
     assert paper.meta.value("authors") == ["刘洋", "陈静", "欧阳明"]
@@ -217,7 +218,8 @@ def test_a_chinese_journals_authors_and_numbered_affiliations_are_read():
                                                 "中国科学院 计算技术研究所,北京 100190", "华为技术有限公司,深圳 518129"]
     assert paper.meta.value("keywords") == ["文本分类", "注意力机制", "中文分词"]
     assert (paper.meta.value("venue"), paper.meta.value("year")) == ("计算机学报", 2022)
-    assert [s.heading for s in paper.sections] == ["1 引言", "2 方法", "3 实验", "4 结论"]
+    assert [s.heading for s in paper.sections] == ["一、引言", "二、方法", "三、实验", "四、结论"]
+    assert [s.level for s in paper.sections] == [1, 1, 1, 1]
     assert not any("中图分类号" in p.text for p in paper.passages)
 
 

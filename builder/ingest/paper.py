@@ -38,6 +38,9 @@ ABSTRACT = re.compile(r"^(?:abstract|摘要)$", re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(\[]?[A-Z0-9])|(?<=[。！？])[”’」』）)]?\s*(?=\S)")
 # "1 引言", "3.2 训练目标": a number and a short Chinese title, no sentence punctuation
 CJK_HEADING = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3}\.?)\s*(?P<title>[\u3400-\u9fff][^。，；：！？,;:]{0,29})$")
+# "一、引言": Chinese numerals, as many Chinese journals number their sections (a run from 一, as roman ones)
+CJK_NUMERALS = ["一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、", "十一、", "十二、"]
+CJK_NUMERAL_HEADING = re.compile(r"^(?P<num>(?:十?[一二三四五六七八九]|十)、)\s*(?P<title>[\u3400-\u9fff][^。，；：！？,;:]{0,29})$")
 ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|et al|etc|cf|vs|Fig|Figs|Eq|Eqs|Sec|Secs|Tab|No|Dr|Mr|Ms|Prof|approx|resp|w\.r\.t|i\.i\.d|"
     r"Ref|Refs|Thm|Prop|Lem|Def|Alg|Appx|App|Ch|pp|vol|al)\.|\b[A-Z]\.)$")
@@ -357,7 +360,7 @@ def _parse_heading(line: Line, body_size: float) -> tuple[str, str] | None:
         return "", text.rstrip(":")
     if match and len(match["title"].split()) <= 14 and not _TWO_SENTENCES.search(match["title"]):
         return match["num"], match["title"]
-    if chinese := CJK_HEADING.match(text):
+    if chinese := CJK_HEADING.match(text) or CJK_NUMERAL_HEADING.match(text):
         return chinese["num"], chinese["title"]
     return None
 
@@ -383,14 +386,20 @@ def _title_case(title: str) -> bool:
     return 0 < len(words) <= 14 and all(w[0].isupper() or w.lower() in _MINOR_WORDS for w in words)
 
 
+ROMAN_NUMERALS = ["I.", "II.", "III.", "IV.", "V.", "VI.", "VII.", "VIII.", "IX.", "X.", "XI.", "XII.", "XIII.",
+                  "XIV.", "XV.", "XVI.", "XVII.", "XVIII.", "XIX.", "XX."]
+
+
 def _roman_run(candidates: dict) -> dict:
-    """Roman-numbered headings count only as the run I., II., III., ...; a lone "V. Then we" is text."""
-    numerals = ["I.", "II.", "III.", "IV.", "V.", "VI.", "VII.", "VIII.", "IX.", "X.", "XI.", "XII.", "XIII.",
-                "XIV.", "XV.", "XVI.", "XVII.", "XVIII.", "XIX.", "XX."]
-    roman = [k for k, v in candidates.items() if v[1] in numerals]
-    numbers = [candidates[k][1] for k in roman]
-    run = numbers[:1] == ["I."] and len(numbers) >= 2 and numbers == numerals[:len(numbers)]
-    return candidates if run else {k: v for k, v in candidates.items() if k not in roman}
+    """Roman-numbered headings count only as the run I., II., III., ...; a lone "V. Then we" is text.
+    So do Chinese numerals, 一、二、三、 ... (a list's "二、" in the text is no heading)."""
+    for numerals in (ROMAN_NUMERALS, CJK_NUMERALS):
+        keys = [k for k, v in candidates.items() if v[1] in numerals]
+        numbers = [candidates[k][1] for k in keys]
+        run = numbers[:1] == numerals[:1] and len(numbers) >= 2 and numbers == numerals[:len(numbers)]
+        if not run:
+            candidates = {k: v for k, v in candidates.items() if k not in keys}
+    return candidates
 
 
 def _headings_from_toc(pages: list[PageLines], toc: list) -> dict[int, tuple[Line, str, str, int]]:

@@ -42,6 +42,8 @@ class Section:
 
     @property
     def heading(self) -> str:
+        if self.number.endswith("、"):   # "一、引言": the numeral's mark parts it from the title
+            return f"{self.number}{self.title}"
         return f"{self.number} {self.title}".strip()
 
 

@@ -2,7 +2,7 @@
 Chinese font ("china-s"), as Chinese journals set it. zh.pdf: title, authors on one line,
 affiliation, 摘要 as a heading, 关键词, numbered sections. zh2.pdf: the journal's running head,
 authors with superscript numbers (and a compound surname), numbered affiliations in parentheses over
-two lines, 摘　要 and 关键词 as labels in the text, 中图分类号. Run from this folder: python make_zh.py"""
+two lines, 摘　要 and 关键词 as labels in the text, 中图分类号, sections numbered 一、二、三、. Run from this folder: python make_zh.py"""
 import pymupdf
 
 LINES = [  # (text, size, x)
@@ -63,14 +63,14 @@ def journal_page() -> None:
     put(72, 210, "关键词：文本分类；注意力机制；中文分词", 9)
     put(72, 224, "中图分类号：TP391　　文献标志码：A", 9)
     y = 260
-    for text, size in (("1 引言", 12),
+    for text, size in (("一、引言", 12),
                        ("文本分类是自然语言处理的基础任务之一。对于中文而言，词与词之间没有空格，", 10),
                        ("分词错误会传递到后续的分类模型中。", 10),
-                       ("2 方法", 12),
+                       ("二、方法", 12),
                        ("我们的模型由字符编码器、句子编码器和两层注意力组成。", 10),
-                       ("3 实验", 12),
+                       ("三、实验", 12),
                        ("在三个数据集上，层次注意力网络的准确率比最好的基线高出 1.8 个百分点。", 10),
-                       ("4 结论", 12),
+                       ("四、结论", 12),
                        ("层次注意力网络不依赖分词，也能在中文文本分类上取得更好的结果。", 10)):
         put(72, y, text, size)
         y += size * 1.8
