@@ -187,6 +187,17 @@ def test_affiliations_printed_as_page_ones_numbered_footnotes_are_read(papers):
         "Google, 1600 Amphitheatre Parkway, Mountain View, California 94043, USA"]
 
 
+def test_footnote_affiliations_part_at_their_numbers_and_run_on_to_the_next_line():
+    """Two affiliations on one footnote line with no full stop between them were read as one, with
+    the second's number in it; one wrapped onto the next line lost its end (footnotes.pdf, made by
+    make_footnotes.py). The correspondence line after them is no part of any."""
+    paper = ingest_paper(TEMPLATES / "footnotes.pdf")
+    assert paper.meta.value("authors") == ["Adaeze Okafor", "Kwame Mensah", "Gunnar Sigurdsson"]
+    assert paper.meta.value("affiliations") == [
+        "Department of Computer Science, University of Ibadan, Nigeria", "Google Research, Accra, Ghana",
+        "Department of Computer Science, University of Iceland, Menntavegur 1, Reykjavik, Iceland"]
+
+
 def test_a_paper_in_chinese_gives_its_sections_sentences_and_keywords():
     """A paper set in Chinese gave its title alone: headings wanted a capital after the number,
     sentences wanted spaces and capitals, and lines were joined with a space (zh.pdf, make_zh.py)."""

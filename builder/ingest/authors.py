@@ -230,17 +230,55 @@ def footnote_affiliations(lines: list[Line], page_height: float, body_size: floa
     University of Ibadan, Nigeria", under ICML's author row): small type in the page's lower half,
     each line opening with its superscript number."""
     found: list[str] = []
+    last: Line | None = None   # the footnote line read just before, when it gave affiliations
     for line in lines:
+        if last is not None and _footnote_goes_on(last, line):
+            tail = re.sub(r"\s+", " ", line.plain).strip(" .,;")
+            joint = ", " if last.plain.rstrip().endswith(",") else " "   # "..., Menntavegur 1," / "Reykjavik"
+            found[-1] = f"{found[-1]}{joint}{tail}"
+            last = None
+            continue
+        last = None
         if line.y0 > 0.5 * page_height and line.size < body_size - 0.5 and _starts_with_superscript(line) \
                 and AFFILIATION_WORDS.search(line.plain):
-            # read by its superscript numbers after a full stop ("..., UK. 2Google, ..."), not by its
-            # word gaps: a footnote is set justified, and wide gaps part an author grid's columns
-            text = re.sub(r"^\d{1,2}", "", re.sub(r"\s+", " ", line.text).strip())
-            for affiliation in re.split(r"(?<=[.;])\s*\d{1,2}(?=[A-Z])", text):
-                affiliation = affiliation.strip(" .,;")
+            last = line
+            # read by its superscript numbers, not by its word gaps: a footnote is set justified, and
+            # wide gaps part an author grid's columns. Where the superscripts are not told from the
+            # text, a number after a full stop parts them ("..., UK. 2Google, ..."): "London EC4A
+            # 3TW" holds a number too.
+            parts = [part for part in _parts_at_superscripts(line) if part.strip(" .,;")]
+            if len(parts) < 2:
+                text = re.sub(r"^\d{1,2}", "", re.sub(r"\s+", " ", line.text).strip())
+                parts = re.split(r"(?<=[.;])\s*\d{1,2}(?=[A-Z])", text)
+            for affiliation in parts:
+                affiliation = re.sub(r"\s+", " ", affiliation).strip(" .,;")
                 if affiliation and affiliation not in found:
                     found.append(affiliation)
     return found
+
+
+# What follows an affiliation in page 1's footnotes and is no part of it
+_NOT_AN_ADDRESS = re.compile(r"^\W*[*∗†‡§¶]|Proceedings|Copyright|Correspondence|Preprint|review|contribut|equal|©|@"
+                             r"|https?://", re.I)
+
+
+def _footnote_goes_on(line: Line, following: Line) -> bool:
+    """An affiliation footnote wrapped onto the next line ("..., University of Iceland," /
+    "Reykjavik, Iceland"): the next row, in the same type, from the same left edge, with no number
+    of its own or mark of another note ("*These authors contributed equally"), a few words."""
+    return (not _starts_with_superscript(following) and abs(following.size - line.size) <= 0.3
+            and 0 < following.y0 - line.y0 < 2 * line.size and abs(following.x0 - line.x0) <= 2 * line.size
+            and len(following.plain.split()) <= 10 and not _NOT_AN_ADDRESS.search(following.text))
+
+
+def _parts_at_superscripts(line: Line) -> list[str]:
+    """The line's text parted where a superscript number was left out of it: `text` holds the
+    numbers, `plain` does not ("...University of Ibadan, Nigeria ²Department of ...")."""
+    import difflib
+    opcodes = difflib.SequenceMatcher(None, line.plain, line.text, autojunk=False).get_opcodes()
+    cuts = [i1 for tag, i1, _, j1, j2 in opcodes if tag == "insert" and re.fullmatch(r"\s*\d{1,2}\s*", line.text[j1:j2])]
+    bounds = [0, *cuts, len(line.plain)]
+    return [line.plain[start:end] for start, end in zip(bounds, bounds[1:])]
 
 
 def _affiliation_goes_on(line: Line, following: Line) -> bool:
