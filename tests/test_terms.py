@@ -216,3 +216,15 @@ def test_a_period_inside_a_name_does_not_cut_it(matcher):
 def test_an_everyday_word_after_we_call_is_no_name(matcher):
     for sentence in ("We call upon the community to share their data.", "We call it time to stop training."):
         assert find_definitions([Passage("s1", sentence, 2, "5 Discussion")], [], matcher) == [], sentence
+
+
+def test_a_finding_about_a_term_is_not_where_it_is_defined():
+    """The example paper's DPO was "defined" by its conclusion's "We conclude that DPO is a simple
+    and effective default ..."; a finding says what the paper found, not what the term is."""
+    from builder.analyse.definitions import _says_what_it_is
+    found = "We conclude that DPO is a simple and effective default for preference-based alignment."
+    assert not _says_what_it_is(found, found.index("DPO"), found.index("DPO") + 3)
+    defined = "DPO is a method that trains the policy directly on pairs of preferred and rejected responses."
+    assert _says_what_it_is(defined, 0, 3)
+    recalled = "Recall that a reward model is a network that scores a response."
+    assert _says_what_it_is(recalled, recalled.index("reward model"), recalled.index("reward model") + 12)

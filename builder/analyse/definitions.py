@@ -222,13 +222,22 @@ def defining_places(passages: list[Passage], sections: list[Section], matcher: T
     return places
 
 
+# A reporting clause before the term: what follows is a claim about it, not what it is
+_CLAIMED = re.compile(r"\b(?:find|found|finds|show|shows|showed|shown|conclude|concluded|concludes|observe|observed|"
+                      r"argue|argued|argues|demonstrate|demonstrated|demonstrates|confirm|confirmed|confirms|suggest|"
+                      r"suggests|suggested|believe|hypothesi[sz]e)\s+that\s+(?:the\s+)?$", re.I)
+
+
 def _says_what_it_is(text: str, start: int, end: int) -> bool:
     """The sentence says what the term is: the term is the subject of a defining verb ("Self-
     attention, sometimes called intra-attention is an attention mechanism ...", "Quantization is
     the process of ..."), or the paper presents it ("We present QLoRA, an efficient finetuning
-    approach", "We propose a new simple network architecture, the Transformer, based ...")."""
+    approach", "We propose a new simple network architecture, the Transformer, based ..."). A
+    finding about it ("We conclude that DPO is a simple ... default") is not what it is."""
     after = text[end:end + 60]
     before = text[max(0, start - 80):start]
+    if _CLAIMED.search(before):
+        return False   # "We conclude that DPO is a simple and effective default": a finding, not what DPO is
     if start <= 40 and re.match(r"(?:s)?(?:\s*\([^)]*\))?(?:,[^,]{0,40},)?\s+(?:is|are)\s+(?:a|an|the)\b|"
                                 r"(?:s)?\s+(?:refers? to|consists? of|is defined as|stands for|denotes)\b", after):
         return True
