@@ -199,7 +199,15 @@ def test_slide_titles_and_headings_name_the_parts_papers_share():
     assert parts_of("Wrapper methods") == parts_of("Recapitulating the data") == set()
     assert parts_of("2 Related literature") == parts_of("Back to earlier work") == {"related"}
     assert parts_of("实验结果") == {"experiments", "results"}
+    assert parts_of("Background: RLHF") == parts_of("3 Preliminaries") == parts_of("2 背景") == {"background"}
     assert parts_of("3 Co-teaching meets noisy supervision") == parts_of("How they tested it") == set()
+
+
+def test_a_results_slide_names_the_experiments_section_of_a_paper_with_no_results_section():
+    from builder.analyse.align import same_part
+    slide = [Chapter(0, 0.0, 10.0, "Results", [], title_source="slide")]
+    assert same_part(slide, ["3 Method", "4 Experiments", "5 Conclusion"]).tolist() == [[0, 1, 0]]
+    assert same_part(slide, ["4 Experimental Setup", "5 Results"]).tolist() == [[0, 1]]
 
 
 def _opening_section(texts: list[str], seed: int) -> str | None:

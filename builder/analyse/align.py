@@ -64,6 +64,7 @@ SAME_PART = 1.0             # in spreads: a slide titled for the part of a paper
 PARTS = {
     "introduction": ("introduction", "motivation", "overview", "引言", "介绍", "动机", "背景介绍"),
     "related": ("related", "prior", "previous", "earlier", "literature", "相关工作", "已有工作"),
+    "background": ("background", "preliminaries", "preliminary", "背景", "预备知识"),
     "experiments": ("experiment", "experiments", "experimental", "evaluation", "evaluations", "实验", "评测", "评估"),
     "results": ("result", "results", "findings", "结果"),
     "conclusion": ("conclusion", "conclusions", "concluding", "summary", "recap", "wrap", "discussion", "takeaway",
@@ -263,6 +264,8 @@ def same_part(chapters: list[Chapter], names: list[str]) -> np.ndarray:
     marks = np.zeros((len(chapters), len(names)))
     for row, chapter in enumerate(chapters):
         if chapter.title_source == "slide" and (parts := parts_of(chapter.title)):
+            if "results" in parts and not any("results" in heading for heading in heading_parts):
+                parts = parts | {"experiments"}   # a paper with no Results section gives them in its Experiments
             marks[row] = [bool(parts & heading) for heading in heading_parts]
     return marks
 
