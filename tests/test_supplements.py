@@ -62,6 +62,9 @@ def test_what_happened_after_the_paper_came_out_is_the_speakers_own_voice():
 
 def test_advice_practice_and_the_course_are_the_speakers_own_voice():
     assert own_voice("Watch the log probability of the chosen answers during training.")
+    assert own_voice("So always check your data first.")
+    assert own_voice("Use a small beta at first.")
+    assert not own_voice("Lower layers capture local features.")
     assert own_voice("Most libraries use a different scaling by default.")
     assert own_voice("You will need this calculation for the second homework.")
     assert own_voice("Before going on, let me tell you about our own project.")
@@ -124,3 +127,27 @@ def test_a_transcript_without_word_probabilities_still_gets_supplements():
     texts = [s.text for s in found]
     assert "In my own runs the learning rate had to be much lower." in texts
     assert "Good morning everyone, welcome to the lecture." not in texts
+
+
+def test_after_the_speaker_says_a_tip_is_not_in_the_paper_the_rest_of_the_chapter_is_theirs():
+    """The example talk's last slide ("Not in the paper!"), said aloud too: its tips carry no cue
+    word and stay close to the paper's topic, so only the announcement marks them."""
+    rng = np.random.default_rng(3)
+    topics = _unit(rng.normal(size=(4, DIM)))
+    passages = [f"passage {t}-{k} about topic{t} words{t} terms{t}" for t in range(4) for k in range(5)]
+    passage_vectors = _unit(np.repeat(topics, 5, axis=0) + 0.3 * rng.normal(size=(20, DIM)) / np.sqrt(DIM))
+    lines = [("The method explains topic0 with words0 and terms0 clearly.", topics[0]),
+             ("Beta around a tenth usually behaves well for small models.", topics[1]),
+             ("Results on topic2 improve words2 across terms2 benchmarks.", topics[2]),
+             ("Finally, a tip that is not in the paper.", rng.normal(size=DIM)),
+             ("Beta around a tenth usually behaves well for large models.", topics[1])]
+    segments = [_segment(10.0 * i, text) for i, (text, _) in enumerate(lines)]
+    vectors = _unit(np.array([v + 0.1 * rng.normal(size=DIM) / np.sqrt(DIM) for _, v in lines]))
+    chapters = [Chapter(0, 0.0, 30.0, "Method", []), Chapter(1, 30.0, 60.0, "Tips", [])]
+    found = find_supplements(chapters, talk_sentences(segments), vectors, passages, passage_vectors)
+    assert [s.text for s in found] == ["Beta around a tenth usually behaves well for large models."]
+    # a slide that says so marks its chapter the same way
+    quiet = segments[:3] + [segments[4]]
+    slide = [chapters[0], Chapter(1, 30.0, 60.0, "Tips", [], slide_text="Not in the paper!\nStart with beta 0.1")]
+    found = find_supplements(slide, talk_sentences(quiet), np.delete(vectors, 3, axis=0), passages, passage_vectors)
+    assert [s.text for s in found] == ["Beta around a tenth usually behaves well for large models."]

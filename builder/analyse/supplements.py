@@ -51,9 +51,11 @@ _OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|our own|later
                         r"|(in )?the (last|past) (two|three|few|several|\d+) (months|years)"
                         r"|frankly|honestly|to be honest|the honest answer|personally|funny|in practice|from practice"
                         r"|worth (trying|a try|it)|you should|make sure|be careful|safer choice|if you (try|use|download|install)"
-                        r"|^ *(watch|keep|avoid|remember|try|never|always|don't|do not) |you('ll| will) need|by default"
+                        r"|^ *((so|and|then|also|finally|now),? )?(watch|keep|avoid|remember|try|never|always|don't|do not"
+                        r"|check|start with|begin with|use (a|an|the|your)|(lower|raise|increase|decrease|reduce) (the|your)) "
+                        r"|you('ll| will) need|by default"
                         r"|(common|popular|standard|most|many) librar(y|ies)|homework|assignments?|exams?|course page|office hours"
-                        r"|(paper|authors?) (does|do|did) not|beyond the paper)\b")
+                        r"|(paper|authors?) (does|do|did) not|beyond the paper|not in the paper)\b")
 _SIGNPOSTS = re.compile(r"\b(let me|let's|i will|i'll|i am going to|i'm going to|i want to|i'd like to"
                         r"|(today|now|here|first|next),? (i|we)|today's (topic|paper|talk)|this (week's|time))\b")
 # The same marks in Chinese, one for each of the English ones: first person singular (我, not 我们),
@@ -70,6 +72,10 @@ _OWN_VOICE_ZH = re.compile(r"我(?!们)|后来|后续|此后|从那(以后|之�
 # Signposts that use those words to steer the talk, not to speak for the speaker.
 _SIGNPOSTS_ZH = re.compile(r"我(会|先|来|想|要|就|再|回过头来?|在这里)[^，。！？]{0,8}?(讲|说|介绍|回顾|看|带|停|展示|回到|讨论)"
                            r"|今天(我们?|的(论文|主题|内容|读书会)|要讲|讲|就)")
+# The speaker saying that what follows is not the paper's ("Finally, a tip that is not in the paper",
+# a slide titled "Not in the paper!", "这些是论文之外的内容"): the rest of the chapter is the talk's own
+_ANNOUNCES_OWN = re.compile(r"\b(not (in|from) the paper|beyond the paper|outside the paper|my own take ?aways?)\b"
+                            r"|论文(里|中)?(没有|没讲|没提)|论文之外|不在论文")
 _CONTINUES = re.compile(r"\W*(so|and|but|which|because|or|though|although)\b", re.I)
 _CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"')\]”’」』]*$")
@@ -206,20 +212,24 @@ def find_supplements(chapters: list[Chapter], sentences: list[TalkSentence], sen
     filler nor garbled, and that either finds nothing close in the paper (far below the talk's
     usual closeness) or speaks in the speaker's own voice. A short lead-in ("A tip from my
     own runs:", "Frankly,") or a short tail (", so it is worth a try.") that whisper cut off lends
-    its voice to the sentence next to it."""
+    its voice to the sentence next to it. Once the speaker says that what follows is not the paper's
+    ("a tip that is not in the paper", or a slide saying so), the rest of the chapter is their own."""
     if not chapters or not len(passage_vectors):
         return []
     similarity, overlap = support_scores(sentences, sentence_vectors, passages_text, passage_vectors)
     unsupported_below = float(np.median(similarity) - UNSUPPORTED_SPREADS * np.std(similarity)) if len(similarity) else 0.0
     out = []
+    announced: set[int] = {c.index for c in chapters if _ANNOUNCES_OWN.search(normalise(c.slide_text))}
     for i, sentence in enumerate(sentences):
+        chapter = next((c.index for c in chapters if c.start_s <= sentence.start_s < c.end_s), chapters[-1].index)
         supported = similarity[i] >= SUPPORT_SIMILARITY and overlap[i] >= SUPPORT_OVERLAP
+        if _ANNOUNCES_OWN.search(normalise(sentence.heard_text)) or _ANNOUNCES_OWN.search(sentence.heard_text):
+            announced.add(chapter)
         if supported or is_filler(sentence.text) or is_garbled(sentence):
             continue
         # the words that make the voice must have been heard clearly ("I" in a garbled phrase is not)
         voiced = own_voice(sentence.heard_text) or any(own_voice(f.heard_text) for f in _fragments(sentences, i))
-        if similarity[i] >= unsupported_below and not voiced:
+        if similarity[i] >= unsupported_below and not voiced and chapter not in announced:
             continue
-        chapter = next((c.index for c in chapters if c.start_s <= sentence.start_s < c.end_s), chapters[-1].index)
         out.append(Supplement(chapter, round(sentence.start_s, 2), sentence.text, round(float(similarity[i]), 3)))
     return out
