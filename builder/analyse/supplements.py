@@ -76,6 +76,7 @@ _SIGNPOSTS_ZH = re.compile(r"我(会|先|来|想|要|就|再|回过头来?|在�
 # a slide titled "Not in the paper!", "这些是论文之外的内容"): the rest of the chapter is the talk's own
 _ANNOUNCES_OWN = re.compile(r"\b(not (in|from) the paper|beyond the paper|outside the paper|my own take ?aways?)\b"
                             r"|论文(里|中)?(没有|没讲|没提)|论文之外|不在论文")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
 _CONTINUES = re.compile(r"\W*(so|and|but|which|because|or|though|although)\b", re.I)
 _CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"')\]”’」』]*$")
@@ -194,6 +195,16 @@ def own_voice(text: str) -> bool:
     return bool(_OWN_VOICE.search(plain)) or bool(_OWN_VOICE_ZH.search(_SIGNPOSTS_ZH.sub(" ", text)))
 
 
+def _quotes_the_papers_figures(text: str, printed: set[str]) -> bool:
+    """A sentence whose figures the paper prints reports the paper, whatever whisper made of its
+    words ("The reinforcement learning base I reached 55%": baseline, heard as "base I"): a
+    percentage or a decimal, or two numbers or more, every one of them printed in the paper. A lone
+    round number ("50 layers", "one in 10") is too common to tell."""
+    numbers = [n for n in _NUMBER.findall(text) if len(n.rstrip("%")) >= 2 or n.endswith("%")]
+    telling = any(n.endswith("%") or "." in n for n in numbers) or len(numbers) >= 2
+    return telling and all(n in printed for n in numbers)
+
+
 def _fragments(sentences: list[TalkSentence], i: int) -> list[TalkSentence]:
     """The filler-short pieces right before and after sentence i, within a breath (1.5 s); one
     after it only when it goes on from it ("so ...", "and ...")."""
@@ -219,13 +230,14 @@ def find_supplements(chapters: list[Chapter], sentences: list[TalkSentence], sen
     similarity, overlap = support_scores(sentences, sentence_vectors, passages_text, passage_vectors)
     unsupported_below = float(np.median(similarity) - UNSUPPORTED_SPREADS * np.std(similarity)) if len(similarity) else 0.0
     out = []
+    printed = set(_NUMBER.findall(" ".join(passages_text)))
     announced: set[int] = {c.index for c in chapters if _ANNOUNCES_OWN.search(normalise(c.slide_text))}
     for i, sentence in enumerate(sentences):
         chapter = next((c.index for c in chapters if c.start_s <= sentence.start_s < c.end_s), chapters[-1].index)
         supported = similarity[i] >= SUPPORT_SIMILARITY and overlap[i] >= SUPPORT_OVERLAP
         if _ANNOUNCES_OWN.search(normalise(sentence.heard_text)) or _ANNOUNCES_OWN.search(sentence.heard_text):
             announced.add(chapter)
-        if supported or is_filler(sentence.text) or is_garbled(sentence):
+        if supported or is_filler(sentence.text) or is_garbled(sentence) or _quotes_the_papers_figures(sentence.text, printed):
             continue
         # the words that make the voice must have been heard clearly ("I" in a garbled phrase is not)
         voiced = own_voice(sentence.heard_text) or any(own_voice(f.heard_text) for f in _fragments(sentences, i))
