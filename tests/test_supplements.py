@@ -140,16 +140,21 @@ def test_after_the_speaker_says_a_tip_is_not_in_the_paper_the_rest_of_the_chapte
              ("Beta around a tenth usually behaves well for small models.", topics[1]),
              ("Results on topic2 improve words2 across terms2 benchmarks.", topics[2]),
              ("Finally, a tip that is not in the paper.", rng.normal(size=DIM)),
-             ("Beta around a tenth usually behaves well for large models.", topics[1])]
+             ("Beta around a tenth usually behaves well for large models.", topics[1]),
+             ("So always check your data first.", rng.normal(size=DIM)),
+             ("That brings us to the end.", rng.normal(size=DIM)),
+             ("Thank you for listening.", rng.normal(size=DIM))]
     segments = [_segment(10.0 * i, text) for i, (text, _) in enumerate(lines)]
     vectors = _unit(np.array([v + 0.1 * rng.normal(size=DIM) / np.sqrt(DIM) for _, v in lines]))
-    chapters = [Chapter(0, 0.0, 30.0, "Method", []), Chapter(1, 30.0, 60.0, "Tips", [])]
+    chapters = [Chapter(0, 0.0, 30.0, "Method", []), Chapter(1, 30.0, 90.0, "Tips", [])]
     found = find_supplements(chapters, talk_sentences(segments), vectors, passages, passage_vectors)
-    assert [s.text for s in found] == ["Beta around a tenth usually behaves well for large models."]
+    # a short tip there is no filler; the announcement, the closing signpost and the thanks are
+    assert [s.text for s in found] == ["Beta around a tenth usually behaves well for large models.",
+                                       "So always check your data first."]
     # a slide that says so marks its chapter the same way
     quiet = segments[:3] + [segments[4]]
-    slide = [chapters[0], Chapter(1, 30.0, 60.0, "Tips", [], slide_text="Not in the paper!\nStart with beta 0.1")]
-    found = find_supplements(slide, talk_sentences(quiet), np.delete(vectors, 3, axis=0), passages, passage_vectors)
+    slide = [chapters[0], Chapter(1, 30.0, 90.0, "Tips", [], slide_text="Not in the paper!\nStart with beta 0.1")]
+    found = find_supplements(slide, talk_sentences(quiet), vectors[[0, 1, 2, 4]], passages, passage_vectors)
     assert [s.text for s in found] == ["Beta around a tenth usually behaves well for large models."]
 
 

@@ -237,7 +237,12 @@ def find_supplements(chapters: list[Chapter], sentences: list[TalkSentence], sen
         supported = similarity[i] >= SUPPORT_SIMILARITY and overlap[i] >= SUPPORT_OVERLAP
         if _ANNOUNCES_OWN.search(normalise(sentence.heard_text)) or _ANNOUNCES_OWN.search(sentence.heard_text):
             announced.add(chapter)
-        if supported or is_filler(sentence.text) or is_garbled(sentence) or _quotes_the_papers_figures(sentence.text, printed):
+            if is_filler(sentence.text):
+                continue   # "Finally, a tip that is not in the paper.": the announcement, not the tip
+        # in a chapter the speaker has said is their own, a short tip ("So always check your data
+        # first.") is no filler; a greeting, thanks or "that brings us to the end" still is
+        filler = is_filler(sentence.text) and not (chapter in announced and len(set(subject_words(sentence.text))) >= 3)
+        if supported or filler or is_garbled(sentence) or _quotes_the_papers_figures(sentence.text, printed):
             continue
         # the words that make the voice must have been heard clearly ("I" in a garbled phrase is not)
         voiced = own_voice(sentence.heard_text) or any(own_voice(f.heard_text) for f in _fragments(sentences, i))
