@@ -14,6 +14,9 @@ A talk sentence is a supplement when all four hold:
 - it is not filler: it is long (`LONG_SENTENCE_WORDS`) or carries at least `MIN_CONTENT_WORDS`
   content words once greetings, thanks and the talk's own signposting ("let me recall", "to wrap
   up", "next slide") are set aside.
+Two marks override the closeness test: once the speaker (or the slide) says that what follows is
+not in the paper, the rest of the chapter is the speaker's own; a sentence quoting the paper's own
+figures ("... reached 55%") reports the paper, whatever whisper made of its words.
 The thresholds were measured on all scripted talks together (benchmarks/talk_pair.py, BENCHMARKS.md).
 """
 from __future__ import annotations
