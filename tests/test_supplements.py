@@ -151,6 +151,11 @@ def test_after_the_speaker_says_a_tip_is_not_in_the_paper_the_rest_of_the_chapte
     # a short tip there is no filler; the announcement, the closing signpost and the thanks are
     assert [s.text for s in found] == ["Beta around a tenth usually behaves well for large models.",
                                        "So always check your data first."]
+    # "not in the paper's main table" says where, not whose
+    told = [*segments[:3], _segment(30.0, "The ablation is not in the paper's main table but in its appendix."),
+            segments[4]]
+    found = find_supplements(chapters, talk_sentences(told), vectors[:5], passages, passage_vectors)
+    assert "Beta around a tenth usually behaves well for large models." not in [s.text for s in found]
     # a slide that says so marks its chapter the same way
     quiet = segments[:3] + [segments[4]]
     slide = [chapters[0], Chapter(1, 30.0, 90.0, "Tips", [], slide_text="Not in the paper!\nStart with beta 0.1")]

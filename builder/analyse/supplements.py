@@ -77,7 +77,7 @@ _SIGNPOSTS_ZH = re.compile(r"我(会|先|来|想|要|就|再|回过头来?|在�
                            r"|今天(我们?|的(论文|主题|内容|读书会)|要讲|讲|就)")
 # The speaker saying that what follows is not the paper's ("Finally, a tip that is not in the paper",
 # a slide titled "Not in the paper!", "这些是论文之外的内容"): the rest of the chapter is the talk's own
-_ANNOUNCES_OWN = re.compile(r"\b(not (in|from) the paper|beyond the paper|outside the paper|my own take ?aways?)\b"
+_ANNOUNCES_OWN = re.compile(r"\b(not (in|from) the paper|beyond the paper|outside the paper|my own take ?aways?)\b(?!['’]s)"
                             r"|论文(里|中)?(没有|没讲|没提)|论文之外|不在论文")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
 _CONTINUES = re.compile(r"\W*(so|and|but|which|because|or|though|although)\b", re.I)
