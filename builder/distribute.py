@@ -32,6 +32,7 @@ from .analyse.glossary import TermMatcher, load_glossary
 from .cache import Cache, NotCached, StageRun
 from .config import CourseSettings
 from .errors import CoursewikiError, disk_error
+from .faults import internal_error
 from .gather import Course, Reporter, gather_pair
 from .ingest.talk import media_duration
 from .models import PairResult, PairSource
@@ -87,14 +88,6 @@ def attempt(work: Callable[[], T], where: Path, building: str | None = None,
         raise
     except Exception as err:  # noqa: BLE001 (one pair's input met a bug: that pair fails, not the course)
         return None, internal_error(err, subject or where), traceback.format_exc()
-
-
-def internal_error(err: Exception, subject: Path | str) -> str:
-    """The one wording of a fault of coursewiki's own that an input brought out, as one line. (Here,
-    not in `errors`, which the talk stage imports: a change there would transcribe every talk again.)"""
-    what = f"{type(err).__name__}: {err}".strip().splitlines()[0][:160]
-    return (f"{subject}: not built, coursewiki failed on it ({what}); the rest of the course is built. "
-            "Run with -v to see where, and report it with this pair's files")
 
 
 def gather_task(task: PairTask, course: Course) -> Gathered:

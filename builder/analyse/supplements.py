@@ -238,7 +238,7 @@ def find_supplements(chapters: list[Chapter], sentences: list[TalkSentence], sen
     for i, sentence in enumerate(sentences):
         chapter = next((c.index for c in chapters if c.start_s <= sentence.start_s < c.end_s), chapters[-1].index)
         supported = similarity[i] >= SUPPORT_SIMILARITY and overlap[i] >= SUPPORT_OVERLAP
-        if _ANNOUNCES_OWN.search(normalise(sentence.heard_text)) or _ANNOUNCES_OWN.search(sentence.heard_text):
+        if _ANNOUNCES_OWN.search(normalise(sentence.heard_text)):   # NFKC and lower case keep 论文之外 as it is
             announced.add(chapter)
             if is_filler(sentence.text):
                 continue   # "Finally, a tip that is not in the paper.": the announcement, not the tip

@@ -16,6 +16,7 @@ from ..analyse.glossary import load_glossary
 from ..cache import Cache
 from ..config import CourseSettings
 from ..errors import CoursewikiError, PairError
+from ..faults import fault
 from ..write.student_notes import generated_part
 from .support import Evidence, SupportChecker, build_evidence, read_vtt
 from .validate import Validation, validate_markdown
@@ -40,9 +41,8 @@ def check_course(settings: CourseSettings) -> dict[str, Validation]:
         except (CoursewikiError, OSError):
             raise
         except Exception as err:  # noqa: BLE001 (a fault of ours that one pair's files bring out: that pair's problem)
-            what = f"{type(err).__name__}: {err}".strip().splitlines()[0][:160]
             results[f"{folder.name}/{layout.REPORT}"] = Validation(problems=[
-                f"not checked, coursewiki failed on it ({what}); report it with this pair's files"])
+                f"not checked, coursewiki failed on it ({fault(err)}); report it with this pair's files"])
     return results
 
 

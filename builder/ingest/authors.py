@@ -266,9 +266,8 @@ def _footnote_goes_on(line: Line, following: Line) -> bool:
     """An affiliation footnote wrapped onto the next line ("..., University of Iceland," /
     "Reykjavik, Iceland"): the next row, in the same type, from the same left edge, with no number
     of its own or mark of another note ("*These authors contributed equally"), a few words."""
-    return (not _starts_with_superscript(following) and abs(following.size - line.size) <= 0.3
-            and 0 < following.y0 - line.y0 < 2 * line.size and abs(following.x0 - line.x0) <= 2 * line.size
-            and len(following.plain.split()) <= 10 and not _NOT_AN_ADDRESS.search(following.text))
+    return (_row_under(line, following) and len(following.plain.split()) <= 10
+            and not _NOT_AN_ADDRESS.search(following.text))
 
 
 def _parts_at_superscripts(line: Line) -> list[str]:
@@ -284,10 +283,15 @@ def _parts_at_superscripts(line: Line) -> list[str]:
 def _affiliation_goes_on(line: Line, following: Line) -> bool:
     """An affiliation line that ends in a comma goes on in the next row, in the same type, right
     under it ("..., Academia Sinica, Taipei," / "Taiwan"), when that row names no place of its own."""
-    return (line.plain.rstrip().endswith(",") and not _starts_with_superscript(following)
-            and abs(following.size - line.size) <= 0.3 and 0 < following.y0 - line.y0 < 2 * line.size
-            and abs(following.x0 - line.x0) <= 2 * line.size
+    return (line.plain.rstrip().endswith(",") and _row_under(line, following)
             and len(following.plain.split()) <= 6 and not re.search(r"@|\d{4,}", following.plain))
+
+
+def _row_under(line: Line, following: Line) -> bool:
+    """`following` could go on from `line`: the next row, in the same type, from the same left
+    edge, with no superscript number of its own."""
+    return (not _starts_with_superscript(following) and abs(following.size - line.size) <= 0.3
+            and 0 < following.y0 - line.y0 < 2 * line.size and abs(following.x0 - line.x0) <= 2 * line.size)
 
 
 def _split_on_listed(affiliation: str, listed: list[str]) -> list[str]:
