@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from builder.cli import main
 from builder.config import CourseSettings
 from builder.pipeline import build_course
-from conftest import PAPERS, SPEECH, course_root, make_pair
+from conftest import EXAMPLE, PAPERS, SPEECH, course_root, make_pair
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +29,7 @@ def test_the_cache_is_shown_per_stage_and_pair_and_pruned_of_what_no_course_uses
     first = course_root(tmp_path / "first")
     make_pair(first / "sources", "tdnn", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
     other = course_root(tmp_path / "other")
-    make_pair(other / "sources", "ernie", PAPERS / "ernie.pdf", SPEECH / "hotwords.mp3")
+    make_pair(other / "sources", "example", EXAMPLE / "paper.pdf", SPEECH / "hotwords.mp3")
 
     # before any build of the course there is nothing it could be said not to use
     shown = _cache(first, cache, "--prune")

@@ -11,9 +11,8 @@ from builder.ingest.figures import figures_of
 from builder.ingest.slides import read_slides
 from builder.ingest.talk import WhisperSettings, transcribe
 from builder.ingest.wer import word_errors
-from conftest import REPO, parsed_pdf
+from conftest import EXAMPLE, REPO, parsed_pdf
 
-EXAMPLE = REPO / "sources" / "example"
 # tiny.en on the rendered talk (espeak-ng's voice): 20 errors in 262 words (7.6%, "direct preference
 # of determination", "base I"). The bound leaves a margin for other CTranslate2 builds and CPUs.
 TALK_MAX_WER = 0.15

@@ -16,20 +16,20 @@ import pytest
 from builder.config import CourseSettings
 from builder.errors import CoursewikiError
 from builder.pipeline import build_course
-from conftest import PAPERS, REPO, SPEECH, course_root, make_pair, with_plugin_options
+from conftest import EXAMPLE, PAPERS, REPO, SPEECH, course_root, make_pair, with_plugin_options
 
 def _course(base: Path) -> Path:
     root = course_root(base)
     make_pair(root / "sources", "tdnn", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
-    # ernie.pdf: half dpo.pdf's sentences to embed, three times over (each build is cold)
-    make_pair(root / "sources", "ernie", PAPERS / "ernie.pdf", SPEECH / "hotwords.mp3", "tags: [alignment]\n")
+    # the example's 4-page paper: each build is cold, so its sentences are embedded three times over
+    make_pair(root / "sources", "example", EXAMPLE / "paper.pdf", SPEECH / "hotwords.mp3", "tags: [alignment]\n")
     broken = make_pair(root / "sources", "broken", PAPERS / "tdnn.pdf", SPEECH / "jfk.flac")
     (broken / "paper.pdf").write_bytes(b"%PDF-1.4 not really")   # fails alone, wherever it is built
     return root
 
 
 def _built_but_broken(summary) -> None:
-    assert summary.built == ["ernie", "tdnn"], summary.failed
+    assert summary.built == ["example", "tdnn"], summary.failed
     assert [f.slug for f in summary.failed] == ["broken"]
     assert "broken/paper.pdf" in summary.failed[0].message and "\n" not in summary.failed[0].message
 
