@@ -46,13 +46,14 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def llm_server(tmp_path_factory):
     """`python -m llama_cpp.server` as a subprocess; its access log shows what was requested."""
+    from builder.machine import cpu_threads   # the cores this test process may use
     gguf = _gguf()
     port = _free_port()
     log_path = tmp_path_factory.mktemp("llm") / "server.log"
     log = log_path.open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", MODEL,
-         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", "--seed", "0"],
+         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", str(cpu_threads()), "--seed", "0"],
         stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/v1"
     try:
