@@ -45,6 +45,7 @@ def test_greetings_thanks_and_signposts_are_filler():
 def test_the_speakers_own_voice_is_told_from_signposting():
     assert own_voice("In my experience the attention maps are fun to plot.")
     assert own_voice("Later work trained much larger models with this loss.")
+    assert not own_voice("The mask hides every later position from the decoder.")   # a place, not a time
     assert own_voice("It has since spread to images and speech.")
     assert not own_voice("Let me go back to the background for a moment.")
     assert not own_voice("Today I want to tell you about a model.")
@@ -172,3 +173,30 @@ def test_a_sentence_quoting_the_papers_figures_reports_the_paper_whatever_whispe
     assert _quotes_the_papers_figures("I was better for a while from 8 layers to 19 and 22.", printed)
     assert not _quotes_the_papers_figures("In my runs it reached 70% only.", printed)
     assert not _quotes_the_papers_figures("Today a net with 50 layers is still the default.", printed)
+
+
+def test_a_figure_the_paper_prints_is_the_papers_also_rounded_and_with_whisper_spacing():
+    """A speaker says "about 99%" for a printed 99.3%, and whisper writes it "99 %"; a decimal the
+    paper never prints, rounded or not, stays the speaker's."""
+    from builder.analyse.supplements import _quotes_the_papers_figures, printed_figures
+    printed = printed_figures(["Guanaco reaches 99.3% of the performance level of ChatGPT.", "BLEU of 28.4."])
+    assert _quotes_the_papers_figures("The largest Wokka reaches about 99 % of chat GPT score.", printed)
+    assert _quotes_the_papers_figures("A BLEU of 28 on English German.", printed) is False   # one round number
+    assert _quotes_the_papers_figures("It scored 28.4, about 99% of the best.", printed)
+    assert not _quotes_the_papers_figures("In my runs it reached 97% at best.", printed)
+
+
+def test_a_phrase_in_the_speakers_voice_counts_though_whisper_was_unsure_of_one_of_its_words():
+    """"the honest answer" with "honest" unsure is still the speaker's; a lone "I" that whisper was
+    unsure of is not ("base I reached", a mis-heard "baseline")."""
+    from builder.analyse.supplements import voiced
+
+    def sentence(words_and_p):
+        words = [Word(0.3 * k, 0.3 * k + 0.25, w, p) for k, (w, p) in enumerate(words_and_p)]
+        return talk_sentences([Segment(0.0, words[-1].end_s, " ".join(w for w, _ in words_and_p), words)])[0]
+    phrase = sentence([("And", 0.9), ("the", 0.9), ("honest", 0.3), ("answer", 0.9), ("is", 0.9), ("memory.", 0.9)])
+    assert voiced(phrase) and not own_voice(phrase.heard_text)
+    took = sentence([("Training", 0.9), ("took", 0.9), ("weeks", 0.9), ("at", 0.2), ("the", 0.9), ("time.", 0.9)])
+    assert voiced(took)
+    lone = sentence([("The", 0.9), ("base", 0.9), ("I", 0.3), ("reached", 0.9), ("55%.", 0.9)])
+    assert not voiced(lone)

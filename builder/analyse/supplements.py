@@ -45,7 +45,8 @@ LONG_SENTENCE_WORDS = 18      # a sentence this long is never filler, however pl
 # The speaker's own voice: first person singular (and "our own"), time after the paper and its
 # reception, stance, advice to the listener (an imperative opening the sentence, "you will need"),
 # practice beyond the paper (defaults, libraries), the course (homework, exams), what the paper lacks.
-_OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|our own|later|today|nowadays|these days|follow-ups?|afterwards"
+# "Later" is time after the paper, not a later place in a sequence or in training ("later positions").
+_OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|our own|later(?! (positions?|tokens?|words?|layers?|steps?|stages?|frames?|iterations?|epochs?|rounds?|in (the|training|the sequence)))|today|nowadays|these days|follow-ups?|afterwards"
                         r"|(has|have|had) since|since then|ever since|next (week|time|year)|last (week|month|year|spring"
                         r"|summer|autumn|fall|winter)|within ((a|an|one|two|three|a few|several) )?(days?|weeks?|months?|years?)"
                         r"|(when|after|once|since) (it|this|the paper|this paper|the model|this model|they) came out"
@@ -57,7 +58,7 @@ _OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|our own|later
                         r"|^ *((so|and|then|also|finally|now),? )?(watch|keep|avoid|remember|try|never|always|don't|do not"
                         r"|check|start with|begin with|use (a|an|the|your)|(lower|raise|increase|decrease|reduce) (the|your)) "
                         r"|you('ll| will) need|by default"
-                        r"|(common|popular|standard|most|many) librar(y|ies)|homework|assignments?|exams?|course page|office hours"
+                        r"|(common|popular|standard|most|many) librar(y|ies)|homework|assignments?|exams?|course page|office hours|your (own )?projects?"
                         r"|(paper|authors?) (does|do|did) not|beyond the paper|not in the paper)\b")
 _SIGNPOSTS = re.compile(r"\b(let me|let's|i will|i'll|i am going to|i'm going to|i want to|i'd like to"
                         r"|(today|now|here|first|next),? (i|we)|today's (topic|paper|talk)|this (week's|time))\b")
@@ -79,7 +80,7 @@ _SIGNPOSTS_ZH = re.compile(r"我(会|先|来|想|要|就|再|回过头来?|在�
 # a slide titled "Not in the paper!", "这些是论文之外的内容"): the rest of the chapter is the talk's own
 _ANNOUNCES_OWN = re.compile(r"\b(not (in|from) the paper|beyond the paper|outside the paper|my own take ?aways?)\b(?!['’]s)"
                             r"|论文(里|中)?(没有|没讲|没提)|论文之外|不在论文")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?: ?%)?")   # whisper writes "99 %" as often as "99%"
 _CONTINUES = re.compile(r"\W*(so|and|but|which|because|or|though|although)\b", re.I)
 _CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"')\]”’」』]*$")
@@ -198,14 +199,43 @@ def own_voice(text: str) -> bool:
     return bool(_OWN_VOICE.search(plain)) or bool(_OWN_VOICE_ZH.search(_SIGNPOSTS_ZH.sub(" ", text)))
 
 
+def voiced(sentence: TalkSentence) -> bool:
+    """Is the sentence in the speaker's own voice, by words whisper heard? A one-word mark ("I",
+    "my", "later") must have been heard clearly: whisper turns "baseline" into "base I". A mark of
+    two words or more ("at the time", "the honest answer") counts when one of its words was unsure:
+    a mis-heard word rarely completes such a phrase by chance, and the unsure word is often the
+    short one of a synthetic or fast voice ("at", "honest")."""
+    if own_voice(sentence.heard_text):
+        return True
+    plain = _SIGNPOSTS.sub(" ", normalise(sentence.text))
+    return any(len(match.group().split()) >= 2 for match in _OWN_VOICE.finditer(plain))
+
+
 def _quotes_the_papers_figures(text: str, printed: set[str]) -> bool:
     """A sentence whose figures the paper prints reports the paper, whatever whisper made of its
     words ("The reinforcement learning base I reached 55%": baseline, heard as "base I"): a
-    percentage or a decimal, or two numbers or more, every one of them printed in the paper. A lone
-    round number ("50 layers", "one in 10") is too common to tell."""
-    numbers = [n for n in _NUMBER.findall(text) if len(n.rstrip("%")) >= 2 or n.endswith("%")]
+    percentage or a decimal, or two numbers or more, every one of them printed in the paper
+    (`printed_figures`: a speaker says "about 99%" for a printed 99.3%). A lone round number
+    ("50 layers", "one in 10") is too common to tell."""
+    numbers = [n for n in map(_figure, _NUMBER.findall(text)) if len(n.rstrip("%")) >= 2 or n.endswith("%")]
     telling = any(n.endswith("%") or "." in n for n in numbers) or len(numbers) >= 2
     return telling and all(n in printed for n in numbers)
+
+
+def printed_figures(passages_text: list[str]) -> set[str]:
+    """The paper's figures as a talk may say them: as printed, and a decimal also cut or rounded
+    to a whole number (99.3% as 99%, 28.6 as 28 or 29)."""
+    out = set()
+    for figure in map(_figure, _NUMBER.findall(" ".join(passages_text))):
+        out.add(figure)
+        number, percent = figure.rstrip("%"), "%" if figure.endswith("%") else ""
+        if re.fullmatch(r"\d+\.\d+", number):
+            out.update({f"{int(float(number))}{percent}", f"{round(float(number))}{percent}"})
+    return out
+
+
+def _figure(number: str) -> str:
+    return number.replace(" ", "")
 
 
 def _fragments(sentences: list[TalkSentence], i: int) -> list[TalkSentence]:
@@ -233,7 +263,7 @@ def find_supplements(chapters: list[Chapter], sentences: list[TalkSentence], sen
     similarity, overlap = support_scores(sentences, sentence_vectors, passages_text, passage_vectors)
     unsupported_below = float(np.median(similarity) - UNSUPPORTED_SPREADS * np.std(similarity)) if len(similarity) else 0.0
     out = []
-    printed = set(_NUMBER.findall(" ".join(passages_text)))
+    printed = printed_figures(passages_text)
     announced: set[int] = {c.index for c in chapters if _ANNOUNCES_OWN.search(normalise(c.slide_text))}
     for i, sentence in enumerate(sentences):
         chapter = next((c.index for c in chapters if c.start_s <= sentence.start_s < c.end_s), chapters[-1].index)
@@ -247,9 +277,8 @@ def find_supplements(chapters: list[Chapter], sentences: list[TalkSentence], sen
         filler = is_filler(sentence.text) and not (chapter in announced and len(set(subject_words(sentence.text))) >= 3)
         if supported or filler or is_garbled(sentence) or _quotes_the_papers_figures(sentence.text, printed):
             continue
-        # the words that make the voice must have been heard clearly ("I" in a garbled phrase is not)
-        voiced = own_voice(sentence.heard_text) or any(own_voice(f.heard_text) for f in _fragments(sentences, i))
-        if similarity[i] >= unsupported_below and not voiced and chapter not in announced:
+        speaks = voiced(sentence) or any(voiced(f) for f in _fragments(sentences, i))
+        if similarity[i] >= unsupported_below and not speaks and chapter not in announced:
             continue
         out.append(Supplement(chapter, round(sentence.start_s, 2), sentence.text, round(float(similarity[i]), 3)))
     return out
