@@ -21,6 +21,7 @@ import gc
 import multiprocessing
 import os
 import re
+import socket
 import threading
 import traceback
 from dataclasses import dataclass, replace
@@ -246,6 +247,7 @@ def _on_dask(tasks: list[PairTask], address: str) -> Iterator[tuple[int, Gathere
         from dask.distributed import Client, as_completed
     except ImportError:
         raise CoursewikiError("--scheduler needs Dask: pip install 'coursewiki[dask]' (dask.distributed)") from None
+    _listens(address)
     try:
         client = Client(address, timeout="10s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as err:
@@ -262,6 +264,19 @@ def _on_dask(tasks: list[PairTask], address: str) -> Iterator[tuple[int, Gathere
                                       f"stages ({_one_line(str(err) or type(err).__name__)}); its workers need this version of coursewiki "
                                       f"and the sources and cache at the same paths") from None
             yield futures[future], gathered
+
+
+def _listens(address: str) -> None:
+    """Nothing listening at the address is said at once: Dask's client tries again until its timeout
+    (10 s) before it gives up on a refused connection, the usual result of a mistyped port."""
+    host, port = address.split("://", 1)[1].rsplit(":", 1)
+    try:
+        socket.create_connection((host, int(port)), timeout=10).close()
+    except ConnectionRefusedError:
+        raise CoursewikiError(f"{address}: cannot reach the Dask scheduler (nothing listens there: connection "
+                              f"refused); start it with `dask scheduler` and give its tcp://HOST:PORT") from None
+    except OSError:   # a name that does not resolve, a timeout: the client says it in its own words
+        pass
 
 
 def _one_line(text: str) -> str:
