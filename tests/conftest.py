@@ -1,7 +1,9 @@
 """Shared fixtures: real data from ../shared/data and the expensive results tests share (a parsed
-paper, a transcript, a built course), each made once per test session.
+paper, a transcript, a built course), each made once per test session: once per pytest-xdist
+worker, which runs whole modules (`--dist loadfile`), so a module's own fixtures are made once.
 
-Builds share one cache folder, so only the first build of a pair transcribes and embeds."""
+Builds share one cache folder per worker, so only the first build of a pair there transcribes and
+embeds."""
 from __future__ import annotations
 
 import dataclasses
