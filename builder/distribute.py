@@ -272,10 +272,11 @@ def _listens(address: str) -> None:
     host, port = address.split("://", 1)[1].rsplit(":", 1)
     try:
         socket.create_connection((host, int(port)), timeout=10).close()
-    except ConnectionRefusedError:
-        raise CoursewikiError(f"{address}: cannot reach the Dask scheduler (nothing listens there: connection "
-                              f"refused); start it with `dask scheduler` and give its tcp://HOST:PORT") from None
-    except OSError:   # a name that does not resolve, a timeout: the client says it in its own words
+    except (ConnectionRefusedError, TimeoutError) as err:
+        why = "nothing listens there: connection refused" if isinstance(err, ConnectionRefusedError) else "no answer in 10 s"
+        raise CoursewikiError(f"{address}: cannot reach the Dask scheduler ({why}); start it with `dask scheduler` "
+                              f"and give its tcp://HOST:PORT") from None
+    except OSError:   # a name that does not resolve, a network that is down: the client says it in its own words
         pass
 
 
