@@ -195,8 +195,12 @@ def own_voice(text: str) -> bool:
     """Does the sentence speak for the speaker rather than the paper: first person singular (once
     signposts like "let me" and "I will" are set aside), time after the paper ("later work", "has
     since", "nowadays"), a stance ("frankly"), or saying what the paper does not?"""
-    plain = _SIGNPOSTS.sub(" ", normalise(text))
-    return bool(_OWN_VOICE.search(plain)) or bool(_OWN_VOICE_ZH.search(_SIGNPOSTS_ZH.sub(" ", text)))
+    return bool(_english_marks(text)) or bool(_OWN_VOICE_ZH.search(_SIGNPOSTS_ZH.sub(" ", text)))
+
+
+def _english_marks(text: str) -> list[str]:
+    """The marks of the speaker's own voice in an English text, once its signposts are set aside."""
+    return [match.group() for match in _OWN_VOICE.finditer(_SIGNPOSTS.sub(" ", normalise(text)))]
 
 
 def voiced(sentence: TalkSentence) -> bool:
@@ -205,10 +209,7 @@ def voiced(sentence: TalkSentence) -> bool:
     two words or more ("at the time", "the honest answer") counts when one of its words was unsure:
     a mis-heard word rarely completes such a phrase by chance, and the unsure word is often the
     short one of a synthetic or fast voice ("at", "honest")."""
-    if own_voice(sentence.heard_text):
-        return True
-    plain = _SIGNPOSTS.sub(" ", normalise(sentence.text))
-    return any(len(match.group().split()) >= 2 for match in _OWN_VOICE.finditer(plain))
+    return own_voice(sentence.heard_text) or any(len(mark.split()) >= 2 for mark in _english_marks(sentence.text))
 
 
 def _quotes_the_papers_figures(text: str, printed: set[str]) -> bool:
@@ -277,8 +278,8 @@ def find_supplements(chapters: list[Chapter], sentences: list[TalkSentence], sen
         filler = is_filler(sentence.text) and not (chapter in announced and len(set(subject_words(sentence.text))) >= 3)
         if supported or filler or is_garbled(sentence) or _quotes_the_papers_figures(sentence.text, printed):
             continue
-        speaks = voiced(sentence) or any(voiced(f) for f in _fragments(sentences, i))
-        if similarity[i] >= unsupported_below and not speaks and chapter not in announced:
+        if similarity[i] >= unsupported_below and chapter not in announced \
+                and not (voiced(sentence) or any(voiced(f) for f in _fragments(sentences, i))):
             continue
         out.append(Supplement(chapter, round(sentence.start_s, 2), sentence.text, round(float(similarity[i]), 3)))
     return out
