@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from builder.analyse.chapters import MIN_CHAPTER_S, build_chapters, split_chapters
+from builder.analyse.chapters import MIN_CHAPTER_S, build_chapters, speech_title, split_chapters
 from builder.analyse.glossary import TermMatcher, load_glossary
 from builder.analyse.slide_figures import figures_on_slides
 from builder.ingest.slide_text import OcrLine, same_text, title_and_body
@@ -170,6 +170,34 @@ def test_a_speech_title_is_a_phrase_the_paper_prints_not_a_misheard_run_of_words
     assert build_chapters(segments, vectors, 80.0, matcher, paper_text=paper)[0].title == "Unified memory"
     numbers = [Segment(5.0 * i, 5.0 * i + 4.5, "It has 100 layers and 100 more, 100 in all.", []) for i in range(4)]
     assert not build_chapters(numbers, np.ones((4, 8), dtype=np.float32), 20.0, matcher)[0].title.isdigit()
+
+
+def test_a_speech_title_names_a_thing_never_a_piece_of_a_clause():
+    """Real speeches said "comes back", "guess we're", "the enemy soon learned" and "at the age of
+    eight, Alvin told" more often than anything else; none of them titles a chapter."""
+    from builder.analyse.chapters import _names_a_thing
+    for piece in ["comes back", "guess we're", "enemy soon learned", "eight alvin told", "told", "soon",
+                  "thunderously"]:
+        assert not _names_a_thing(piece), piece
+    for name in ["law enforcement", "international sex trafficking", "global wealth tax", "BERT", "qlora",
+                 "reward model", "enemy's wicked plans", "change of variables", "positional encoding"]:
+        assert _names_a_thing(name), name
+    said = ["And the answer that comes back is no.", "Again the answer comes back.",
+            "The wealth tax is global.", "Nobody can collect the wealth tax."]
+    segments = [Segment(5.0 * i, 5.0 * i + 4.5, text, []) for i, text in enumerate(said)]
+    title = speech_title(said[:2], TermMatcher([]), [[0, 1], [2, 3]], segments)
+    assert title == "Answer"
+
+
+def test_a_chinese_speech_title_ends_in_a_noun():
+    """不行 ("no good") and 所有 ("all") were said most in two chapters of a real classroom answer;
+    a Chinese noun phrase ends in its noun (试错成本, "the cost of trial and error")."""
+    from builder.analyse.chapters import _names_a_thing
+    assert not _names_a_thing("不行") and not _names_a_thing("所有")
+    assert _names_a_thing("试错成本") and _names_a_thing("老师")
+    said = ["反正这五个点不行。", "再写五个点，还是不行。", "它会降低你的试错成本。", "今天讲活动。", "活动很难通过。"]
+    segments = [Segment(5.0 * i, 5.0 * i + 4.5, text, []) for i, text in enumerate(said)]
+    assert speech_title(said[:3], TermMatcher([]), [[0, 1, 2], [3, 4]], segments) == "试错成本"
 
 
 def test_a_titled_slide_shown_without_speech_still_opens_its_chapter():

@@ -278,10 +278,70 @@ def speech_title(texts: list[str], matcher: TermMatcher, groups: list[list[int]]
             * (2.0 if words > 1 and (phrase.lower() in printed or phrase.lower() + "s" in printed) else 1.0)
     taken = {_singular(t) for t in taken}   # "queries and keys" after "query and key" is taken too
     wordy = [p for p in chapter if not p.isdigit()]
-    candidates = [p for p in wordy if (chapter[p] >= 2 or _length(p) > 1) and _singular(p) not in taken] \
+    named = [p for p in wordy if p in names or _names_a_thing(p)]
+    candidates = [p for p in named if (chapter[p] >= 2 or _length(p) > 1) and _singular(p) not in taken] \
+        or [p for p in named if _singular(p) not in taken] \
+        or [p for p in wordy if (chapter[p] >= 2 or _length(p) > 1) and _singular(p) not in taken] \
         or [p for p in wordy if _singular(p) not in taken] or wordy or list(chapter)
     best = max(sorted(candidates), key=score)
     return best[:1].upper() + best[1:]
+
+
+# Words that end a verb phrase, never a name: "comes back", "gave away".
+_PARTICLES = frozenset("back away along around ahead apart aside together forward forth".split())
+_COUNTING = frozenset("""zero three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
+billion""".split())
+# jieba's part-of-speech tags of words that name things: nouns, names of people, places and
+# organisations, other proper names, verbal and adjectival nouns, Latin words, abbreviations.
+_ZH_NOUNS = frozenset("n nr nrt nrfg ns nt nz ng vn an eng j".split())
+
+
+def _names_a_thing(phrase: str) -> bool:
+    """Whether a phrase can title a chapter: it names something, as a title does, rather than
+    being a piece of a clause ("Comes back", "Enemy soon learned", "Guess we're", 不行, 所有).
+    English: no contraction, number word or word that is only a verb or adverb (lemminflect's
+    lexicon; a word it does not know is a name or a term, unless it ends in -ly), but for a
+    participle before the last word, and the last word can be a noun (a gerund can: "sex
+    trafficking"). Chinese: it ends in a noun
+    (jieba's tags), as Chinese noun phrases do ("试错成本")."""
+    if _CJK_RUN.search(phrase):
+        tags = _zh_tags(phrase)
+        return bool(tags) and tags[-1] in _ZH_NOUNS
+    words = phrase.split()
+    if any(w.lower() in _COUNTING or ("'" in w and not w.lower().endswith(("'s", "s'"))) for w in words):
+        return False
+    kinds = [_kinds(w) for w in words]
+    last_at = len(words) - 1
+    # a participle says what kind of thing follows ("unified memory", "weighted least squares",
+    # "training data"); a gerund at the end is the thing ("sex trafficking")
+    if any(k and not k - {"VERB", "ADV"} and not (w.endswith(("ed", "en", "ing")) and i < last_at)
+           and not (w.endswith("ing") and i == last_at) for i, (w, k) in enumerate(zip(words, kinds))):
+        return False
+    # "methods and ideas", "change of variables": a link joins things; "obvious and tempting" is no name
+    if any(w in _LINKS and kinds[i - 1] and "NOUN" not in kinds[i - 1] for i, w in enumerate(words) if i):
+        return False
+    last, head = words[-1], kinds[-1]
+    return last.lower() not in _PARTICLES and ("NOUN" in head or not head or last.endswith("ing"))
+
+
+def _kinds(word: str) -> set[str]:
+    """The parts of speech an English word can be (lemminflect's lexicon of inflections);
+    unknown words (names, terms, abbreviations) have none, but a word in -ly is an adverb."""
+    from lemminflect import getAllLemmas
+    if word.isupper():
+        return set()
+    kinds = set(getAllLemmas(word.lower()))
+    return kinds or ({"ADV"} if word.lower().endswith("ly") and len(word) > 4 else set())
+
+
+def _zh_tags(phrase: str) -> list[str]:
+    import logging
+
+    import jieba
+    import jieba.posseg
+    jieba.setLogLevel(logging.WARNING)
+    return [pair.flag for pair in jieba.posseg.cut(phrase) if pair.word.strip()]
 
 
 def _singular(phrase: str) -> str:
