@@ -192,9 +192,10 @@ def test_a_speech_title_names_a_thing_never_a_piece_of_a_clause():
 def test_a_chinese_speech_title_ends_in_a_noun():
     """不行 ("no good") and 所有 ("all") were said most in two chapters of a real classroom answer;
     a Chinese noun phrase ends in its noun (试错成本, "the cost of trial and error")."""
-    from builder.analyse.chapters import _names_a_thing
-    assert not _names_a_thing("不行") and not _names_a_thing("所有")
-    assert _names_a_thing("试错成本") and _names_a_thing("老师")
+    from builder.analyse.chapters import _chinese_phrases
+    naming = dict(_chinese_phrases("反正这五个点不行。把所有的错过一遍。它会降低你的试错成本。谢谢老师。"))
+    assert not naming["不行"] and "所有" not in naming
+    assert naming["试错成本"] and naming["老师"]
     said = ["反正这五个点不行。", "再写五个点，还是不行。", "它会降低你的试错成本。", "今天讲活动。", "活动很难通过。"]
     segments = [Segment(5.0 * i, 5.0 * i + 4.5, text, []) for i, text in enumerate(said)]
     assert speech_title(said[:3], TermMatcher([]), [[0, 1, 2], [3, 4]], segments) == "试错成本"

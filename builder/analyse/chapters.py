@@ -263,8 +263,10 @@ def speech_title(texts: list[str], matcher: TermMatcher, groups: list[list[int]]
     prints (`printed`, `_phrases_of` the paper) counts double: the talk explains the paper, and a
     mis-heard run of words ("long match causes") is in no paper (every single word is in it)."""
     others = [" ".join(segments[i].text for i in g) for g in groups]
-    document_counts = Counter(p for text in others for p in set(_phrases(text, matcher)))
-    chapter = Counter(p for text in texts for p in _phrases(text, matcher))
+    document_counts = Counter(p for text in others for p in {p for p, _ in _phrases(text, matcher)})
+    said = [pair for text in texts for pair in _phrases(text, matcher)]
+    chapter = Counter(p for p, _ in said)
+    naming = {p for p, names_a_thing in said if names_a_thing}
     if not chapter:
         return "Talk"
     total = max(1, len(others))
@@ -278,7 +280,7 @@ def speech_title(texts: list[str], matcher: TermMatcher, groups: list[list[int]]
             * (2.0 if words > 1 and (phrase.lower() in printed or phrase.lower() + "s" in printed) else 1.0)
     taken = {_singular(t) for t in taken}   # "queries and keys" after "query and key" is taken too
     wordy = [p for p in chapter if not p.isdigit()]
-    named = [p for p in wordy if p in names or _names_a_thing(p)]
+    named = [p for p in wordy if p in naming]
     candidates = [p for p in named if (chapter[p] >= 2 or _length(p) > 1) and _singular(p) not in taken] \
         or [p for p in named if _singular(p) not in taken] \
         or [p for p in wordy if (chapter[p] >= 2 or _length(p) > 1) and _singular(p) not in taken] \
@@ -295,19 +297,17 @@ billion""".split())
 # jieba's part-of-speech tags of words that name things: nouns, names of people, places and
 # organisations, other proper names, verbal and adjectival nouns, Latin words, abbreviations.
 _ZH_NOUNS = frozenset("n nr nrt nrfg ns nt nz ng vn an eng j".split())
+# Its tags of function words: pronouns, adverbs, prepositions, conjunctions, particles, numbers,
+# measure words, directions, distinguishing words (所有), interjections, onomatopoeia.
+_ZH_FUNCTION = frozenset("r d p c u uj ul uz ug uv ud m q f b e o y zg x".split())
 
 
 def _names_a_thing(phrase: str) -> bool:
-    """Whether a phrase can title a chapter: it names something, as a title does, rather than
-    being a piece of a clause ("Comes back", "Enemy soon learned", "Guess we're", 不行, 所有).
-    English: no contraction, number word or word that is only a verb or adverb (lemminflect's
-    lexicon; a word it does not know is a name or a term, unless it ends in -ly), but for a
-    participle before the last word, and the last word can be a noun (a gerund can: "sex
-    trafficking"). Chinese: it ends in a noun
-    (jieba's tags), as Chinese noun phrases do ("试错成本")."""
-    if _CJK_RUN.search(phrase):
-        tags = _zh_tags(phrase)
-        return bool(tags) and tags[-1] in _ZH_NOUNS
+    """Whether an English phrase can title a chapter: it names something, as a title does, rather
+    than being a piece of a clause ("Comes back", "Enemy soon learned", "Guess we're"). No
+    contraction, number word or word that is only a verb or adverb (lemminflect's lexicon; a word
+    it does not know is a name or a term, unless it ends in -ly), but for a participle before the
+    last word; the last word can be a noun (a gerund can: "sex trafficking")."""
     words = phrase.split()
     if any(w.lower() in _COUNTING or ("'" in w and not w.lower().endswith(("'s", "s'"))) for w in words):
         return False
@@ -335,13 +335,14 @@ def _kinds(word: str) -> set[str]:
     return kinds or ({"ADV"} if word.lower().endswith("ly") and len(word) > 4 else set())
 
 
-def _zh_tags(phrase: str) -> list[str]:
+def _zh_tagged(text: str) -> list[tuple[str, str]]:
+    """jieba's words of Chinese text with their part-of-speech tags."""
     import logging
 
     import jieba
     import jieba.posseg
     jieba.setLogLevel(logging.WARNING)
-    return [pair.flag for pair in jieba.posseg.cut(phrase) if pair.word.strip()]
+    return [(pair.word, pair.flag) for pair in jieba.posseg.cut(text) if pair.word.strip()]
 
 
 def _singular(phrase: str) -> str:
@@ -364,13 +365,14 @@ _LINKS = {"of", "for", "and"}
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*|\d+")
 
 
-def _phrases(text: str, matcher: TermMatcher) -> list[str]:
+def _phrases(text: str, matcher: TermMatcher) -> list[tuple[str, bool]]:
     """Glossary terms said (by their short name) and runs of 1-3 content words, which may hold an
-    "of" / "for" in the middle (a change of variables)."""
+    "of" / "for" in the middle (a change of variables); each with whether it names a thing
+    (`_names_a_thing`; a glossary term does)."""
     # a term said in Chinese, or by its abbreviation ("GPT", "PPO"), keeps the name it was said by:
     # a Chinese chapter gets a Chinese title, and a title is what the speaker said
-    found = list(dict.fromkeys(_as_said(text[start:end], matcher.terms[term_id].term)
-                               for term_id, start, end in matcher.spans(text)))
+    found = [(term, True) for term in dict.fromkeys(_as_said(text[start:end], matcher.terms[term_id].term)
+                                                     for term_id, start, end in matcher.spans(text))]
     words = _WORDS.findall(text)
     runs: list[list[str]] = [[]]
     for word in words:
@@ -385,7 +387,8 @@ def _phrases(text: str, matcher: TermMatcher) -> list[str]:
                 gram = run[k:k + n]
                 if gram[0] in _LINKS or gram[-1] in _LINKS:
                     continue
-                found.append(" ".join(gram))
+                phrase = " ".join(gram)
+                found.append((phrase, _names_a_thing(phrase)))
     return found + _chinese_phrases(text)
 
 
@@ -395,18 +398,20 @@ def _as_said(said: str, name: str) -> str:
     return name.lower()
 
 
-def _chinese_phrases(text: str) -> list[str]:
+def _chinese_phrases(text: str) -> list[tuple[str, bool]]:
     """Runs of 1-2 Chinese content words (jieba's word units: Chinese has no spaces), such as
-    "奖励模型" or "换位思考"; function words and single characters end a run."""
-    from ..ingest.chinese import words
+    "奖励模型" or "换位思考"; function words (by jieba's part-of-speech tags, read in the sentence)
+    and single characters end a run. A phrase names a thing when its last word is a noun: Chinese
+    noun phrases end in their noun (试错成本, "the cost of trial and error"), 不行 ("no good") does not."""
     found = []
     for run_text in _CJK_RUN.findall(text):
-        run: list[str] = []
-        for word in words(run_text) + [""]:
-            if len(word) >= 2 and word not in ZH_STOPWORDS and not _ZH_COUNT.match(word):
-                run.append(word)
+        run: list[tuple[str, str]] = []
+        for word, tag in _zh_tagged(run_text) + [("", "x")]:
+            if len(word) >= 2 and word not in ZH_STOPWORDS and not _ZH_COUNT.match(word) and tag not in _ZH_FUNCTION:
+                run.append((word, tag))
                 continue
-            found += run + ["".join(run[k:k + 2]) for k in range(len(run) - 1)]
+            found += [(w, t in _ZH_NOUNS) for w, t in run]
+            found += [(a + b, t in _ZH_NOUNS) for (a, _), (b, t) in zip(run, run[1:])]
             run = []
     return found
 
