@@ -68,3 +68,6 @@ def test_real_recordings_get_readable_chapter_titles(real_speech_course):
             assert 1 <= len(words) <= 12 and len(title) <= 90, title
             assert len(set(words)) == len(words), title   # no word said over and over
             assert re.search(r"[A-Za-z]{2}", title), title
+            # a thing named, not a piece of a clause ("Comes back" was the lecture's, "Guess we're" the radio's)
+            assert not re.search(r"n't\b|'(re|ll|ve|d|m)\b", title.lower()), title
+            assert words[-1] not in {"back", "away", "soon", "told"}, title
