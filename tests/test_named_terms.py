@@ -267,3 +267,15 @@ def test_an_abbreviation_the_paper_spells_out_otherwise_is_no_use_of_the_course_
     assert paper_matcher(parsed_paper("tdnn.pdf"), matcher).find("an RNN") == ["recurrent-neural-network"]
     _, places, _ = paper_vocabulary(parsed_paper("noisysurvey.pdf"), survey)
     assert not {"recurrent-neural-network", "convolutional-neural-network"} & {d.term_id for d in places}
+
+
+def test_a_run_in_heading_in_a_quoted_naming_sentence_is_set_apart_as_its_label(glossary):
+    """TDNN's "Sequence training Sequence training was done ..." is quoted as the report quotes it:
+    "**Sequence training:** Sequence training was done ...", not as one sentence saying it twice."""
+    from builder.models import NamedTerm
+    term = NamedTerm("sequence-training", "Sequence training", None, "tdnn",
+                     "Sequence training Sequence training was done on the DNN, based on a state-level variant of "
+                     "the Minimum Phone Error (MPE) criterion, called sMBR [19].", 3, (("tdnn", (3,)),))
+    page = write_glossary(glossary, [], named=[term])
+    assert "“**Sequence training:** Sequence training was done on the DNN" in page
+    assert "Sequence training Sequence training" not in page

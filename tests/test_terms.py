@@ -176,7 +176,8 @@ def test_most_key_terms_a_reader_lists_for_any_paper_get_a_glossary_entry(vocabu
     and its capitalised names were read, 164 (79%) after; 169 (81%) with the paragraph heads in bold
     and compounds kept whole across a line break; 168 once the second line of BERT's appendix heading
     (its title again) was no longer read as a sentence using "bidirectional Transformer"; 170 (82%)
-    with names in capitals and a number (CAIL2019-SCM, CoNLL-2003) (BENCHMARKS.md, "Glossary coverage")."""
+    with names in capitals and a number (CAIL2019-SCM, CoNLL-2003); 171 with what paragraph heads name
+    (BENCHMARKS.md, "Glossary coverage")."""
     rows = [(slug, row) for slug, data in EXPECTED.items() for row in data["terms"]]
     covered = [_covered(vocabularies, matcher, slug, row) for slug, row in rows]
     assert len(rows) >= 200
@@ -228,3 +229,21 @@ def test_a_finding_about_a_term_is_not_where_it_is_defined():
     assert _says_what_it_is(defined, 0, 3)
     recalled = "Recall that a reward model is a network that scores a response."
     assert _says_what_it_is(recalled, recalled.index("reward model"), recalled.index("reward model") + 12)
+
+
+def test_what_a_paragraph_head_names_is_a_term_though_the_body_uses_it_once_more(matcher):
+    """Switch Transformers heads a paragraph "A Differentiable Load Balancing Loss." and uses the
+    phrase once more; TDNN runs "Sequence training" into its first sentence. A phrase of the body
+    used twice with no head stays out (three sentences are needed)."""
+    from builder.analyse.prominent_terms import prominent_terms
+    from builder.models.paper import Paper, PaperMeta
+    passages = [Passage("s1", "A Differentiable Load Balancing Loss.", 7, "2.2 Routing"),
+                Passage("s2", "The auxiliary load balancing loss keeps experts busy.", 7, "2.2 Routing"),
+                Passage("s3", "Sequence training Sequence training was done on the DNN.", 3, "3.3 Training"),
+                Passage("s4", "The warm restart schedule helps; a warm restart schedule is cheap.", 4, "4 Results"),
+                Passage("s5", "We use a warm restart schedule.", 4, "4 Results")]
+    paper = Paper("paper.pdf", 9, PaperMeta(), [], passages, [], [], [], leads=["A Differentiable Load Balancing Loss."])
+    names = {d.name.lower() for d in prominent_terms(paper, passages, matcher, [])}
+    assert {"load balancing loss", "sequence training"} <= names
+    without_heads = Paper("paper.pdf", 9, PaperMeta(), [], passages[1:2] + passages[3:], [], [], [])
+    assert not {d.name.lower() for d in prominent_terms(without_heads, passages[1:2] + passages[3:], matcher, [])}

@@ -109,6 +109,7 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
                if not any(f" {w} " in f" {k} " and _vague_around(w, k) for w in coined)   # "instructgpt model": the
                # name is the term, but "LLM serving" is a term of its own
                and not _abbreviation_plus_vague(f, text)}   # "nlp tasks": NLP is the term
+    headed = _named_by_heads(paper, passages)
     scored, seen = [], set()
     for form in {**phrases, **coined}.values():
         key = _stem(form)
@@ -124,7 +125,8 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
         if form in coined_forms and 0 < uses < MIN_SENTENCES:
             # a dataset or tool named in tables and captions more than in sentences (IMDb, fMLLR)
             uses = max(uses, sum(len(pattern.findall(page.text)) for page in printed) / 2)
-        if uses >= MIN_SENTENCES:  # an unexpanded abbreviation (GPU, WMT) after the names and phrases
+        # a term a paragraph head names may be used once; an unexpanded abbreviation (GPU, WMT) after the names and phrases
+        if uses >= MIN_SENTENCES or (uses and key in headed):
             names = (form in coined_forms or all(w[:1].isupper() for _, w in matches)   # "Guanaco" as written,
                      or any(term_key(w) in coined for w in form.split()))           # "limiting NTK" too
             forms = Counter(w if names else w.lower() for _, w in matches)
@@ -265,8 +267,7 @@ def _phrases_up_front(paper: Paper, passages: list[Passage]) -> dict[str, str]:
     title = str(paper.meta.value("title") or "")
     abstract = " ".join(p.text for p in passages if p.section.lower() == "abstract")
     sections = [s.title for s in paper.sections if not SKIP_SECTIONS.search(s.title)]
-    run_in = [h for p in passages if not SKIP_SECTIONS.search(p.section) and (h := run_in_heading(p.text))]
-    headings = sections + run_in + [lead.rstrip(".:") for lead in paper.leads]   # "Shortcut Connections."
+    headings = sections + _paragraph_heads(paper, passages)
     found: dict[str, str] = {}
     for heading in sections:  # a section named by one word: "Distillation", "Distillation: Empower Small Models
         words = [w.lower() for w in WORD.findall(heading.split(":")[0])]   # ..." (a run-in "Human:" is a speaker)
@@ -291,6 +292,30 @@ def _phrases_up_front(paper: Paper, passages: list[Passage]) -> dict[str, str]:
                         phrase = " ".join(gram)
                         found.setdefault(term_key(phrase), phrase)
     return found
+
+
+def _paragraph_heads(paper: Paper, passages: list[Passage]) -> list[str]:
+    """Heads of the body's paragraphs: run into their first sentence ("Label Smoothing During
+    training, ...") or set in bold ("Shortcut Connections.")."""
+    run_in = [h for p in passages if not SKIP_SECTIONS.search(p.section) and (h := run_in_heading(p.text))]
+    return run_in + [lead.rstrip(".:") for lead in paper.leads]
+
+
+def _named_by_heads(paper: Paper, passages: list[Passage]) -> set[str]:
+    """What a paragraph head names, as keys: a paragraph under a head ("Residual Dropout", a
+    run-in "Sequence training Sequence training was done ...", "A Differentiable Load Balancing
+    Loss.") explains the thing it names, which is the paper's term even where the body uses it
+    only once more. The name is the head's noun phrase: no article, up to a colon or a
+    preposition, its last two or three words when term-like."""
+    named = set()
+    for head in _paragraph_heads(paper, passages):
+        first = re.split(r":|\s(?:with|for|in|on|from|to|versus|vs)\b", head)[0]
+        words = [w.lower() for w in WORD.findall(first)]
+        for n in (3, 2):
+            if len(words) >= n and _term_like(words[-n:]):
+                named.add(_stem(" ".join(words[-n:])))
+                break
+    return named
 
 
 def _foreign(word: str) -> bool:

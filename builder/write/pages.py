@@ -10,7 +10,7 @@ from ..models import GlossaryTerm, NamedTerm, PairResult, Segment, TermRelation,
 from ..video_link import VideoLink, parse_video_url
 from .course_nav import arranged
 from .crossrefs import glossary_places_line, related_terms_line, section_label
-from .markdown import escape_attr, escape_md, format_time, page_link, time_link
+from .markdown import escape_attr, escape_md, format_time, page_link, paper_sentence, time_link
 from .site import display_math, local_player, no_transcript_note, tag_anchor
 from .words import WORDS, words_for
 
@@ -155,7 +155,7 @@ def _named_entry(term: NamedTerm, titles: dict[str, str], words: dict[str, str])
     owner = term.slug
     named_in = words["named in"].format(paper=f"[{escape_md(titles.get(owner, owner))}]({owner}/report.md)")
     lines = [f"## {escape_md(term.label)} {{ #{term.id} }}", "",
-             f"{named_in} “{escape_md(term.sentence)}” {page_link(term.page_no, f'{owner}/')}", ""]
+             f"{named_in} “{paper_sentence(term.sentence, escape_md)}” {page_link(term.page_no, f'{owner}/')}", ""]
     for slug, pages in term.used_in:
         shown = ", ".join(page_link(n, f"{slug}/") for n in pages[:MAX_PAGES_LISTED])
         more = words["more pages"].format(n=len(pages) - MAX_PAGES_LISTED) if len(pages) > MAX_PAGES_LISTED else ""
