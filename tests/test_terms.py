@@ -176,7 +176,8 @@ def test_most_key_terms_a_reader_lists_for_any_paper_get_a_glossary_entry(vocabu
     and its capitalised names were read, 164 (79%) after; 169 (81%) with the paragraph heads in bold
     and compounds kept whole across a line break; 168 once the second line of BERT's appendix heading
     (its title again) was no longer read as a sentence using "bidirectional Transformer"; 170 (82%)
-    with names in capitals and a number (CAIL2019-SCM, CoNLL-2003); 171 with what paragraph heads name
+    with names in capitals and a number (CAIL2019-SCM, CoNLL-2003); 171 with what paragraph heads name,
+    172 with a Greek letter joined to a word (φ-risk, ψ-transform)
     (BENCHMARKS.md, "Glossary coverage")."""
     rows = [(slug, row) for slug, data in EXPECTED.items() for row in data["terms"]]
     covered = [_covered(vocabularies, matcher, slug, row) for slug, row in rows]
@@ -247,3 +248,16 @@ def test_what_a_paragraph_head_names_is_a_term_though_the_body_uses_it_once_more
     assert {"load balancing loss", "sequence training"} <= names
     without_heads = Paper("paper.pdf", 9, PaperMeta(), [], passages[1:2] + passages[3:], [], [], [])
     assert not {d.name.lower() for d in prominent_terms(without_heads, passages[1:2] + passages[3:], matcher, [])}
+
+
+def test_a_quantity_named_after_its_greek_symbol_is_a_term(matcher):
+    """Convexity's φ-risk and ψ-transform, an RL paper's ε-greedy: a Greek letter joined to a word."""
+    from builder.analyse.prominent_terms import _looks_coined, prominent_terms
+    from builder.models.paper import Paper, PaperMeta
+    assert _looks_coined("φ-risk") and _looks_coined("ψ-transform") and _looks_coined("ε-greedy")
+    assert not _looks_coined("risk") and not _looks_coined("φ")
+    passages = [Passage(f"s{i}", text, 3, "2 Results") for i, text in enumerate([
+        "We define the ψ-transform of a loss function.", "The ψ-transform is convex.",
+        "Every bound on the excess φ-risk holds.", "The φ-risk is minimised.", "Then the ψ-transform of φ-risk is small."])]
+    paper = Paper("paper.pdf", 9, PaperMeta(), [], passages, [], [], [])
+    assert {"φ-risk", "ψ-transform"} <= {d.name for d in prominent_terms(paper, passages, matcher, [])}

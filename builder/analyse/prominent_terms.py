@@ -48,7 +48,9 @@ MAX_TERMS = 16
 PLURAL_ES = ("ches", "shes", "sses", "xes")
 # a year in a name ("CoNLL-2003", "CAIL2019-SCM"): a dataset's edition, where other four digits date a release
 YEAR = re.compile(r"(?<!\d)(?:19[5-9]\d|20[0-4]\d)(?!\d)")
-COINED = re.compile(r"(?<![\w-])(?:[A-Za-z]+[0-9]*)(?:-[A-Za-z0-9]+)*(?![\w-])")
+COINED = re.compile(r"(?<![\w-])(?:[A-Za-z]+[0-9]*|[\u0391-\u03c9])(?:-[A-Za-z0-9]+)*(?![\w-])")
+# a Greek letter joined to a word: a quantity named after its symbol (φ-risk, ψ-transform, ε-greedy)
+GREEK_COMPOUND = re.compile(r"[\u0391-\u03c9](?:-[A-Za-z]{2,})+")
 WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]|[A-Za-z]")
 # Words that make a phrase academic prose rather than a term.
 FILLER = {
@@ -242,10 +244,13 @@ def _printed_outside_references(paper: Paper) -> list[Passage]:
 
 
 def _looks_coined(word: str) -> bool:
-    """PagedAttention, GloVe, vLLM, DeepSeek-R1, LVCSR, CIFAR-10: a capital after the first letter
-    with a lower-case letter somewhere, letters and digits in one hyphenated name, capitals with a
-    number (a dataset, a model, a number format), or an abbreviation the paper never expands; not
+    """PagedAttention, GloVe, vLLM, DeepSeek-R1, LVCSR, CIFAR-10, φ-risk: a capital after the first
+    letter with a lower-case letter somewhere, letters and digits in one hyphenated name, capitals
+    with a number (a dataset, a model, a number format), a Greek letter joined to a word, or an
+    abbreviation the paper never expands; not
     "GPUs" (a plural abbreviation) or "Co-Teaching"-style title case of ordinary words."""
+    if GREEK_COMPOUND.fullmatch(word):
+        return True
     letters = word.replace("-", "")
     if len(letters) < 3 or not re.search(r"[A-Z]", letters):
         return False
