@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -302,6 +303,7 @@ _ZH_NOUNS = frozenset("n nr nrt nrfg ns nt nz ng vn an eng j".split())
 _ZH_FUNCTION = frozenset("r d p c u uj ul uz ug uv ud m q f b e o y zg x".split())
 
 
+@lru_cache(maxsize=65536)
 def _names_a_thing(phrase: str) -> bool:
     """Whether an English phrase can title a chapter: it names something, as a title does, rather
     than being a piece of a clause ("Comes back", "Enemy soon learned", "Guess we're"). No
@@ -325,14 +327,15 @@ def _names_a_thing(phrase: str) -> bool:
     return last.lower() not in _PARTICLES and ("NOUN" in head or not head or last.endswith("ing"))
 
 
-def _kinds(word: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _kinds(word: str) -> frozenset[str]:
     """The parts of speech an English word can be (lemminflect's lexicon of inflections);
     unknown words (names, terms, abbreviations) have none, but a word in -ly is an adverb."""
     from lemminflect import getAllLemmas
     if word.isupper():
-        return set()
-    kinds = set(getAllLemmas(word.lower()))
-    return kinds or ({"ADV"} if word.lower().endswith("ly") and len(word) > 4 else set())
+        return frozenset()
+    kinds = frozenset(getAllLemmas(word.lower()))
+    return kinds or frozenset({"ADV"} if word.lower().endswith("ly") and len(word) > 4 else ())
 
 
 def _zh_tagged(text: str) -> list[tuple[str, str]]:
@@ -365,10 +368,12 @@ _LINKS = {"of", "for", "and"}
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*|\d+")
 
 
-def _phrases(text: str, matcher: TermMatcher) -> list[tuple[str, bool]]:
+@lru_cache(maxsize=4096)
+def _phrases(text: str, matcher: TermMatcher) -> tuple[tuple[str, bool], ...]:
     """Glossary terms said (by their short name) and runs of 1-3 content words, which may hold an
     "of" / "for" in the middle (a change of variables); each with whether it names a thing
-    (`_names_a_thing`; a glossary term does)."""
+    (`_names_a_thing`; a glossary term does). Remembered: each chapter's title weighs its phrases
+    against every other chapter's, so a talk's texts are read once, not once per chapter."""
     # a term said in Chinese, or by its abbreviation ("GPT", "PPO"), keeps the name it was said by:
     # a Chinese chapter gets a Chinese title, and a title is what the speaker said
     found = [(term, True) for term in dict.fromkeys(_as_said(text[start:end], matcher.terms[term_id].term)
@@ -389,7 +394,7 @@ def _phrases(text: str, matcher: TermMatcher) -> list[tuple[str, bool]]:
                     continue
                 phrase = " ".join(gram)
                 found.append((phrase, _names_a_thing(phrase)))
-    return found + _chinese_phrases(text)
+    return tuple(found + _chinese_phrases(text))
 
 
 def _as_said(said: str, name: str) -> str:
