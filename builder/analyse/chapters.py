@@ -365,7 +365,9 @@ def _phrases_of(paper_text: str) -> frozenset[str]:
 
 
 _LINKS = {"of", "for", "and"}
-_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*|\d+")
+# A run of words ends at punctuation and at words of another script (Chinese around "MNIST、CIFAR-10").
+_CLAUSE_BREAK = re.compile(r"[^A-Za-z0-9'\s-]+")
+_WORDS = re.compile(r"[A-Za-z][A-Za-z']*(?:-[A-Za-z0-9]+)*|\d+")   # "CIFAR-10", "GPT-4" whole
 
 
 @lru_cache(maxsize=4096)
@@ -378,14 +380,15 @@ def _phrases(text: str, matcher: TermMatcher) -> tuple[tuple[str, bool], ...]:
     # a Chinese chapter gets a Chinese title, and a title is what the speaker said
     found = [(term, True) for term in dict.fromkeys(_as_said(text[start:end], matcher.terms[term_id].term)
                                                      for term_id, start, end in matcher.spans(text))]
-    words = _WORDS.findall(text)
-    runs: list[list[str]] = [[]]
-    for word in words:
-        low = word.lower()
-        if low in STOPWORDS and low not in _LINKS or len(low) < 3 and not word.isupper():
-            runs.append([])
-        else:
-            runs[-1].append(word if word.isupper() and len(word) > 1 else low)
+    runs: list[list[str]] = []
+    for clause in _CLAUSE_BREAK.split(text):   # "shock, horror and sorrow" is a list, not a phrase
+        runs.append([])
+        for word in _WORDS.findall(clause):
+            low = word.lower()
+            if low in STOPWORDS and low not in _LINKS or len(low) < 3 and not word.isupper():
+                runs.append([])
+            else:
+                runs[-1].append(word if word.isupper() and len(word) > 1 else low)
     for run in runs:
         for n in (1, 2, 3):
             for k in range(len(run) - n + 1):
