@@ -189,6 +189,16 @@ def test_a_speech_title_names_a_thing_never_a_piece_of_a_clause():
     assert title == "Answer"
 
 
+def test_a_title_phrase_is_read_within_a_clause_and_keeps_names_with_numbers_whole():
+    """"MNIST、CIFAR-10和CIFAR-100" holds three names, not the phrase "MNIST CIFAR-10 CIFAR-100";
+    "shock, horror and sorrow" is a list; "CIFAR-10" is one name, not "CIFAR-" and "10"."""
+    from builder.analyse.chapters import _phrases
+    said = {p for p, _ in _phrases("我们在MNIST、CIFAR-10和CIFAR-100上测试。", TermMatcher([]))}
+    assert {"MNIST", "CIFAR-10", "CIFAR-100"} <= said and not any(" " in p for p in said if "CIFAR" in p)
+    said = {p for p, _ in _phrases("We felt shock, horror and sorrow at GPT-4.", TermMatcher([]))}
+    assert "shock horror" not in said and "GPT-4" in said
+
+
 def test_a_chinese_speech_title_ends_in_a_noun():
     """不行 ("no good") and 所有 ("all") were said most in two chapters of a real classroom answer;
     a Chinese noun phrase ends in its noun (试错成本, "the cost of trial and error")."""
