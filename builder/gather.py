@@ -19,6 +19,7 @@ from .analyse.glossary import TermMatcher
 from .analyse.pair import analyse_pair
 from .analyse.pictures import keyframe_times, slide_pictures, with_figures, with_pictures, with_slide_pictures
 from .analyse.slide_figures import figures_on_slides
+from .analyse.talk_paper import off_paper_floor
 from .analyse.vocabulary import Vocabulary, talk_vocabulary
 from .cache import Cache, digest_text
 from .config import CourseSettings
@@ -150,6 +151,11 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
     analysis = cache.record(ANALYSIS.name, slug, analysis_key, PairAnalysis,
                             lambda: analyse_pair(paper, transcript, course.matcher, embedder, slug, slide_track,
                                                  paper_embedder=course.embedder))
+    if analysis.off_paper:
+        reporter.warn(f"{pair.video}: the talk does not seem to be about {pair.pdf.name} (closeness "
+                      f"{analysis.talk_closeness:.2f}, where a talk about its paper scores "
+                      f"{off_paper_floor(embedder.label, transcript.language):.2f} or more): its chapters are not "
+                      f"aligned to the paper's sections; is it the right video?")
     shown_key = SLIDE_FIGURES.key(record_digest(slide_track), figures_key)
     shown = cache.record(SLIDE_FIGURES.name, slug, shown_key, SlideFigures, lambda: SlideFigures(figures_on_slides(
         slide_track, figure_set.figures, [base64.b64decode(p) for p in figure_set.png_base64])))

@@ -184,3 +184,16 @@ def one_pair_course(_built_one_pair, tmp_path, shared_cache) -> Course:
     root = tmp_path / "course"
     shutil.copytree(_built_one_pair.root, root, symlinks=True)
     return Course(root, CourseSettings.for_root(root, cache_dir=shared_cache))
+
+
+class Collect:
+    """A build's reporter that keeps its warnings, for tests that read what the user is told."""
+    def __init__(self):
+        self.warnings: list[str] = []
+
+    def step(self, slug: str, message: str) -> None: ...
+
+    def audio_progress(self, slug: str, done_s: float, total_s: float) -> None: ...
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from builder.analyse.align import align_chapters
@@ -60,3 +61,21 @@ def test_chapters_start_near_the_section_switches(scored):
     for name, seed, _, chapters, near, switches, sections in scored:
         assert sections - 3 <= chapters <= sections + 3, scored
     assert sum(r[4] for r in scored) >= 0.55 * sum(r[5] for r in scored), scored
+
+
+def test_a_talk_far_from_its_paper_is_off_paper_for_the_models_whose_levels_were_measured():
+    """The talk's and the paper's mean directions: near for a talk about the paper, far for one
+    about something else; no floor for a model (or a language) never measured."""
+    from builder.analyse.embed import DEFAULT_LABEL, MULTILINGUAL_LABEL
+    from builder.analyse.talk_paper import closeness, off_paper_floor
+    rng = np.random.default_rng(0)
+    topic, other = np.eye(16)[0], np.eye(16)[1]
+    paper = topic + rng.normal(scale=0.3, size=(40, 16))
+    about = topic + rng.normal(scale=0.3, size=(30, 16))
+    elsewhere = other + rng.normal(scale=0.3, size=(30, 16))
+    assert closeness(about, paper) > 0.9 and closeness(elsewhere, paper) < 0.2
+    assert closeness(np.zeros((0, 16)), paper) is None
+    assert off_paper_floor(DEFAULT_LABEL, "en") == 0.5 and off_paper_floor(DEFAULT_LABEL, None) == 0.5
+    assert off_paper_floor(DEFAULT_LABEL, "zh") is None      # MiniLM reads no Chinese
+    assert off_paper_floor(MULTILINGUAL_LABEL, "zh") == 0.25
+    assert off_paper_floor("my-own-model", "en") is None

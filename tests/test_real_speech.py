@@ -10,7 +10,7 @@ import pytest
 from builder.ingest.repeats import repeated_lines
 from builder.models import Segment
 
-from conftest import PAPERS, SHARED, SPEECH, course_root, make_pair
+from conftest import PAPERS, SHARED, SPEECH, Collect, course_root, make_pair
 
 CLIPS = {"jfk": SPEECH / "jfk.flac", "hotwords": SPEECH / "hotwords.mp3",
          "lecture": SHARED / "speech" / "real" / "talk_political_economy.flac"}
@@ -24,7 +24,8 @@ def real_speech_course(tmp_path_factory, shared_cache):
     for slug, clip in CLIPS.items():
         make_pair(root / "sources", slug, PAPERS / "tdnn.pdf", clip)
     settings = CourseSettings.for_root(root, cache_dir=shared_cache)
-    return root, build_course(settings)
+    reporter = Collect()
+    return root, build_course(settings, reporter), reporter.warnings
 
 
 def transcript_lines(page: str) -> list[str]:
@@ -38,13 +39,13 @@ def talk_page(root, slug: str) -> str:
 
 
 def test_real_recordings_build_with_a_real_paper_without_error(real_speech_course):
-    _, summary = real_speech_course
+    _, summary, _ = real_speech_course
     assert summary.failed == []
     assert set(CLIPS) <= set(summary.built)
 
 
 def test_real_recordings_have_no_repeated_lines_in_their_transcript(real_speech_course):
-    root, _ = real_speech_course
+    root, _, _ = real_speech_course
     for slug in CLIPS:
         lines = transcript_lines(talk_page(root, slug))
         assert lines, slug
@@ -53,13 +54,13 @@ def test_real_recordings_have_no_repeated_lines_in_their_transcript(real_speech_
 
 def test_the_lecture_transcript_keeps_most_of_what_was_said(real_speech_course):
     """60 s of speech at ~150 words a minute: cleaning must not throw real sentences away."""
-    root, _ = real_speech_course
+    root, _, _ = real_speech_course
     words = sum(len(line.split()) for line in transcript_lines(talk_page(root, "lecture")))
     assert words >= 100
 
 
 def test_real_recordings_get_readable_chapter_titles(real_speech_course):
-    root, _ = real_speech_course
+    root, _, _ = real_speech_course
     for slug in CLIPS:
         titles = re.findall(r"^### \d+\. (.*)$", talk_page(root, slug), flags=re.M)
         assert titles, slug
@@ -71,3 +72,15 @@ def test_real_recordings_get_readable_chapter_titles(real_speech_course):
             # a thing named, not a piece of a clause ("Comes back" was the lecture's, "Guess we're" the radio's)
             assert not re.search(r"n't\b|'(re|ll|ve|d|m)\b", title.lower()), title
             assert words[-1] not in {"back", "away", "soon", "told"}, title
+
+
+def test_a_talk_about_something_else_is_said_to_be_so_and_not_matched_to_sections(real_speech_course):
+    """None of these recordings is about the TDNN paper: every threshold of the alignment is
+    relative to the talk's own fits, so before this check a memorial speech "explained" the paper's
+    architecture section. Each pair says so in one line naming the video, and on its talk page."""
+    root, _, warned = real_speech_course
+    for slug in CLIPS:
+        page = talk_page(root, slug)
+        assert "does not seem to be about the paper" in page and "explains paper" not in page, slug
+        said = [line for line in warned if "does not seem to be about" in line and f"/{slug}/" in line]
+        assert len(said) == 1 and "talk." in said[0] and "paper.pdf" in said[0] and "\n" not in said[0], slug

@@ -9,7 +9,7 @@ from .chapters import build_chapters
 from .definitions import paper_matcher, paper_vocabulary
 from .embed import Embedder
 from .glossary import TermMatcher
-from .talk_paper import talk_versus_paper
+from .talk_paper import closeness, off_paper, talk_versus_paper
 
 
 def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, embedder: Embedder,
@@ -32,4 +32,6 @@ def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, emb
     basis = course_vectors[front] if front else course_vectors
     paper_vector = [round(float(x), 6) for x in basis.mean(axis=0)] if len(basis) else []
     return PairAnalysis(term_uses=uses, chapters=chapters, alignments=alignments, supplements=supplements,
-                        paper_vector=paper_vector, definitions=definitions, paper_terms=own_terms)
+                        paper_vector=paper_vector, definitions=definitions, paper_terms=own_terms,
+                        talk_closeness=closeness(segment_vectors, passage_vectors),
+                        off_paper=off_paper(transcript, segment_vectors, passage_vectors, embedder.label))

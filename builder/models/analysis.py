@@ -96,3 +96,7 @@ class PairAnalysis:
     paper_vector: list[float]
     definitions: list[TermDefinition] = field(default_factory=list)   # course terms: where defined
     paper_terms: list[TermDefinition] = field(default_factory=list)   # the paper's own new terms
+    # how close the talk as a whole is to the paper (`talk_paper.closeness`), and whether it is too
+    # far to be about it (then no chapter is aligned to a section)
+    talk_closeness: float | None = None
+    off_paper: bool = False

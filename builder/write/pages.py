@@ -36,6 +36,8 @@ def write_talk(result: PairResult, video_name: str, subtitles_name: str, glossar
                                         watch=watch), ""]
     if transcript.withheld:
         return "\n".join(lines + no_transcript_note(transcript)) + "\n"
+    if analysis.off_paper:
+        lines += [words["off paper"], ""]
     lines += [f"## {words['chapters']}", ""]
     aligned = {a.chapter_index: a for a in analysis.alignments}
     adds = defaultdict(list)

@@ -71,6 +71,9 @@ WORDS: dict[str, dict[str, str]] = {
                      "[paper](paper.pdf){watch}",
         "watch on": " · [watch on {site}]({url})",
         "chapters": "Chapters",
+        "off paper": "!!! warning \"This talk does not seem to be about the paper\"\n    What it says and what the "
+                     "paper says are too far apart for a talk about it, so no chapter is matched to a section of the "
+                     "paper. Check that the pair holds the right video.",
         "explains": " · explains paper {section}, {page}",
         "close call": " (a close call)",
         "slide alt": "The slide at {time}",
@@ -185,6 +188,8 @@ WORDS: dict[str, dict[str, str]] = {
         "talk line": "时长 {duration} · 由 {model} 离线转写 · [阅读报告](report.md) · [论文](paper.pdf){watch}",
         "watch on": " · [在 {site} 观看]({url})",
         "chapters": "章节",
+        "off paper": "!!! warning \"这个报告似乎不是关于这篇论文的\"\n    报告所讲的内容与论文相距太远，不像是在讲这篇论文，"
+                     "所以没有把章节对应到论文的小节。请检查这一对里的视频是否放对了。",
         "explains": " · 讲解论文 {section}，{page}",
         "close call": "（把握不大）",
         "slide alt": "{time} 的幻灯片",
