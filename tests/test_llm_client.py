@@ -264,14 +264,8 @@ def test_the_answer_is_split_into_sentences_with_the_ids_each_cites():
 
 def test_an_unreachable_llm_costs_a_warning_and_the_extractive_report(tmp_path, shared_cache):
     from builder.config import CourseSettings, LLMSettings
-    from builder.pipeline import Reporter, build_course
-    from conftest import PAPERS, SPEECH, course_root, make_pair
-
-    class Collect(Reporter):
-        warnings: list[str] = []
-
-        def warn(self, message: str) -> None:
-            self.warnings.append(message)
+    from builder.pipeline import build_course
+    from conftest import PAPERS, SPEECH, Collect, course_root, make_pair
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -283,11 +277,12 @@ def test_an_unreachable_llm_costs_a_warning_and_the_extractive_report(tmp_path, 
     reporter = Collect()
     summary = build_course(settings, reporter)
     assert summary.built == ["tdnn"] and summary.failed == []
-    assert len(reporter.warnings) == 1
-    assert reporter.warnings[0].startswith(f"tdnn: LLM endpoint http://127.0.0.1:{port}/v1/chat/completions: "
-                                           "cannot connect")
-    assert reporter.warnings[0].endswith("; wrote the extractive report instead "
-                                         "(the rest of this build asks the endpoint nothing)")
+    warnings = _not_off_paper(reporter.warnings)
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"tdnn: LLM endpoint http://127.0.0.1:{port}/v1/chat/completions: "
+                                  "cannot connect")
+    assert warnings[0].endswith("; wrote the extractive report instead "
+                                "(the rest of this build asks the endpoint nothing)")
     report = (root / "content" / "tdnn" / "report.md").read_text(encoding="utf-8")
     assert "## 2. Core summary" in report and "Validation details" not in report
 
@@ -388,15 +383,8 @@ def test_llm_timeout_bounds_a_trickling_endpoint_in_a_build(tmp_path, shared_cac
 
 def _build_two_pairs(tmp_path, shared_cache, url: str):
     from builder.config import CourseSettings, LLMSettings
-    from builder.pipeline import Reporter, build_course
-    from conftest import PAPERS, SPEECH, course_root, make_pair
-
-    class Collect(Reporter):
-        def __init__(self):
-            self.warnings: list[str] = []
-
-        def warn(self, message: str) -> None:
-            self.warnings.append(message)
+    from builder.pipeline import build_course
+    from conftest import PAPERS, SPEECH, Collect, course_root, make_pair
 
     root = course_root(tmp_path / "course")
     for slug in ("tdnn", "tdnn-again"):
@@ -405,7 +393,12 @@ def _build_two_pairs(tmp_path, shared_cache, url: str):
                                        llm=LLMSettings(url=url, model="m", timeout_s=5))
     reporter = Collect()
     summary = build_course(settings, reporter)
-    return root, summary, reporter.warnings
+    return root, summary, _not_off_paper(reporter.warnings)
+
+
+def _not_off_paper(warnings: list[str]) -> list[str]:
+    """The JFK speech is not about the TDNN paper, and the build says so: not what these tests read."""
+    return [w for w in warnings if "does not seem to be about" not in w]
 
 
 def test_a_flooding_endpoint_costs_one_warning_and_small_extractive_reports(tmp_path, shared_cache, fake_server):

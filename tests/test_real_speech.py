@@ -82,5 +82,8 @@ def test_a_talk_about_something_else_is_said_to_be_so_and_not_matched_to_section
     for slug in CLIPS:
         page = talk_page(root, slug)
         assert "does not seem to be about the paper" in page and "explains paper" not in page, slug
+        report = (root / "content" / slug / "report.md").read_text(encoding="utf-8")
+        part4 = report.split("## 4. Video supplementary points", 1)[1].split("\n## 5.", 1)[0]
+        assert part4.lstrip().startswith('!!! warning "This talk does not seem to be about the paper"'), slug
         said = [line for line in warned if "does not seem to be about" in line and f"/{slug}/" in line]
         assert len(said) == 1 and "talk." in said[0] and "paper.pdf" in said[0] and "\n" not in said[0], slug

@@ -173,6 +173,8 @@ def write_llm_report(result: PairResult, glossary: dict[str, GlossaryTerm], vide
     dropped: list[Dropped] = []
     for task, plan in plans.items():
         lines += [f"## {names[task]}", ""]
+        if task == "talk" and result.analysis.off_paper:
+            lines += [words["off paper"], ""]   # as the extractive report warns
         if plan is None:
             lines += [words["no talk"], ""]
             continue

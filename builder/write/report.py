@@ -287,9 +287,11 @@ def techniques_part(result: PairResult, glossary: dict[str, GlossaryTerm], video
 
 
 def talk_part(result: PairResult, video_name: str | None, words: dict[str, str]) -> list[str]:
-    """Part 4: the sections the talk explains, then what it says that the paper does not, by chapter."""
+    """Part 4: the sections the talk explains, then what it says that the paper does not, by chapter;
+    first a warning when the talk does not seem to be about the paper at all."""
     transcript, analysis = result.transcript, result.analysis
-    lines = sections_explained_lines(result, video_name, words)
+    lines = [words["off paper"], ""] if analysis.off_paper else []
+    lines += sections_explained_lines(result, video_name, words)
     if transcript is not None and transcript.withheld:
         lines += [words["withheld"].format(language=escape_md(transcript.language or "?"),
                                            model=escape_md(transcript.model)), ""]
