@@ -9,7 +9,7 @@ from .chapters import build_chapters
 from .definitions import paper_matcher, paper_vocabulary
 from .embed import Embedder
 from .glossary import TermMatcher
-from .talk_paper import closeness, off_paper, talk_versus_paper
+from .talk_paper import closeness, is_off_paper, talk_versus_paper
 
 
 def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, embedder: Embedder,
@@ -22,8 +22,10 @@ def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, emb
     # a talk with no transcript (its language is beyond the model) gets no chapters made up for it
     chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher, slides,
                               paper_text=" ".join(p.text for p in paper.passages)) if transcript.segments else []
+    near = closeness(segment_vectors, passage_vectors)
+    off_paper = is_off_paper(near, embedder.label, transcript.language)
     alignments, supplements = talk_versus_paper(paper, transcript, chapters, segment_vectors, passage_vectors,
-                                                embedder, slug, matcher)
+                                                embedder, slug, matcher, off_paper)
     passages, definitions, own_terms = paper_vocabulary(paper, matcher)
     uses = matcher.in_passages(passages) + matcher.in_segments(transcript.segments)
     front = [i for i, p in enumerate(paper.passages) if p.section.lower().endswith(("abstract", "introduction"))]
@@ -33,5 +35,4 @@ def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, emb
     paper_vector = [round(float(x), 6) for x in basis.mean(axis=0)] if len(basis) else []
     return PairAnalysis(term_uses=uses, chapters=chapters, alignments=alignments, supplements=supplements,
                         paper_vector=paper_vector, definitions=definitions, paper_terms=own_terms,
-                        talk_closeness=closeness(segment_vectors, passage_vectors),
-                        off_paper=off_paper(transcript, segment_vectors, passage_vectors, embedder.label))
+                        talk_closeness=near, off_paper=off_paper)

@@ -38,17 +38,23 @@ def off_paper_floor(model_label: str, language: str | None) -> float | None:
     return OFF_PAPER_BELOW.get((model_label, language or "en"), OFF_PAPER_BELOW.get((model_label, None)))
 
 
+def is_off_paper(near: float | None, model_label: str, language: str | None) -> bool:
+    floor = off_paper_floor(model_label, language)
+    return floor is not None and near is not None and near < floor
+
+
 def talk_versus_paper(paper: Paper, transcript: Transcript, chapters: list[Chapter], segment_vectors: np.ndarray,
-                      passage_vectors: np.ndarray, embedder: Embedder, slug: str,
-                      matcher: TermMatcher | None = None) -> tuple[list[ChapterAlignment], list[Supplement]]:
+                      passage_vectors: np.ndarray, embedder: Embedder, slug: str, matcher: TermMatcher | None = None,
+                      off_paper: bool = False) -> tuple[list[ChapterAlignment], list[Supplement]]:
     """Alignment uses the chapter's slide text too when the chapter has one (`slide_text`), and
     the glossary (`matcher`) to read a Chinese talk's terms by their English names. A talk that is
-    not about its paper (`off_paper`) gets no alignment: every threshold of the alignment is
-    relative to the talk's own fits, so an unrelated talk would still see its best sections stand
-    out (a memorial speech "explained" a speech recognition paper's architecture section)."""
+    not about its paper (`off_paper`, `is_off_paper`) gets no alignment: every threshold of the
+    alignment is relative to the talk's own fits, so an unrelated talk would still see its best
+    sections stand out (a memorial speech "explained" a speech recognition paper's architecture
+    section)."""
     slides = {c.index: text for c in chapters if (text := c.slide_text.strip())}
     slide_rows = embedder.encode(list(slides.values()), f"{slug}/slides") if slides else []
-    alignments = [] if off_paper(transcript, segment_vectors, passage_vectors, embedder.label) else \
+    alignments = [] if off_paper else \
         align_chapters(chapters, transcript.segments, segment_vectors, paper.passages, passage_vectors,
                        paper.sections, dict(zip(slides, slide_rows)), matcher)
     sentences = talk_sentences(transcript.segments)
@@ -56,12 +62,6 @@ def talk_versus_paper(paper: Paper, transcript: Transcript, chapters: list[Chapt
     supplements = find_supplements(chapters, sentences, sentence_vectors, [p.text for p in paper.passages],
                                    passage_vectors)
     return alignments, supplements
-
-
-def off_paper(transcript: Transcript, segment_vectors: np.ndarray, passage_vectors: np.ndarray, model_label: str) -> bool:
-    floor = off_paper_floor(model_label, transcript.language)
-    near = closeness(segment_vectors, passage_vectors)
-    return floor is not None and near is not None and near < floor
 
 
 def _sentence_vectors(sentences: list[TalkSentence], transcript: Transcript, segment_vectors: np.ndarray,

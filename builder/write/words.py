@@ -188,8 +188,8 @@ WORDS: dict[str, dict[str, str]] = {
         "talk line": "时长 {duration} · 由 {model} 离线转写 · [阅读报告](report.md) · [论文](paper.pdf){watch}",
         "watch on": " · [在 {site} 观看]({url})",
         "chapters": "章节",
-        "off paper": "!!! warning \"这个报告似乎不是关于这篇论文的\"\n    报告所讲的内容与论文相距太远，不像是在讲这篇论文，"
-                     "所以没有把章节对应到论文的小节。请检查这一对里的视频是否放对了。",
+        "off paper": "!!! warning \"这个讲座似乎不是在讲这篇论文\"\n    讲座所讲的内容与论文相距太远，不像是在讲这篇论文，"
+                     "所以没有把章节对应到论文的小节。请检查这组材料里的视频是否放对了。",
         "explains": " · 讲解论文 {section}，{page}",
         "close call": "（把握不大）",
         "slide alt": "{time} 的幻灯片",
