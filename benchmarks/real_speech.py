@@ -9,7 +9,9 @@ about our papers) plus jfk.flac and hotwords.mp3 is
    lines dropped by cleaning, repeated lines after, and the
    real-time factor (audio seconds per wall-clock second);
 2. built as a pair with tdnn.pdf by builder.pipeline.build_course, all in one course, printing
-   failures, the chapter titles and the repeated lines left in each talk page's transcript.
+   failures, the chapter titles, the repeated lines left in each talk page's transcript, and
+   whether the talk page says the talk is not about the paper (none of them is) with how many
+   chapters it aligns to a section anyway.
 
 Run: python benchmarks/real_speech.py [--threads 2] [--files jfk.flac ...]
 """
@@ -114,9 +116,12 @@ def build_table(files: list[Path]) -> None:
                 continue
             lines = page_lines(page)
             segments = [Segment(0.0, 0.0, line, []) for line in lines]
-            titles = re.findall(r"^### \d+\. (.*)$", page.read_text(encoding="utf-8"), flags=re.M)
-            print(f"  {slug}: {len(lines)} transcript lines, {repeated_lines(segments)} repeated; "
-                  f"chapters: {' | '.join(titles)}")
+            text = page.read_text(encoding="utf-8")
+            titles = re.findall(r"^### \d+\. (.*)$", text, flags=re.M)
+            aligned = len(re.findall(r"· explains paper ", text))
+            about = "NOT about the paper" if "does not seem to be about the paper" in text else "about the paper"
+            print(f"  {slug}: {len(lines)} transcript lines, {repeated_lines(segments)} repeated; {about}, "
+                  f"{aligned} chapter(s) aligned; chapters: {' | '.join(titles)}")
 
 
 if __name__ == "__main__":
