@@ -282,10 +282,14 @@ def speech_title(texts: list[str], matcher: TermMatcher, groups: list[list[int]]
     taken = {_singular(t) for t in taken}   # "queries and keys" after "query and key" is taken too
     wordy = [p for p in chapter if not p.isdigit()]
     named = [p for p in wordy if p in naming]
-    candidates = [p for p in named if (chapter[p] >= 2 or _length(p) > 1) and _singular(p) not in taken] \
-        or [p for p in named if _singular(p) not in taken] \
-        or [p for p in wordy if (chapter[p] >= 2 or _length(p) > 1) and _singular(p) not in taken] \
-        or [p for p in wordy if _singular(p) not in taken] or wordy or list(chapter)
+
+    def untaken(pool: list[str], said_enough: bool) -> list[str]:
+        """The pool's phrases no earlier chapter has as its title; with `said_enough`, only a
+        phrase of several words or one said twice."""
+        return [p for p in pool if (not said_enough or chapter[p] >= 2 or _length(p) > 1) and _singular(p) not in taken]
+    # a phrase that names a thing before any other, one said enough before one said once
+    candidates = untaken(named, True) or untaken(named, False) or untaken(wordy, True) or untaken(wordy, False) \
+        or wordy or list(chapter)
     best = max(sorted(candidates), key=score)
     return best[:1].upper() + best[1:]
 

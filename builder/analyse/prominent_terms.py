@@ -107,11 +107,12 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
     printed = _printed_outside_references(paper)
     coined = {**_proper_names(body, paper.references, people), **_coined_names(body + printed, people, body)}
     coined_forms = set(coined.values())
-    phrases = {k: f for k, f in _phrases_up_front(paper, passages).items()
+    heads = _paragraph_heads(paper, passages)
+    phrases = {k: f for k, f in _phrases_up_front(paper, passages, heads).items()
                if not any(f" {w} " in f" {k} " and _vague_around(w, k) for w in coined)   # "instructgpt model": the
                # name is the term, but "LLM serving" is a term of its own
                and not _abbreviation_plus_vague(f, text)}   # "nlp tasks": NLP is the term
-    headed = _named_by_heads(paper, passages)
+    headed = _named_by_heads(heads)
     scored, seen = [], set()
     for form in {**phrases, **coined}.values():
         key = _stem(form)
@@ -266,13 +267,13 @@ def _looks_coined(word: str) -> bool:
     return bool(inner_capital or (digit_part and re.search(r"[A-Z]", word)))
 
 
-def _phrases_up_front(paper: Paper, passages: list[Passage]) -> dict[str, str]:
+def _phrases_up_front(paper: Paper, passages: list[Passage], heads: list[str]) -> dict[str, str]:
     """Two- and three-word phrases (and hyphenated compounds) of the title, abstract, headings and
     paragraph heads, and of what the body sets in italics, as papers do where they introduce a term."""
     title = str(paper.meta.value("title") or "")
     abstract = " ".join(p.text for p in passages if p.section.lower() == "abstract")
     sections = [s.title for s in paper.sections if not SKIP_SECTIONS.search(s.title)]
-    headings = sections + _paragraph_heads(paper, passages)
+    headings = sections + heads
     found: dict[str, str] = {}
     for heading in sections:  # a section named by one word: "Distillation", "Distillation: Empower Small Models
         words = [w.lower() for w in WORD.findall(heading.split(":")[0])]   # ..." (a run-in "Human:" is a speaker)
@@ -306,14 +307,14 @@ def _paragraph_heads(paper: Paper, passages: list[Passage]) -> list[str]:
     return run_in + [lead.rstrip(".:") for lead in paper.leads]
 
 
-def _named_by_heads(paper: Paper, passages: list[Passage]) -> set[str]:
+def _named_by_heads(heads: list[str]) -> set[str]:
     """What a paragraph head names, as keys: a paragraph under a head ("Residual Dropout", a
     run-in "Sequence training Sequence training was done ...", "A Differentiable Load Balancing
     Loss.") explains the thing it names, which is the paper's term even where the body uses it
     only once more. The name is the head's noun phrase: no article, up to a colon or a
     preposition, its last two or three words when term-like."""
     named = set()
-    for head in _paragraph_heads(paper, passages):
+    for head in heads:
         first = re.split(r":|\s(?:with|for|in|on|from|to|versus|vs)\b", head)[0]
         words = [w.lower() for w in WORD.findall(first)]
         for n in (3, 2):
