@@ -23,6 +23,7 @@ as the glossary quotes a curated term's first use.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -108,11 +109,13 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
     coined = {**_proper_names(body, paper.references, people), **_coined_names(body + printed, people, body)}
     coined_forms = set(coined.values())
     heads = _paragraph_heads(paper, passages)
+    only_capitals = functools.partial(_only_capitals, text=text, tokens=set(re.findall(r"\w+", text)))
     phrases = {k: f for k, f in _phrases_up_front(paper, passages, heads).items()
                if not any(f" {w} " in f" {k} " and _vague_around(w, k) for w in coined)   # "instructgpt model": the
                # name is the term, but "LLM serving" is a term of its own
-               and not _abbreviation_plus_vague(f, text)}   # "nlp tasks": NLP is the term
+               and not _abbreviation_plus_vague(f, only_capitals)}   # "nlp tasks": NLP is the term
     headed = _named_by_heads(heads)
+    folded_body = [p.text.casefold() for p in body]
     scored, seen = [], set()
     for form in {**phrases, **coined}.values():
         key = _stem(form)
@@ -123,7 +126,9 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
         # "learning with noisy labels", never "tangent kernel" inside "neural tangent kernel"
         around = [_pattern(original) for stem, original in known_forms.items() if f" {key} " in f" {stem} "]
         pattern = _pattern(_singular(form))   # "memorization effects" is also "memorization effect"
-        matches = [(p, m.group()) for p in body if (m := pattern.search(_without(p.text, around)))]
+        first = re.split(r"[\s-]+", _singular(form).strip())[0].casefold()   # in every use: passages without it are
+        matches = [(p, m.group()) for p, folded in zip(body, folded_body)   # not searched
+                   if first in folded and (m := pattern.search(_without(p.text, around)))]
         uses = len(matches)
         if form in coined_forms and 0 < uses < MIN_SENTENCES:
             # a dataset or tool named in tables and captions more than in sentences (IMDb, fMLLR)
@@ -171,9 +176,13 @@ def _coined_names(texts: list[Passage], people: set[str], body: list[Passage]) -
     """Coined names printed in `texts`: the body's sentences, and its pages with tables and captions."""
     found: dict[str, str] = {}
     words = {w for p in body for w in re.findall(r"[a-z][a-z-]*", p.text)}   # the paper's lower-case words
+    read: set[str] = set()   # a word printed again is judged again alike: the first of its forms is kept
     for passage in texts:
         for match in COINED.finditer(passage.text):
             word = match.group()
+            if word in read:
+                continue
+            read.add(word)
             if (word.isupper() and word.lower() in words) or (re.search(r"\d{4}", word) and not YEAR.search(word)):
                 continue  # an ordinary word in capitals ("FIRST"); a dated release ("o1-1217", not "CoNLL-2003")
             if _looks_coined(word) and word.casefold() not in people:
@@ -433,11 +442,12 @@ def _specificity(form: str) -> float:
     return min(1.0, max(0.0, (5.5 - rarest) / 3.0))
 
 
-def _abbreviation_plus_vague(phrase: str, text: str) -> bool:
+def _abbreviation_plus_vague(phrase: str, only_capitals) -> bool:
     """An abbreviation the paper writes only in capitals with nothing but vague words around it
-    ("NLP tasks": NLP is the term), not a phrase it heads ("LLM serving")."""
+    ("NLP tasks": NLP is the term), not a phrase it heads ("LLM serving"). `only_capitals(word)`:
+    whether the paper writes the word only in capitals (`_only_capitals`)."""
     words = phrase.split()
-    capitals = [_only_capitals(w, text) for w in words]   # each a search of the whole body: once a word
+    capitals = [only_capitals(w) for w in words]
     return any(capitals) and all(c or w in VAGUE or w in FILLER for c, w in zip(capitals, words))
 
 
@@ -452,7 +462,11 @@ def _singular(form: str) -> str:
     return " ".join(words)
 
 
-def _only_capitals(word: str, text: str) -> bool:
-    """A word the paper writes only in capitals (an abbreviation: NLP, LVCSR)."""
+def _only_capitals(word: str, text: str, tokens: set[str]) -> bool:
+    """A word the paper writes only in capitals (an abbreviation: NLP, LVCSR). `tokens`: the
+    text's runs of word characters, where a word of nothing else is looked up (a search of the
+    whole text for each word of each phrase took a fifth of the paper's vocabulary)."""
+    if re.fullmatch(r"\w+", word):
+        return word.upper() in tokens and word not in tokens
     return bool(re.search(rf"(?<!\w){re.escape(word.upper())}(?!\w)", text)) and not re.search(
         rf"(?<!\w){re.escape(word)}(?!\w)", text)
