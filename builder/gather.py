@@ -155,7 +155,8 @@ def gather_pair(pair: PairSource, course: Course) -> PairResult:
         reporter.warn(f"{pair.video}: the talk does not seem to be about {pair.pdf.name} (closeness "
                       f"{analysis.talk_closeness:.2f}, where a talk about its paper scores "
                       f"{off_paper_floor(embedder.label, transcript.language):.2f} or more): its chapters are not "
-                      f"aligned to the paper's sections; is it the right video?")
+                      f"aligned to the paper's sections, nor is what it says listed as adding to the paper; is it "
+                      f"the right video?")
     shown_key = SLIDE_FIGURES.key(record_digest(slide_track), figures_key)
     shown = cache.record(SLIDE_FIGURES.name, slug, shown_key, SlideFigures, lambda: SlideFigures(figures_on_slides(
         slide_track, figure_set.figures, [base64.b64decode(p) for p in figure_set.png_base64])))

@@ -85,5 +85,8 @@ def test_a_talk_about_something_else_is_said_to_be_so_and_not_matched_to_section
         report = (root / "content" / slug / "report.md").read_text(encoding="utf-8")
         part4 = report.split("## 4. Video supplementary points", 1)[1].split("\n## 5.", 1)[0]
         assert part4.lstrip().startswith('!!! warning "This talk does not seem to be about the paper"'), slug
+        # nor is what it says listed as adding to the paper (nearly all of it is beyond the paper)
+        assert "What the talk adds" not in part4 and "closely follows" not in part4, slug
+        assert "What the talk adds here" not in page, slug
         said = [line for line in warned if "does not seem to be about" in line and f"/{slug}/" in line]
         assert len(said) == 1 and "talk." in said[0] and "paper.pdf" in said[0] and "\n" not in said[0], slug

@@ -53,12 +53,14 @@ def talk_versus_paper(paper: Paper, transcript: Transcript, chapters: list[Chapt
     not about its paper (`off_paper`, `is_off_paper`) gets no alignment: every threshold of the
     alignment is relative to the talk's own fits, so an unrelated talk would still see its best
     sections stand out (a memorial speech "explained" a speech recognition paper's architecture
-    section)."""
+    section). Nor does it get supplements: nearly all it says is beyond the paper, which is not
+    something it adds to the paper."""
+    if off_paper:
+        return [], []
     slides = {c.index: text for c in chapters if (text := c.slide_text.strip())}
     slide_rows = embedder.encode(list(slides.values()), f"{slug}/slides") if slides else []
-    alignments = [] if off_paper else \
-        align_chapters(chapters, transcript.segments, segment_vectors, paper.passages, passage_vectors,
-                       paper.sections, dict(zip(slides, slide_rows)), matcher)
+    alignments = align_chapters(chapters, transcript.segments, segment_vectors, paper.passages, passage_vectors,
+                                paper.sections, dict(zip(slides, slide_rows)), matcher)
     sentences = talk_sentences(transcript.segments)
     sentence_vectors = _sentence_vectors(sentences, transcript, segment_vectors, embedder, slug)
     supplements = find_supplements(chapters, sentences, sentence_vectors, [p.text for p in paper.passages],

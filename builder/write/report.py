@@ -296,7 +296,8 @@ def talk_part(result: PairResult, video_name: str | None, words: dict[str, str])
         lines += [words["withheld"].format(language=escape_md(transcript.language or "?"),
                                            model=escape_md(transcript.model)), ""]
     elif transcript is None or not analysis.supplements:
-        lines += [words["follows"], ""]
+        if not analysis.off_paper:   # else the warning above says why nothing is listed
+            lines += [words["follows"], ""]
     else:
         lines += [words["adds"], ""]
         by_chapter = defaultdict(list)

@@ -73,7 +73,8 @@ WORDS: dict[str, dict[str, str]] = {
         "chapters": "Chapters",
         "off paper": "!!! warning \"This talk does not seem to be about the paper\"\n    What it says and what the "
                      "paper says are too far apart for a talk about it, so no chapter is matched to a section of the "
-                     "paper. Check that the pair holds the right video.",
+                     "paper and nothing it says is listed as adding to the paper. Check that the pair holds the right "
+                     "video.",
         "explains": " · explains paper {section}, {page}",
         "close call": " (a close call)",
         "slide alt": "The slide at {time}",
@@ -189,7 +190,7 @@ WORDS: dict[str, dict[str, str]] = {
         "watch on": " · [在 {site} 观看]({url})",
         "chapters": "章节",
         "off paper": "!!! warning \"这个讲座似乎不是在讲这篇论文\"\n    讲座所讲的内容与论文相距太远，不像是在讲这篇论文，"
-                     "所以没有把章节对应到论文的小节。请检查这组材料里的视频是否放对了。",
+                     "所以没有把章节对应到论文的小节，也没有列出讲座补充的内容。请检查这组材料里的视频是否放对了。",
         "explains": " · 讲解论文 {section}，{page}",
         "close call": "（把握不大）",
         "slide alt": "{time} 的幻灯片",
