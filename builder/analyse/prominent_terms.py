@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from typing import Callable
 
 from wordfreq import zipf_frequency
 
@@ -126,8 +127,9 @@ def prominent_terms(paper: Paper, passages: list[Passage], matcher: TermMatcher,
         # "learning with noisy labels", never "tangent kernel" inside "neural tangent kernel"
         around = [_pattern(original) for stem, original in known_forms.items() if f" {key} " in f" {stem} "]
         pattern = _pattern(_singular(form))   # "memorization effects" is also "memorization effect"
-        first = re.split(r"[\s-]+", _singular(form).strip())[0].casefold()   # in every use: passages without it are
-        matches = [(p, m.group()) for p, folded in zip(body, folded_body)   # not searched
+        # every use holds the form's first word: a passage without it is not searched
+        first = re.split(r"[\s-]+", _singular(form).strip())[0].casefold()
+        matches = [(p, m.group()) for p, folded in zip(body, folded_body)
                    if first in folded and (m := pattern.search(_without(p.text, around)))]
         uses = len(matches)
         if form in coined_forms and 0 < uses < MIN_SENTENCES:
@@ -442,7 +444,7 @@ def _specificity(form: str) -> float:
     return min(1.0, max(0.0, (5.5 - rarest) / 3.0))
 
 
-def _abbreviation_plus_vague(phrase: str, only_capitals) -> bool:
+def _abbreviation_plus_vague(phrase: str, only_capitals: Callable[[str], bool]) -> bool:
     """An abbreviation the paper writes only in capitals with nothing but vague words around it
     ("NLP tasks": NLP is the term), not a phrase it heads ("LLM serving"). `only_capitals(word)`:
     whether the paper writes the word only in capitals (`_only_capitals`)."""
