@@ -24,8 +24,8 @@ def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, emb
                               paper_text=" ".join(p.text for p in paper.passages)) if transcript.segments else []
     near = closeness(segment_vectors, passage_vectors)
     off_paper = is_off_paper(near, embedder.label, transcript.language)
-    alignments, supplements = talk_versus_paper(paper, transcript, chapters, segment_vectors, passage_vectors,
-                                                embedder, slug, matcher, off_paper)
+    alignments, supplements = ([], []) if off_paper else \
+        talk_versus_paper(paper, transcript, chapters, segment_vectors, passage_vectors, embedder, slug, matcher)
     passages, definitions, own_terms = paper_vocabulary(paper, matcher)
     uses = matcher.in_passages(passages) + matcher.in_segments(transcript.segments)
     front = [i for i, p in enumerate(paper.passages) if p.section.lower().endswith(("abstract", "introduction"))]

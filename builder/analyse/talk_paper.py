@@ -41,22 +41,21 @@ def off_paper_floor(model_label: str, language: str | None) -> float | None:
 
 
 def is_off_paper(near: float | None, model_label: str, language: str | None) -> bool:
+    """Whether the talk is too far from its paper to be about it. Such a talk gets no alignment:
+    every threshold of the alignment is relative to the talk's own fits, so an unrelated talk would
+    still see its best sections stand out (a memorial speech "explained" a speech recognition
+    paper's architecture section). Nor does it get supplements: nearly all it says is beyond the
+    paper, which is not something it adds to the paper."""
     floor = off_paper_floor(model_label, language)
     return floor is not None and near is not None and near < floor
 
 
 def talk_versus_paper(paper: Paper, transcript: Transcript, chapters: list[Chapter], segment_vectors: np.ndarray,
-                      passage_vectors: np.ndarray, embedder: Embedder, slug: str, matcher: TermMatcher | None = None,
-                      off_paper: bool = False) -> tuple[list[ChapterAlignment], list[Supplement]]:
+                      passage_vectors: np.ndarray, embedder: Embedder, slug: str,
+                      matcher: TermMatcher | None = None) -> tuple[list[ChapterAlignment], list[Supplement]]:
     """Alignment uses the chapter's slide text too when the chapter has one (`slide_text`), and
-    the glossary (`matcher`) to read a Chinese talk's terms by their English names. A talk that is
-    not about its paper (`off_paper`, `is_off_paper`) gets no alignment: every threshold of the
-    alignment is relative to the talk's own fits, so an unrelated talk would still see its best
-    sections stand out (a memorial speech "explained" a speech recognition paper's architecture
-    section). Nor does it get supplements: nearly all it says is beyond the paper, which is not
-    something it adds to the paper."""
-    if off_paper:
-        return [], []
+    the glossary (`matcher`) to read a Chinese talk's terms by their English names. For a talk
+    about its paper: `is_off_paper` says why another gets neither."""
     slides = {c.index: text for c in chapters if (text := c.slide_text.strip())}
     slide_rows = embedder.encode(list(slides.values()), f"{slug}/slides") if slides else []
     alignments = align_chapters(chapters, transcript.segments, segment_vectors, paper.passages, passage_vectors,
