@@ -20,6 +20,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
+from builder.gather import Reporter  # noqa: E402  (after the environment it reads)
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
 PAPERS = SHARED / "papers"
@@ -186,14 +188,10 @@ def one_pair_course(_built_one_pair, tmp_path, shared_cache) -> Course:
     return Course(root, CourseSettings.for_root(root, cache_dir=shared_cache))
 
 
-class Collect:
+class Collect(Reporter):
     """A build's reporter that keeps its warnings, for tests that read what the user is told."""
     def __init__(self):
         self.warnings: list[str] = []
-
-    def step(self, slug: str, message: str) -> None: ...
-
-    def audio_progress(self, slug: str, done_s: float, total_s: float) -> None: ...
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
