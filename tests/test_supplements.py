@@ -27,6 +27,16 @@ def test_sentences_are_cut_at_sentence_ends_not_at_segment_ends():
     assert sentences[0].probability == 0.95
 
 
+def test_a_comma_with_a_pause_after_it_ends_a_sentence_and_is_shown_as_a_full_stop():
+    """Whisper sometimes writes a speaker's full stops as commas; the pause after them is still there."""
+    words = [Word(0.0, 0.3, "the", 0.9), Word(0.3, 0.6, "skip-gram", 0.9), Word(0.6, 0.9, "model,", 0.9),
+             Word(1.6, 1.9, "if", 0.9), Word(1.9, 2.2, "you,", 0.9), Word(2.4, 2.7, "download", 0.9),
+             Word(2.7, 3.0, "it,", 0.9)]
+    sentences = talk_sentences([Segment(0.0, 3.0, "the skip-gram model, if you, download it,", words)])
+    assert [s.text for s in sentences] == ["the skip-gram model.", "if you, download it,"]   # a short pause: one sentence
+    assert sentences[1].start_s == 1.6
+
+
 def test_hyphenated_words_whisper_splits_are_joined_again():
     segments = [Segment(0.0, 2.0, "a follow -up paper.", [Word(0.0, 0.3, "a", 0.9), Word(0.3, 0.6, "follow", 0.9),
                                                           Word(0.6, 0.9, "-up", 0.9), Word(0.9, 1.2, "paper.", 0.9)])]

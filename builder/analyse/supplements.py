@@ -84,6 +84,12 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?: ?%)?")   # whisper writes "99 %" as of
 _CONTINUES = re.compile(r"\W*(so|and|but|which|because|or|though|although)\b", re.I)
 _CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"')\]”’」』]*$")
+# A comma followed by a silence this long ends a sentence: whisper primed with a list of terms
+# sometimes writes a speaker's full stops as commas ("..., the skip-gram model, if you download the
+# vectors today, ..."). Over 8 scripted talks, 88% of the commas where a sentence ended are followed
+# by half a second or more of silence, 3% of those inside a sentence (BENCHMARKS.md, "The
+# hotwords' punctuation"); people pause so at the end of a sentence, less within one.
+SENTENCE_PAUSE_S = 0.5
 # Chinese words that carry the talk rather than its subject (as DISCOURSE_WORDS below).
 ZH_DISCOURSE_WORDS = frozenset("""
 大家 早上好 下午好 晚上好 你好 欢迎 谢谢 感谢 今天 这节课 这节 课上 这一讲 下面 首先 然后 接着 最后 总结 回顾 一下 我们
@@ -111,7 +117,8 @@ class TalkSentence:
 
 def talk_sentences(segments: list[Segment]) -> list[TalkSentence]:
     """The transcript cut into sentences at the words that end one, so a segment holding two
-    sentences (or a sentence spread over two segments) is judged sentence by sentence."""
+    sentences (or a sentence spread over two segments) is judged sentence by sentence: a word with
+    a full stop, or with a comma and a pause after it (`SENTENCE_PAUSE_S`)."""
     out: list[TalkSentence] = []
     pending: list[Word] = []
     for segment in segments:
@@ -122,6 +129,9 @@ def talk_sentences(segments: list[Segment]) -> list[TalkSentence]:
             out.append(TalkSentence(segment.start_s, segment.end_s, segment.text.strip(), None, segment.text.strip()))
             continue
         for word in segment.words:
+            if pending and pending[-1].text.strip().endswith(",") and word.start_s - pending[-1].end_s >= SENTENCE_PAUSE_S:
+                out.append(_sentence(pending, ended_by_pause=True))
+                pending = []
             pending.append(word)
             if _SENTENCE_END.search(word.text.strip()):
                 out.append(_sentence(pending))
@@ -131,12 +141,14 @@ def talk_sentences(segments: list[Segment]) -> list[TalkSentence]:
     return [s for s in out if s.text]
 
 
-def _sentence(words: list[Word]) -> TalkSentence:
+def _sentence(words: list[Word], ended_by_pause: bool = False) -> TalkSentence:
+    """`ended_by_pause`: the comma whisper wrote at its end is shown as the full stop it was."""
     probs = [w.probability for w in words if w.probability is not None]
     sure = [w for i, w in enumerate(words) if w.probability is None
             or w.probability >= (FIRST_WORD_PROBABILITY if i == 0 else MIN_WORD_PROBABILITY)]
-    return TalkSentence(words[0].start_s, words[-1].end_s, _joined(words),
-                        float(np.mean(probs)) if probs else None, _joined(sure))
+    ending = (lambda text: text[:-1] + "." if text.endswith(",") else text) if ended_by_pause else (lambda text: text)
+    return TalkSentence(words[0].start_s, words[-1].end_s, ending(_joined(words)),
+                        float(np.mean(probs)) if probs else None, ending(_joined(sure)))
 
 
 def _joined(words: list[Word]) -> str:

@@ -74,10 +74,11 @@ def talk_vocabulary(paper: Paper, matcher: TermMatcher, slide_texts: Sequence[st
             add(head)   # "QLoRA: Efficient Finetuning of Quantized LLMs": the name is before the colon
     # a slide line in capitals ("EXPERIMENTAL RESULTS") is read as said, so its words are no names
     shown = "\n".join(_as_said(line, text) for slide in slide_texts for line in slide.splitlines())
-    for name, _ in _merge_spellings(_name_counts(shown, authors)).most_common():
+    shown_names, printed_names = _name_counts(shown, authors), _name_counts(text, authors)
+    for name, _ in _merge_spellings(shown_names).most_common():
         add(name)
     # one ranking by how often the paper prints each name; an abbreviation brings its long form
-    counts = _merge_spellings(_name_counts(text, authors) + _glossary_counts(body, matcher))
+    counts = _merge_spellings(printed_names + _glossary_counts(body, matcher))
     long_forms: dict[str, list[str]] = {}
     for definition in find_definitions(body, paper.sections, matcher):
         if definition.abbr and _uses(text, definition.abbr) >= 2:
@@ -92,7 +93,28 @@ def talk_vocabulary(paper: Paper, matcher: TermMatcher, slide_texts: Sequence[st
         if not SKIP_SECTIONS.search(section.title) and not _in_appendix(section.heading) \
                 and len(section.title.split()) <= 6:
             add(_as_said(section.title, text))
-    return Vocabulary(tuple(ranked[:MAX_TERMS]), title)
+    # in the case a speaker's words are written in: whisper primed with title case writes speech in
+    # title case ("The World Witness. The Awesome Power."), and mishears more. A name: a word of a
+    # name found above, or one the body capitalises in the middle of a sentence, not as part of a
+    # phrase in title case ("Massive Multitask Language Understanding"), more than twice as often as
+    # it prints it in lower case (alone or in a compound: "low-rank")
+    lower = Counter(re.findall(r"(?<![A-Za-z])[a-z]+", text))
+    capitalised = Counter(re.findall(r"(?<=[a-z,;] )[A-Z][a-z]+(?![\w-]*\s+[A-Z][a-z])", text))
+    names = {word for word, count in capitalised.items() if count > 2 * lower[word.lower()]}
+    names |= {word for name in shown_names + printed_names for word in name.split()}
+    return Vocabulary(tuple(_in_lower_case(term, names) for term in ranked[:MAX_TERMS]), title)
+
+
+def _in_lower_case(term: str, names: set[str]) -> str:
+    """The term with its capitalised words in lower case ("model architecture", "direct preference
+    optimization: your language model is secretly a reward model"), unless one of them is one of
+    `names` ("Transformer", "Anthropic", "Wall Street Journal": a name in title case stays whole);
+    a word with more capitals stays as printed ("Bradley-Terry", "DPO", "QLoRA")."""
+    words = term.split(" ")
+    capitalised = [bare for word in words if (bare := word.strip(".,:;()?!\"'“”"))[:1].isupper() and bare[1:].islower()]
+    if any(re.match(r"[^\W\d_]+", bare).group() in names for bare in capitalised):
+        return term
+    return " ".join(word.lower() if word.strip(".,:;()?!\"'“”") in capitalised else word for word in words)
 
 
 def _as_said(heading: str, text: str) -> str:

@@ -29,11 +29,15 @@ REPEAT_P = 0.5             # a repeated line whose words average below this is w
 UNHEARD_RUN = 3            # ... this many words of one prompt term in a row, each below UNHEARD_P
 UNHEARD_P = 0.05
 PROMPT_RUN = 4             # this many words in a row from the prompt, making up most of a line: an echo
-# How the hotwords are joined. Whisper writes in the style of its prompt: a comma list of
-# title-case terms made it write run-on text with commas for full stops ("..., So The Author's
-# Also Run ..."), one "sentence" for half a minute; terms given as short sentences keep its
-# punctuation and prime the terms as well (BENCHMARKS.md, "hotwords as sentences").
-TERM_SEPARATOR = ". "
+# How the hotwords are joined. Whisper writes in the style of its prompt. Terms given as short
+# sentences ("Direct Preference Optimization. DPO. PPO.") made it write short sentences: half as
+# long as those said, a full stop at every pause, and 5 points more word errors on the scripted talks;
+# a comma list with no full stop made it write run-on text with commas for full stops ("..., So
+# The Author's Also Run ..."). A comma list that ends with a full stop, its plain words in lower
+# case (`vocabulary._as_said`), keeps the speaker's sentences (BENCHMARKS.md, "The hotwords'
+# punctuation").
+TERM_SEPARATOR = ", "
+TERM_END = "."
 
 
 @dataclass(frozen=True)
@@ -86,12 +90,13 @@ def collapse_loops(words: list[TimedWord]) -> tuple[list[TimedWord], int]:
 
 
 def joined_terms(terms: list[str]) -> str:
-    """The hotwords as whisper is given them: each term a short sentence."""
-    return TERM_SEPARATOR.join(terms) + TERM_SEPARATOR.strip() if terms else ""
+    """The hotwords as whisper is given them: one list of the terms, a comma within a term left out
+    (so that `prompt_terms` reads the same terms back)."""
+    return TERM_SEPARATOR.join(term.replace(TERM_SEPARATOR, " ") for term in terms) + TERM_END if terms else ""
 
 
 def prompt_terms(prompt: str) -> list[str]:
-    return [term.strip() for term in prompt.removesuffix(TERM_SEPARATOR.strip()).split(TERM_SEPARATOR) if term.strip()]
+    return [term.strip() for term in prompt.removesuffix(TERM_END).split(TERM_SEPARATOR) if term.strip()]
 
 
 def drop_unheard_terms(words: list[TimedWord], prompt: str) -> tuple[list[TimedWord], int]:

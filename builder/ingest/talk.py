@@ -351,8 +351,8 @@ _PRINTED_NAME = re.compile(r"[^\s]*[A-Z][^\s]*(?: \d+(?:\.\d+)?)?")
 
 def said_as_printed(terms: tuple[str, ...]) -> tuple[str, ...]:
     """The terms a talk in another language keeps in the paper's spelling: its names and
-    abbreviations, not its title, long forms or section titles of several words, which a Chinese
-    speaker says in Chinese (a one-word section title, "Experiments", passes for a name). Given
+    abbreviations, not its title, long forms or section titles, which a Chinese speaker says in
+    Chinese (the vocabulary gives those in lower case: `vocabulary._in_lower_case`). Given
     the whole English vocabulary, whisper base skipped up to half of a Mandarin recording (CER
     0.12 with no vocabulary, 0.50 with dpo.pdf's, 0.24 with qlora's and vllm's); with these names
     only, 0.11-0.13 with each of the eight papers tried (benchmarks/zh_asr.py, BENCHMARKS.md)."""
@@ -360,8 +360,8 @@ def said_as_printed(terms: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def vocabulary_prompt(terms: tuple[str, ...], fits: Callable[[str], bool]) -> str:
-    """The ranked terms as short sentences (`repeats.joined_terms`), as many as fit whisper's
-    prompt, best first."""
+    """The ranked terms as one list (`repeats.joined_terms`), as many as fit whisper's prompt,
+    best first."""
     chosen: list[str] = []
     for term in terms:
         if fits(joined_terms(chosen + [term])):
