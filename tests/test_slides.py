@@ -14,11 +14,12 @@ import pytest
 from PIL import Image, ImageDraw
 
 from builder.analyse.chapters import MIN_CHAPTER_S, build_chapters, speech_title, split_chapters
+from builder.analyse.supplements import sentence_pieces
 from builder.analyse.glossary import TermMatcher, load_glossary
 from builder.analyse.slide_figures import figures_on_slides
 from builder.ingest.slide_text import OcrLine, same_text, title_and_body
 from builder.ingest.slides import Slide, SlideTrack, read_slides
-from builder.models import Figure, Segment
+from builder.models import Figure, Segment, Word
 
 from slide_video import Shown, SlideDesign, jpeg_of, write_video
 
@@ -252,6 +253,23 @@ def test_a_talk_that_keeps_to_one_topic_stays_one_chapter():
     for seed in range(5):
         _, segments, vectors, duration_s = _topic_talk([240], seed=seed)
         assert len(split_chapters(segments, vectors, duration_s)) == 1
+
+
+def test_chapters_follow_the_sentences_whichever_way_whisper_grouped_them_into_segments():
+    """Whisper may run three sentences into one segment, across a change of topic: the chapters cut
+    from the sentences inside its segments start where the topics do, as with a segment a sentence."""
+    starts, sentences, vectors, duration_s = _topic_talk([60, 45, 75], seed=2)
+    worded = [Segment(s.start_s, s.end_s, f"word {n}.", [Word(s.start_s, s.start_s + 2.0, "word"),
+                                                            Word(s.start_s + 2.0, s.end_s, f"{n}.")])
+              for n, s in enumerate(sentences)]
+    grouped = [Segment(run[0].start_s, run[-1].end_s, " ".join(s.text for s in run), [w for s in run for w in s.words])
+               for run in (worded[i:i + 3] for i in range(1, len(worded), 3))]
+    grouped.insert(0, worded[0])     # runs of three; the topics change inside two of them (sentences 12 and 21)
+    assert not any(s.start_s in starts[1:] for s in grouped)
+    pieces = sentence_pieces(grouped)
+    assert [(p.start_s, p.end_s, p.text) for p in pieces] == [(s.start_s, s.end_s, s.text) for s in worded]
+    chapters = split_chapters(pieces, vectors, duration_s)
+    assert [pieces[c[0]].start_s for c in chapters] == starts
 
 
 def test_a_long_pause_places_the_cut_between_two_close_topics():

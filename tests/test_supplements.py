@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from builder.analyse.supplements import find_supplements, is_filler, own_voice, talk_sentences
+from builder.analyse.supplements import find_supplements, is_filler, own_voice, sentence_pieces, talk_sentences
 from builder.models import Chapter, Segment, Word
 
 DIM = 32
@@ -35,6 +35,20 @@ def test_a_comma_with_a_pause_after_it_ends_a_sentence_and_is_shown_as_a_full_st
     sentences = talk_sentences([Segment(0.0, 3.0, "the skip-gram model, if you, download it,", words)])
     assert [s.text for s in sentences] == ["the skip-gram model.", "if you, download it,"]   # a short pause: one sentence
     assert sentences[1].start_s == 1.6
+
+
+def test_a_segment_is_cut_into_its_sentences_for_chapters_but_never_joined_to_the_next():
+    """Pieces for chapters: the sentences inside each segment, a full stop or a comma with a pause
+    ending one; a sentence spread over two segments stays two pieces, each within its segment."""
+    first = [Word(0.0, 0.3, "Attention", 0.9), Word(0.3, 0.6, "works.", 0.9), Word(0.7, 1.0, "It", 0.9),
+             Word(1.0, 1.3, "scales,", 0.9), Word(2.0, 2.3, "then", 0.9), Word(2.3, 2.6, "the", 0.9)]
+    second = [Word(3.0, 3.3, "decoder", 0.9), Word(3.3, 3.6, "reads.", 0.9)]
+    pieces = sentence_pieces([Segment(0.0, 2.6, "Attention works. It scales, then the", first),
+                              Segment(3.0, 3.6, "decoder reads.", second), Segment(4.0, 5.0, "No words here.", [])])
+    assert [(p.start_s, p.end_s, p.text) for p in pieces] == [
+        (0.0, 0.6, "Attention works."), (0.7, 1.3, "It scales."), (2.0, 2.6, "then the"),
+        (3.0, 3.6, "decoder reads."), (4.0, 5.0, "No words here.")]
+    assert [len(p.words) for p in pieces] == [2, 2, 2, 2, 0]
 
 
 def test_hyphenated_words_whisper_splits_are_joined_again():

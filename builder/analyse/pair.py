@@ -9,6 +9,7 @@ from .chapters import build_chapters
 from .definitions import paper_matcher, paper_vocabulary
 from .embed import Embedder
 from .glossary import TermMatcher
+from .supplements import sentence_pieces
 from .talk_paper import closeness, is_off_paper, talk_versus_paper
 
 
@@ -19,9 +20,12 @@ def analyse_pair(paper: Paper, transcript: Transcript, matcher: TermMatcher, emb
     matcher = paper_matcher(paper, matcher)   # no course term for an abbreviation the paper spells out otherwise
     passage_vectors = embedder.encode([p.text for p in paper.passages], f"{slug}/paper")
     segment_vectors = embedder.encode([s.text for s in transcript.segments], f"{slug}/talk")
+    # chapters are made of the speaker's sentences, whichever way whisper grouped them into segments
+    pieces = sentence_pieces(transcript.segments)
+    piece_vectors = embedder.encode([p.text for p in pieces], f"{slug}/talk-pieces")
     # a talk with no transcript (its language is beyond the model) gets no chapters made up for it
-    chapters = build_chapters(transcript.segments, segment_vectors, transcript.duration_s, matcher, slides,
-                              paper_text=" ".join(p.text for p in paper.passages)) if transcript.segments else []
+    chapters = build_chapters(pieces, piece_vectors, transcript.duration_s, matcher, slides,
+                              paper_text=" ".join(p.text for p in paper.passages)) if pieces else []
     near = closeness(segment_vectors, passage_vectors)
     off_paper = is_off_paper(near, embedder.label, transcript.language)
     alignments, supplements = ([], []) if off_paper else \

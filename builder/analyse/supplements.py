@@ -129,7 +129,7 @@ def talk_sentences(segments: list[Segment]) -> list[TalkSentence]:
             out.append(TalkSentence(segment.start_s, segment.end_s, segment.text.strip(), None, segment.text.strip()))
             continue
         for word in segment.words:
-            if pending and pending[-1].text.strip().endswith(",") and word.start_s - pending[-1].end_s >= SENTENCE_PAUSE_S:
+            if _pause_ends_sentence(pending, word):
                 out.append(_sentence(pending, ended_by_pause=True))
                 pending = []
             pending.append(word)
@@ -141,14 +141,50 @@ def talk_sentences(segments: list[Segment]) -> list[TalkSentence]:
     return [s for s in out if s.text]
 
 
+def sentence_pieces(segments: list[Segment]) -> list[Segment]:
+    """Each segment cut where a sentence ends within it (as `talk_sentences` cuts), never joined
+    across segments: the pieces a talk's chapters are made of. Whisper groups sentences into
+    segments as its prompt leads it (one per pause, or several run together), and chapters cut
+    between segments would follow that grouping rather than the speaker's sentences."""
+    out: list[Segment] = []
+    for segment in segments:
+        if not segment.words:
+            out.append(segment)
+            continue
+        pending: list[Word] = []
+        for word in segment.words:
+            if _pause_ends_sentence(pending, word):
+                out.append(_piece(pending, ended_by_pause=True))
+                pending = []
+            pending.append(word)
+            if _SENTENCE_END.search(word.text.strip()):
+                out.append(_piece(pending))
+                pending = []
+        if pending:
+            out.append(_piece(pending))
+    return [piece for piece in out if piece.text]
+
+
+def _pause_ends_sentence(before: list[Word], word: Word) -> bool:
+    """Does the sentence end before `word`: the word before it ends with a comma and a pause follows."""
+    return bool(before) and before[-1].text.strip().endswith(",") and word.start_s - before[-1].end_s >= SENTENCE_PAUSE_S
+
+
+def _piece(words: list[Word], ended_by_pause: bool = False) -> Segment:
+    return Segment(words[0].start_s, words[-1].end_s, _ended(_joined(words), ended_by_pause), list(words))
+
+
+def _ended(text: str, ended_by_pause: bool) -> str:
+    """The comma whisper wrote where a pause ended the sentence, shown as the full stop it was."""
+    return text[:-1] + "." if ended_by_pause and text.endswith(",") else text
+
+
 def _sentence(words: list[Word], ended_by_pause: bool = False) -> TalkSentence:
-    """`ended_by_pause`: the comma whisper wrote at its end is shown as the full stop it was."""
     probs = [w.probability for w in words if w.probability is not None]
     sure = [w for i, w in enumerate(words) if w.probability is None
             or w.probability >= (FIRST_WORD_PROBABILITY if i == 0 else MIN_WORD_PROBABILITY)]
-    ending = (lambda text: text[:-1] + "." if text.endswith(",") else text) if ended_by_pause else (lambda text: text)
-    return TalkSentence(words[0].start_s, words[-1].end_s, ending(_joined(words)),
-                        float(np.mean(probs)) if probs else None, ending(_joined(sure)))
+    return TalkSentence(words[0].start_s, words[-1].end_s, _ended(_joined(words), ended_by_pause),
+                        float(np.mean(probs)) if probs else None, _ended(_joined(sure), ended_by_pause))
 
 
 def _joined(words: list[Word]) -> str:
