@@ -99,6 +99,18 @@ def test_advice_practice_and_the_course_are_the_speakers_own_voice():
     assert not own_voice("We fit a reward model to the preferences.")
 
 
+def test_a_lecturers_asides_on_the_period_the_field_since_and_the_class_are_the_speakers_own_voice():
+    assert own_voice("A recurrent translation system of that period could take weeks to train.")
+    assert own_voice("Rotary embeddings replaced both options in most recent language models.")
+    assert own_voice("Detection toolkits adopted these backbones almost immediately.")
+    assert own_voice("Students often mix up the two masks, so keep them apart in your notes.")
+    assert own_voice("For the exercise, implement attention in twenty lines of numpy.")
+    assert own_voice("那个年代的循环网络要训练好几周。")
+    assert own_voice("同学们经常把这两种掩码搞混。")
+    assert not own_voice("The decoder attends to the most relevant positions.")
+    assert not own_voice("The model is trained with a period of warmup steps.")
+
+
 def test_a_first_word_whisper_is_less_sure_of_still_carries_the_speakers_voice():
     """Whisper gives a sentence's first word a lower probability than the rest (median 0.75 against
     0.95 on the scripted talks): "Later" at 0.5 is heard; a word of the middle at 0.5 is not."""

@@ -50,7 +50,8 @@ _OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|our own|later
                         r"|(has|have|had) since|since then|ever since|next (week|time|year)|last (week|month|year|spring"
                         r"|summer|autumn|fall|winter)|within ((a|an|one|two|three|a few|several) )?(days?|weeks?|months?|years?)"
                         r"|(when|after|once|since) (it|this|the paper|this paper|the model|this model|they) came out"
-                        r"|years? later|back then|in those (days|years)|at the time|went on to|widely (used|adopted)|in production"
+                        r"|years? later|back then|in those (days|years)|(of|in|from) that (period|era)|at the time|went on to|widely (used|adopted)|in production"
+                        r"|(the )?most recent|(almost|nearly) immediately"
                         r"|(standard|the norm|the default) now|now (standard|the norm|the default)"
                         r"|(in )?the (last|past) (two|three|few|several|\d+) (months|years)"
                         r"|frankly|honestly|to be honest|the honest answer|personally|funny|in practice|from practice"
@@ -58,7 +59,8 @@ _OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|our own|later
                         r"|^ *((so|and|then|also|finally|now),? )?(watch|keep|avoid|remember|try|never|always|don't|do not"
                         r"|check|start with|begin with|use (a|an|the|your)|(lower|raise|increase|decrease|reduce) (the|your)) "
                         r"|you('ll| will) need|by default"
-                        r"|(common|popular|standard|most|many) librar(y|ies)|homework|assignments?|exams?|course page|office hours|your (own )?projects?"
+                        r"|(common|popular|standard|most|many) librar(y|ies)|homework|assignments?|exams?|(the|this|an|our) exercise|course page|office hours|your (own )?projects?"
+                        r"|your notes|students (often|usually|tend|sometimes|commonly)"
                         r"|(paper|authors?) (does|do|did) not|beyond the paper|not in the paper)\b")
 _SIGNPOSTS = re.compile(r"\b(let me|let's|i will|i'll|i am going to|i'm going to|i want to|i'd like to"
                         r"|(today|now|here|first|next),? (i|we)|today's (topic|paper|talk)|this (week's|time))\b")
@@ -71,7 +73,8 @@ _OWN_VOICE_ZH = re.compile(r"我(?!们)|后来|后续|此后|从那(以后|之�
                            r"|广泛(使用|采用|应用)|流行|生产(系统|环境)|(成了|成为|已经是)(标准|常态|默认|主流)"
                            r"|说实话|老实说|坦白(地)?说|好玩|有趣的是|有意思的是|在实践中|实践(中|里|上)|来自实践|实际(使用|训练|应用)中"
                            r"|值得多?(一试|试|尝试)|你(应该|最好|一定要)|如果你|确保|要(留意|注意|小心)|更稳妥|记得|提醒|你(们)?(会)?需要|默认|常用的?库"
-                           r"|我们自己的|作业|考试|课程主页|答疑"
+                           r"|我们自己的|作业|考试|练习题?|课程主页|答疑|笔记|同学们?(常常|经常|往往|容易|总是)"
+                           r"|那个(时期|年代)|最新的|几乎(立刻|马上)"
                            r"|(论文|文章|作者)(里|中)?(并)?(没有|没)|论文之外")
 # Signposts that use those words to steer the talk, not to speak for the speaker.
 _SIGNPOSTS_ZH = re.compile(r"我(会|先|来|想|要|就|再|回过头来?|在这里)[^，。！？]{0,8}?(讲|说|介绍|回顾|看|带|停|展示|回到|讨论)"
