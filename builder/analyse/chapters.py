@@ -25,9 +25,10 @@ EDGE_CHAPTER_S = 4.0          # but an opening or a closing (a greeting, the tha
 NULL_SHUFFLES = 30            # shuffles of the talk that price a cut (see _cut_cost)
 # A cut must earn more than the best cut of 90% of the shuffles, and a pause before a new part earns
 # it PAUSE_WEIGHT. Chosen on the scripted talks cut from their text, whole sentences as the pieces
-# (BENCHMARKS.md, "Chapters made of sentences"): 0.95 and 1.0 left a third of them a chapter or two
-# short; 0.9 and 1.5 found their parts on both kinds of transcript while a talk of one topic (the
-# synthetic talks of tests/test_slides.py) is cut in 8-15% of draws, against 23-32% at 0.8.
+# (BENCHMARKS.md, "Whisper's sentences, and chapters made of sentences"): 0.95 and 1.0 left a third
+# of them a chapter or two short; 0.9 and 1.5 found their parts on both kinds of transcript while a
+# talk of one topic (the synthetic talks of tests/test_slides.py) is cut in 8-15% of draws, against
+# 23-32% at 0.8.
 NULL_QUANTILE = 0.9
 PAUSE_WEIGHT = 1.5            # a pause e times the usual one earns a cut this much coherence
 PAUSE_FLOOR_S = 0.2           # pauses are compared with the usual one, at least this long

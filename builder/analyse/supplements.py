@@ -122,26 +122,10 @@ def talk_sentences(segments: list[Segment]) -> list[TalkSentence]:
     """The transcript cut into sentences at the words that end one, so a segment holding two
     sentences (or a sentence spread over two segments) is judged sentence by sentence: a word with
     a full stop, or with a comma and a pause after it (`SENTENCE_PAUSE_S`)."""
-    out: list[TalkSentence] = []
-    pending: list[Word] = []
-    for segment in segments:
-        if not segment.words:
-            if pending:
-                out.append(_sentence(pending))
-                pending = []
-            out.append(TalkSentence(segment.start_s, segment.end_s, segment.text.strip(), None, segment.text.strip()))
-            continue
-        for word in segment.words:
-            if _pause_ends_sentence(pending, word):
-                out.append(_sentence(pending, ended_by_pause=True))
-                pending = []
-            pending.append(word)
-            if _SENTENCE_END.search(word.text.strip()):
-                out.append(_sentence(pending))
-                pending = []
-    if pending:
-        out.append(_sentence(pending))
-    return [s for s in out if s.text]
+    sentences = [TalkSentence(run.start_s, run.end_s, run.text.strip(), None, run.text.strip()) if not words
+                 else _sentence(words, ended_by_pause)
+                 for run, words, ended_by_pause in _sentence_runs(segments, across_segments=True)]
+    return [s for s in sentences if s.text]
 
 
 def sentence_pieces(segments: list[Segment]) -> list[Segment]:
@@ -149,32 +133,40 @@ def sentence_pieces(segments: list[Segment]) -> list[Segment]:
     across segments: the pieces a talk's chapters are made of. Whisper groups sentences into
     segments as its prompt leads it (one per pause, or several run together), and chapters cut
     between segments would follow that grouping rather than the speaker's sentences."""
-    out: list[Segment] = []
+    pieces = [run if not words else Segment(words[0].start_s, words[-1].end_s,
+                                            _ended(_joined(words), ended_by_pause), list(words))
+              for run, words, ended_by_pause in _sentence_runs(segments, across_segments=False)]
+    return [piece for piece in pieces if piece.text.strip()]
+
+
+def _sentence_runs(segments: list[Segment], across_segments: bool):
+    """(segment, words, ended by a pause) for each sentence: its words, or no words and the segment
+    itself where whisper gave none. `across_segments`: a sentence a segment leaves unfinished goes
+    on into the next one."""
+    pending: list[Word] = []
     for segment in segments:
+        if not segment.words or not across_segments:
+            if pending:
+                yield segment, pending, False
+                pending = []
         if not segment.words:
-            out.append(segment)
+            yield segment, [], False
             continue
-        pending: list[Word] = []
         for word in segment.words:
             if _pause_ends_sentence(pending, word):
-                out.append(_piece(pending, ended_by_pause=True))
+                yield segment, pending, True
                 pending = []
             pending.append(word)
             if _SENTENCE_END.search(word.text.strip()):
-                out.append(_piece(pending))
+                yield segment, pending, False
                 pending = []
-        if pending:
-            out.append(_piece(pending))
-    return [piece for piece in out if piece.text]
+    if pending:
+        yield segments[-1], pending, False
 
 
 def _pause_ends_sentence(before: list[Word], word: Word) -> bool:
     """Does the sentence end before `word`: the word before it ends with a comma and a pause follows."""
     return bool(before) and before[-1].text.strip().endswith(",") and word.start_s - before[-1].end_s >= SENTENCE_PAUSE_S
-
-
-def _piece(words: list[Word], ended_by_pause: bool = False) -> Segment:
-    return Segment(words[0].start_s, words[-1].end_s, _ended(_joined(words), ended_by_pause), list(words))
 
 
 def _ended(text: str, ended_by_pause: bool) -> str:
