@@ -34,7 +34,7 @@ PROMPT_RUN = 4             # this many words in a row from the prompt, making up
 # long as those said, a full stop at every pause, and 5 points more word errors on the scripted talks;
 # a comma list with no full stop made it write run-on text with commas for full stops ("..., So
 # The Author's Also Run ..."). A comma list that ends with a full stop, its plain words in lower
-# case (`vocabulary._as_said`), keeps the speaker's sentences (BENCHMARKS.md, "The hotwords'
+# case (`vocabulary._in_lower_case`), keeps the speaker's sentences (BENCHMARKS.md, "The hotwords'
 # punctuation").
 TERM_SEPARATOR = ", "
 TERM_END = "."
