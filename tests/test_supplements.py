@@ -33,7 +33,8 @@ def test_a_comma_with_a_pause_after_it_ends_a_sentence_and_is_shown_as_a_full_st
              Word(1.6, 1.9, "if", 0.9), Word(1.9, 2.2, "you,", 0.9), Word(2.4, 2.7, "download", 0.9),
              Word(2.7, 3.0, "it,", 0.9)]
     sentences = talk_sentences([Segment(0.0, 3.0, "the skip-gram model, if you, download it,", words)])
-    assert [s.text for s in sentences] == ["the skip-gram model.", "if you, download it,"]   # a short pause: one sentence
+    # a short pause: one sentence; the one after the pause opens with a capital
+    assert [s.text for s in sentences] == ["the skip-gram model.", "If you, download it,"]
     assert sentences[1].start_s == 1.6
 
 
@@ -46,7 +47,7 @@ def test_a_segment_is_cut_into_its_sentences_for_chapters_but_never_joined_to_th
     pieces = sentence_pieces([Segment(0.0, 2.6, "Attention works. It scales, then the", first),
                               Segment(3.0, 3.6, "decoder reads.", second), Segment(4.0, 5.0, "No words here.", [])])
     assert [(p.start_s, p.end_s, p.text) for p in pieces] == [
-        (0.0, 0.6, "Attention works."), (0.7, 1.3, "It scales."), (2.0, 2.6, "then the"),
+        (0.0, 0.6, "Attention works."), (0.7, 1.3, "It scales."), (2.0, 2.6, "Then the"),
         (3.0, 3.6, "decoder reads."), (4.0, 5.0, "No words here.")]
     assert [len(p.words) for p in pieces] == [2, 2, 2, 2, 0]
 

@@ -122,9 +122,9 @@ def talk_sentences(segments: list[Segment]) -> list[TalkSentence]:
     """The transcript cut into sentences at the words that end one, so a segment holding two
     sentences (or a sentence spread over two segments) is judged sentence by sentence: a word with
     a full stop, or with a comma and a pause after it (`SENTENCE_PAUSE_S`)."""
-    sentences = [TalkSentence(run.start_s, run.end_s, run.text.strip(), None, run.text.strip()) if not words
-                 else _sentence(words, ended_by_pause)
-                 for run, words, ended_by_pause in _sentence_runs(segments, across_segments=True)]
+    sentences = [_sentence(run) if run.words else TalkSentence(run.segment.start_s, run.segment.end_s,
+                                                               run.segment.text.strip(), None, run.segment.text.strip())
+                 for run in _sentence_runs(segments, across_segments=True)]
     return [s for s in sentences if s.text]
 
 
@@ -133,35 +133,53 @@ def sentence_pieces(segments: list[Segment]) -> list[Segment]:
     across segments: the pieces a talk's chapters are made of. Whisper groups sentences into
     segments as its prompt leads it (one per pause, or several run together), and chapters cut
     between segments would follow that grouping rather than the speaker's sentences."""
-    pieces = [run if not words else Segment(words[0].start_s, words[-1].end_s,
-                                            _ended(_joined(words), ended_by_pause), list(words))
-              for run, words, ended_by_pause in _sentence_runs(segments, across_segments=False)]
+    pieces = [Segment(run.words[0].start_s, run.words[-1].end_s, run.written(run.words), list(run.words))
+              if run.words else run.segment for run in _sentence_runs(segments, across_segments=False)]
     return [piece for piece in pieces if piece.text.strip()]
 
 
+@dataclass(frozen=True)
+class _Run:
+    """One sentence's words (none where whisper gave a segment without them), and whether a pause
+    after a comma ended it, or ended the one before it."""
+    segment: Segment
+    words: list[Word]
+    ended_by_pause: bool = False
+    opened_by_pause: bool = False
+
+    def written(self, words: list[Word]) -> str:
+        """`words` (the run's, or those of them whisper was sure of) as a sentence: the comma whisper
+        wrote where a pause ended it shown as the full stop it was, and the sentence after such a
+        pause opening with a capital ("Hello everyone. In this talk ...")."""
+        text = _joined(words)
+        if self.ended_by_pause and text.endswith(","):
+            text = text[:-1] + "."
+        return text[:1].upper() + text[1:] if self.opened_by_pause else text
+
+
 def _sentence_runs(segments: list[Segment], across_segments: bool):
-    """(segment, words, ended by a pause) for each sentence: its words, or no words and the segment
-    itself where whisper gave none. `across_segments`: a sentence a segment leaves unfinished goes
-    on into the next one."""
+    """Each sentence as a `_Run`. `across_segments`: a sentence a segment leaves unfinished goes on
+    into the next one."""
     pending: list[Word] = []
+    opened = False
     for segment in segments:
         if not segment.words or not across_segments:
             if pending:
-                yield segment, pending, False
-                pending = []
+                yield _Run(segment, pending, False, opened)
+                pending, opened = [], False
         if not segment.words:
-            yield segment, [], False
+            yield _Run(segment, [])
             continue
         for word in segment.words:
             if _pause_ends_sentence(pending, word):
-                yield segment, pending, True
-                pending = []
+                yield _Run(segment, pending, True, opened)
+                pending, opened = [], True
             pending.append(word)
             if _SENTENCE_END.search(word.text.strip()):
-                yield segment, pending, False
-                pending = []
+                yield _Run(segment, pending, False, opened)
+                pending, opened = [], False
     if pending:
-        yield segments[-1], pending, False
+        yield _Run(segments[-1], pending, False, opened)
 
 
 def _pause_ends_sentence(before: list[Word], word: Word) -> bool:
@@ -169,17 +187,13 @@ def _pause_ends_sentence(before: list[Word], word: Word) -> bool:
     return bool(before) and before[-1].text.strip().endswith(",") and word.start_s - before[-1].end_s >= SENTENCE_PAUSE_S
 
 
-def _ended(text: str, ended_by_pause: bool) -> str:
-    """The comma whisper wrote where a pause ended the sentence, shown as the full stop it was."""
-    return text[:-1] + "." if ended_by_pause and text.endswith(",") else text
-
-
-def _sentence(words: list[Word], ended_by_pause: bool = False) -> TalkSentence:
+def _sentence(run: _Run) -> TalkSentence:
+    words = run.words
     probs = [w.probability for w in words if w.probability is not None]
     sure = [w for i, w in enumerate(words) if w.probability is None
             or w.probability >= (FIRST_WORD_PROBABILITY if i == 0 else MIN_WORD_PROBABILITY)]
-    return TalkSentence(words[0].start_s, words[-1].end_s, _ended(_joined(words), ended_by_pause),
-                        float(np.mean(probs)) if probs else None, _ended(_joined(sure), ended_by_pause))
+    return TalkSentence(words[0].start_s, words[-1].end_s, run.written(words),
+                        float(np.mean(probs)) if probs else None, run.written(sure))
 
 
 def _joined(words: list[Word]) -> str:
