@@ -122,9 +122,8 @@ def talk_sentences(segments: list[Segment]) -> list[TalkSentence]:
     """The transcript cut into sentences at the words that end one, so a segment holding two
     sentences (or a sentence spread over two segments) is judged sentence by sentence: a word with
     a full stop, or with a comma and a pause after it (`SENTENCE_PAUSE_S`)."""
-    sentences = [_sentence(run) if run.words else TalkSentence(run.segment.start_s, run.segment.end_s,
-                                                               run.segment.text.strip(), None, run.segment.text.strip())
-                 for run in _sentence_runs(segments, across_segments=True)]
+    sentences = [TalkSentence(run.bare.start_s, run.bare.end_s, run.bare.text.strip(), None, run.bare.text.strip())
+                 if run.bare else _sentence(run) for run in _sentence_runs(segments, across_segments=True)]
     return [s for s in sentences if s.text]
 
 
@@ -133,19 +132,19 @@ def sentence_pieces(segments: list[Segment]) -> list[Segment]:
     across segments: the pieces a talk's chapters are made of. Whisper groups sentences into
     segments as its prompt leads it (one per pause, or several run together), and chapters cut
     between segments would follow that grouping rather than the speaker's sentences."""
-    pieces = [Segment(run.words[0].start_s, run.words[-1].end_s, run.written(run.words), list(run.words))
-              if run.words else run.segment for run in _sentence_runs(segments, across_segments=False)]
+    pieces = [run.bare or Segment(run.words[0].start_s, run.words[-1].end_s, run.written(run.words), list(run.words))
+              for run in _sentence_runs(segments, across_segments=False)]
     return [piece for piece in pieces if piece.text.strip()]
 
 
 @dataclass(frozen=True)
 class _Run:
-    """One sentence's words (none where whisper gave a segment without them), and whether a pause
-    after a comma ended it, or ended the one before it."""
-    segment: Segment
+    """One sentence's words, and whether a pause after a comma ended it, or ended the one before
+    it; or `bare`, a segment whisper gave without words, as it is."""
     words: list[Word]
     ended_by_pause: bool = False
     opened_by_pause: bool = False
+    bare: Segment | None = None
 
     def written(self, words: list[Word]) -> str:
         """`words` (the run's, or those of them whisper was sure of) as a sentence: the comma whisper
@@ -165,21 +164,21 @@ def _sentence_runs(segments: list[Segment], across_segments: bool):
     for segment in segments:
         if not segment.words or not across_segments:
             if pending:
-                yield _Run(segment, pending, False, opened)
+                yield _Run(pending, False, opened)
                 pending, opened = [], False
         if not segment.words:
-            yield _Run(segment, [])
+            yield _Run([], bare=segment)
             continue
         for word in segment.words:
             if _pause_ends_sentence(pending, word):
-                yield _Run(segment, pending, True, opened)
+                yield _Run(pending, True, opened)
                 pending, opened = [], True
             pending.append(word)
             if _SENTENCE_END.search(word.text.strip()):
-                yield _Run(segment, pending, False, opened)
+                yield _Run(pending, False, opened)
                 pending, opened = [], False
     if pending:
-        yield _Run(segments[-1], pending, False, opened)
+        yield _Run(pending, False, opened)
 
 
 def _pause_ends_sentence(before: list[Word], word: Word) -> bool:
