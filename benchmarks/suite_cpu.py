@@ -6,6 +6,9 @@ and the subprocesses it waited for: mkdocs, the CLI, the LLM server) moves much 
 the figure to compare. A module's figure includes the fixtures its first test set up, so a
 session fixture (a built course, a transcript) is charged to the first module that needs it.
 
+With pytest-xdist's workers (pyproject's addopts), a module's figure is that of the worker that
+ran it; the last line's CPU is the whole run's (workers included).
+
 Run: python benchmarks/suite_cpu.py [-m "not slow"] [PYTEST ARGS ...]
 It runs `python -m pytest -q -p suite_cpu ARGS` from the project root (this file is the plugin).
 """
@@ -49,8 +52,10 @@ def pytest_runtest_protocol(item, nextitem):
 
 def pytest_sessionfinish(session, exitstatus):
     target = os.environ.get(RESULTS_ENV)
-    if target:
-        Path(target).write_text(json.dumps({"modules": _by_module, "exit": int(exitstatus)}), encoding="utf-8")
+    if target:   # each xdist worker (pyproject's addopts) writes its own file beside the controller's
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "controller")
+        Path(f"{target}.{worker}").write_text(json.dumps({"modules": _by_module, "exit": int(exitstatus)}),
+                                              encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:
@@ -61,10 +66,14 @@ def main(argv: list[str]) -> int:
         started, cpu_before = time.perf_counter(), _cpu_s()
         done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "suite_cpu", *argv], cwd=ROOT, env=env)
         wall, cpu = time.perf_counter() - started, _cpu_s() - cpu_before
-        if not results.exists():
+        written = sorted(Path(scratch).glob(results.name + ".*"))
+        if not written:
             print("pytest wrote no results (it stopped before the session ended)")
             return done.returncode or 1
-        modules = json.loads(results.read_text(encoding="utf-8"))["modules"]
+        modules: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+        for part in written:
+            for name, row in json.loads(part.read_text(encoding="utf-8"))["modules"].items():
+                modules[name] = [a + b for a, b in zip(modules[name], row)]
     print(f"\n{'module':40} {'tests':>5} {'cpu s':>8} {'wall s':>8}")
     for name, (cpu_s, wall_s, tests) in sorted(modules.items(), key=lambda kv: -kv[1][0]):
         print(f"{name:40} {tests:5d} {cpu_s:8.1f} {wall_s:8.1f}")

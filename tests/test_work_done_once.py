@@ -181,3 +181,38 @@ def test_two_slides_of_one_template_that_differ_in_a_digit_are_both_read(tmp_pat
         return [OcrLine(f"slide {len(calls)}", (80, 90, 900, 140), 0.99)]
     track = read_slides(path, ocr)
     assert len(track.slides) == 3 and len(calls) == 3
+
+
+def test_what_earlier_pairs_left_alive_is_not_walked_again_and_a_build_leaves_nothing_frozen(tmp_path, monkeypatch):
+    """The collection after each pair (`distribute.give_back_memory`) walked the loaded libraries
+    and models again every time: 0.28 s a pair. What survives it is frozen, and the serial build
+    unfreezes when its pairs are done, so a process that builds again collects as before."""
+    import gc
+
+    from builder import distribute
+    from builder.cache import StageRun
+    from builder.config import CourseSettings
+    from builder.gather import Reporter
+    from builder.sources import discover_pairs
+    from conftest import EXAMPLE, SPEECH, course_root, make_pair
+
+    root = course_root(tmp_path / "course")
+    for slug in ("first", "second", "third"):
+        make_pair(root / "sources", slug, EXAMPLE / "paper.pdf", SPEECH / "jfk.flac")
+    settings = CourseSettings.for_root(root)
+    course = distribute.course_for(settings, Reporter())
+    pairs, failed = discover_pairs(settings.sources_dir)
+    assert len(pairs) == 3 and not failed
+    frozen_at_start: list[int] = []
+
+    def stages(task, course):
+        frozen_at_start.append(gc.get_freeze_count())
+        course.cache.log.append(StageRun("paper", task.pair.slug, ran=True))
+        return distribute.Gathered(task.pair.slug)
+
+    monkeypatch.setattr(distribute, "gather_task", stages)
+    before = gc.get_freeze_count()
+    gathered = list(distribute.gather_all([distribute.PairTask(p, settings) for p in pairs], course, settings))
+    assert [g.slug for g in gathered] == ["first", "second", "third"]
+    assert frozen_at_start[0] == before and frozen_at_start[1] > before   # frozen after the first pair
+    assert gc.get_freeze_count() == 0
