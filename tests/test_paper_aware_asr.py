@@ -49,14 +49,29 @@ def test_vocabulary_words_are_in_lower_case_but_names_stay_as_printed(dpo_vocabu
     from builder.analyse.vocabulary import _in_lower_case
     assert dpo_vocabulary.terms[0] == "direct preference optimization: your language model is secretly a reward model"
     assert {"Anthropic", "Reddit", "Bradley-Terry", "Plackett-Luce", "TL;DR"} <= set(dpo_vocabulary.terms)
-    assert {"related work", "preliminaries"} <= set(dpo_vocabulary.terms)   # section titles
+    assert "preliminaries" in dpo_vocabulary.terms   # a section title
     attention = talk_vocabulary(parsed_paper("attention.pdf"), TermMatcher(load_glossary())).terms
-    assert {"Transformer", "English", "model architecture", "encoder and decoder stacks"} <= set(attention)
+    assert {"Transformer", "English", "encoder and decoder stacks", "scaled Dot-Product attention"} <= set(attention)
     names = {"Transformer", "Wall"}
     assert _in_lower_case("The Transformer Architecture", names) == "The Transformer Architecture"
     assert _in_lower_case("Wall Street Journal", names) == "Wall Street Journal"   # a name stays whole
     assert _in_lower_case("Scaled Dot-Product Attention", names) == "scaled Dot-Product attention"
     assert _in_lower_case("Élan Vital: A Study", names) == "élan vital: A study"
+
+
+def test_phrases_of_everyday_words_are_left_to_whisper_and_rarer_words_and_names_are_given():
+    """Every token of the prompt is paid for in every window of the talk, and whisper hears
+    "related work" or "learning rate" untold: the room goes to the words it mishears. Over the 23
+    English scripted talks, word error rate 0.154 -> 0.150 (BENCHMARKS.md)."""
+    from builder.analyse.vocabulary import _heard_unprompted
+    for everyday in ("related work", "learning rate", "attention is all you need", "the translation model"):
+        assert _heard_unprompted(everyday), everyday
+    for rarer in ("softmax function", "dropout", "label smoothing", "preliminaries", "Bradley-Terry", "English",
+                  "GPT-4", "top 5", "Wall Street Journal"):
+        assert not _heard_unprompted(rarer), rarer
+    attention = set(talk_vocabulary(parsed_paper("attention.pdf"), TermMatcher(load_glossary())).terms)
+    assert not {"introduction", "model architecture", "conclusion", "attention is all you need"} & attention
+    assert {"softmax function", "label smoothing", "ByteNet", "BLEU"} <= attention
 
 
 def test_names_that_mix_capitals_and_small_letters_are_the_papers_names():
@@ -89,7 +104,7 @@ def test_headings_printed_in_capitals_are_given_to_whisper_as_they_are_said():
     """statmt.pdf (a scan) prints its headings in capitals: whisper primed with "THE LANGUAGE
     MODEL" wrote a third of its talk in capitals, misheard ("TRANSLATION IS CLIT INTO TWO PARTS")."""
     terms = talk_vocabulary(parsed_paper("statmt.pdf"), TermMatcher(load_glossary())).terms
-    assert {"the language model", "the translation model", "parameter estimation"} <= set(terms)
+    assert "parameter estimation" in terms and "PARAMETER ESTIMATION" not in terms
     assert not any(len(t) > 4 and t.isupper() for t in terms)
     assert "TIS" in terms   # an acronym the paper prints in its text stays in capitals
 

@@ -6,8 +6,9 @@ the long forms it spells out. Whisper can be primed with up to ~224 prompt token
 `initial_prompt`), so the terms are ranked: the paper's title (and the name before its colon),
 names on the talk's slides when known, then every name the paper's body prints, most printed
 first (an abbreviation followed by its long form), then its section titles. Only text the paper
-prints goes in; the appendix, the reference list and cited or authors' names stay out. Measured in
-benchmarks/paper_aware_asr.py (BENCHMARKS.md).
+prints goes in; the appendix, the reference list and cited or authors' names stay out, and so does
+a phrase of everyday English words ("related work"), which whisper hears untold. Measured in
+benchmarks/paper_aware_asr.py and benchmarks/talk_pair.py (BENCHMARKS.md).
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
+
+from wordfreq import zipf_frequency
 
 from ..models.paper import Paper
 from .definitions import NOT_A_NAME, SKIP_SECTIONS, _in_appendix, find_definitions
@@ -41,6 +44,9 @@ COMMON_CAPITALISED = {"figure", "table", "section", "appendix", "equation", "the
                       "eq", "fig", "tab", "sec", "app", "et", "al", "proof", "remark", "assumption"}
 ROMAN = re.compile(r"^[IVXLC]+$")
 MAX_TERMS = 80
+# wordfreq's Zipf scale: a word used this often or more in general English ("loss", "attention",
+# "translation") is one whisper hears without the paper's help
+COMMON_IN_ENGLISH = 4.0
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,18 @@ def talk_vocabulary(paper: Paper, matcher: TermMatcher, slide_texts: Sequence[st
     capitalised = Counter(re.findall(r"(?<=[a-z,;] )[A-Z][a-z]+(?![\w-]*\s+[A-Z][a-z])", text))
     names = {word for word, count in capitalised.items() if count > 2 * lower[word.lower()]}
     names |= {word for name in shown_names + printed_names for word in name.split()}
-    return Vocabulary(tuple(_in_lower_case(term, names) for term in ranked[:MAX_TERMS]), title)
+    said = [said for term in ranked if not _heard_unprompted(said := _in_lower_case(term, names))]
+    return Vocabulary(tuple(said[:MAX_TERMS]), title)
+
+
+def _heard_unprompted(term: str) -> bool:
+    """A phrase of everyday English words ("introduction", "learning rate", "attention is all you
+    need"): whisper writes it right untold, and every token of the prompt is paid for in every window
+    of the talk. Names (a capital kept by `_in_lower_case`), abbreviations, numbers and any rarer
+    word ("softmax", "dropout", "Bradley-Terry") stay."""
+    words = re.findall(r"[^\W\d_]+", term)
+    return bool(words) and term == term.lower() and not re.search(r"\d", term) \
+        and all(zipf_frequency(word, "en") >= COMMON_IN_ENGLISH for word in words)
 
 
 def _in_lower_case(term: str, names: set[str]) -> str:
