@@ -94,9 +94,12 @@ def _column(caption: Line, page_width: float) -> tuple[float, float]:
 
 
 def table_rules(page: pymupdf.Page) -> list[pymupdf.Rect]:
-    """Horizontal rules drawn on the page: the top, header and bottom lines of ruled tables."""
-    rules = [pymupdf.Rect(d["rect"]) for d in page.get_drawings()
-             if d["rect"].height <= 2.5 and d["rect"].width >= MIN_SIDE]
+    """Horizontal rules drawn on the page: the top, header and bottom lines of ruled tables. Read
+    with `get_cdrawings`: `get_drawings` is the same paths with every point of every path made a
+    Python object, which only the paths' boxes are needed of (the same rules on all 422 pages of
+    the shared papers, in 1.5 s instead of 3.6 s)."""
+    rules = [rect for d in page.get_cdrawings()
+             if (rect := pymupdf.Rect(d["rect"])).height <= 2.5 and rect.width >= MIN_SIDE]
     return sorted(rules, key=lambda r: (r.y0, r.x0))
 
 
