@@ -38,8 +38,9 @@ def extract_figures(pdf: PdfFile) -> list[tuple[Figure, bytes]]:
             continue
         page = doc[page_lines.page_no - 1]
         boxes = [pymupdf.Rect(info["bbox"]) for info in page.get_image_info()]
-        try:
-            boxes += list(page.cluster_drawings())
+        try:   # only the paths' boxes are read (see `table_rules`)
+            drawn = [{"rect": pymupdf.Rect(d["rect"])} for d in page.get_cdrawings()]
+            boxes += list(page.cluster_drawings(drawings=drawn))
         except (RuntimeError, ValueError):
             pass
         boxes = [b for b in boxes if b.width >= 4 and b.height >= 4]
