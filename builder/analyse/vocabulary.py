@@ -108,8 +108,9 @@ def talk_vocabulary(paper: Paper, matcher: TermMatcher, slide_texts: Sequence[st
     capitalised = Counter(re.findall(r"(?<=[a-z,;] )[A-Z][a-z]+(?![\w-]*\s+[A-Z][a-z])", text))
     names = {word for word, count in capitalised.items() if count > 2 * lower[word.lower()]}
     names |= {word for name in shown_names + printed_names for word in name.split()}
-    said = [said for term in ranked if not _heard_unprompted(said := _in_lower_case(term, names))]
-    return Vocabulary(tuple(said[:MAX_TERMS]), title)
+    as_said = (_in_lower_case(term, names) for term in ranked)
+    given = [term for term in as_said if not _heard_unprompted(term)]
+    return Vocabulary(tuple(given[:MAX_TERMS]), title)
 
 
 def _heard_unprompted(term: str) -> bool:
