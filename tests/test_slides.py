@@ -178,7 +178,7 @@ def test_a_speech_title_names_a_thing_never_a_piece_of_a_clause():
     eight, Alvin told" more often than anything else; none of them titles a chapter."""
     from builder.analyse.chapters import _names_a_thing
     for piece in ["comes back", "guess we're", "enemy soon learned", "eight alvin told", "told", "soon",
-                  "thunderously"]:
+                  "thunderously", "everyone and welcome", "something"]:
         assert not _names_a_thing(piece), piece
     for name in ["law enforcement", "international sex trafficking", "global wealth tax", "BERT", "qlora",
                  "reward model", "enemy's wicked plans", "change of variables", "positional encoding"]:

@@ -305,6 +305,9 @@ _PARTICLES = frozenset("back away along around ahead apart aside together forwar
 _COUNTING = frozenset("""zero three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
 sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
 billion""".split())
+# Pronouns that stand for anyone or anything: the speaker's "hello everyone" names nothing.
+_INDEFINITE = frozenset("""everyone everybody anyone anybody someone somebody no-one nobody everything anything
+something nothing""".split())
 # jieba's part-of-speech tags of words that name things: nouns, names of people, places and
 # organisations, other proper names, verbal and adjectival nouns, Latin words, abbreviations.
 _ZH_NOUNS = frozenset("n nr nrt nrfg ns nt nz ng vn an eng j".split())
@@ -319,9 +322,11 @@ def _names_a_thing(phrase: str) -> bool:
     than being a piece of a clause ("Comes back", "Enemy soon learned", "Guess we're"). No
     contraction, number word or word that is only a verb or adverb (lemminflect's lexicon; a word
     it does not know is a name or a term, unless it ends in -ly), but for a participle before the
-    last word; the last word can be a noun (a gerund can: "sex trafficking")."""
+    last word; the last word can be a noun (a gerund can: "sex trafficking"). No pronoun that
+    stands for anyone or anything ("Everyone and welcome", from "hello everyone and welcome")."""
     words = phrase.split()
-    if any(w.lower() in _COUNTING or ("'" in w and not w.lower().endswith(("'s", "s'"))) for w in words):
+    if any(w.lower() in _COUNTING or w.lower() in _INDEFINITE or ("'" in w and not w.lower().endswith(("'s", "s'")))
+           for w in words):
         return False
     kinds = [_kinds(w) for w in words]
     last_at = len(words) - 1
