@@ -47,6 +47,7 @@ MAX_TERMS = 80
 # wordfreq's Zipf scale: a word used this often or more in general English ("loss", "attention",
 # "translation") is one whisper hears without the paper's help
 COMMON_IN_ENGLISH = 4.0
+_AROUND_A_WORD = ".,:;()?!\"'“”"   # punctuation a term's word may carry
 
 
 @dataclass(frozen=True)
@@ -129,10 +130,10 @@ def _in_lower_case(term: str, names: set[str]) -> str:
     `names` ("Transformer", "Anthropic", "Wall Street Journal": a name in title case stays whole);
     a word with more capitals stays as printed ("Bradley-Terry", "DPO", "QLoRA")."""
     words = term.split(" ")
-    capitalised = [bare for word in words if (bare := word.strip(".,:;()?!\"'“”"))[:1].isupper() and bare[1:].islower()]
+    capitalised = [bare for word in words if (bare := word.strip(_AROUND_A_WORD))[:1].isupper() and bare[1:].islower()]
     if any(re.match(r"[^\W\d_]+", bare).group() in names for bare in capitalised):
         return term
-    return " ".join(word.lower() if word.strip(".,:;()?!\"'“”") in capitalised else word for word in words)
+    return " ".join(word.lower() if word.strip(_AROUND_A_WORD) in capitalised else word for word in words)
 
 
 def _as_said(heading: str, text: str) -> str:
@@ -144,7 +145,7 @@ def _as_said(heading: str, text: str) -> str:
         return heading
 
     def acronym(word: str) -> bool:
-        bare = word.strip(".,:;()?!\"'“”")
+        bare = word.strip(_AROUND_A_WORD)
         printed = lambda form: re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text)  # noqa: E731
         return len(bare) >= 2 and bool(printed(bare)) and not printed(bare.lower())
 
