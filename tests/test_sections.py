@@ -105,6 +105,44 @@ def test_a_heading_centred_over_two_lines_is_one_heading_and_no_sentence_starts_
     assert paper.references and paper.references[0].startswith("[1] A. Author")
 
 
+def test_a_numbered_heading_whose_title_runs_onto_a_second_line_is_one_heading(tmp_path):
+    # ACL's subsections: the number at the margin, the title beside it and its rest hanging under
+    # the title's first word, in bold ("Context Size") or in the body's type ("word2vec")
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    y = 60.0
+
+    def row(*pieces, size=10.0):
+        nonlocal y
+        for x, text, font in pieces:
+            page.insert_text((x, y), text, fontsize=size, fontname=font)
+        y += size * 1.25
+
+    row((72, "A Short Paper", "tibo"), size=18)
+    row((72, "1", "tibo"), (90, "Introduction", "tibo"), size=12)
+    for _ in range(4):
+        row((72, PROSE, "tiro"))
+    row((72, "1.1", "tibo"), (97, "Model Analysis: Vector Length and", "tibo"))
+    row((97, "Context Size", "tibo"))
+    for _ in range(4):
+        row((72, PROSE, "tiro"))
+    row((72, "1.2", "tibo"), (97, "Model Analysis: Comparison with", "tibo"))
+    row((97, "word2vec", "cour"))
+    for _ in range(4):
+        row((72, PROSE, "tiro"))
+    row((72, "2", "tibo"), (90, "Results", "tibo"), size=12)
+    row((85, "Our model wins on every task", "tiro"))   # an indented first line of text, not a title
+    for _ in range(4):
+        row((72, PROSE, "tiro"))
+    doc.save(tmp_path / "acl.pdf")
+    paper = ingest_paper(tmp_path / "acl.pdf")
+    assert [s.heading for s in paper.sections] == [
+        "1 Introduction", "1.1 Model Analysis: Vector Length and Context Size",
+        "1.2 Model Analysis: Comparison with word2vec", "2 Results"]
+    assert not any(p.text.startswith(("Context Size", "word2vec")) for p in paper.passages)
+    assert any(p.text.startswith("Our model wins on every task") for p in paper.passages)
+
+
 def test_a_large_initial_letter_beside_the_first_lines_starts_the_first_word(tmp_path):
     # IEEE's drop cap: "C" over two lines, the rest of its word in capitals on the first of them
     doc = pymupdf.open()

@@ -154,13 +154,13 @@ def find_headings(pages: list[PageLines], body_size: float, toc: list) -> dict[i
     candidates.update(_numbered_at_body_size(pages, candidates, body_size, at))
     candidates.update(_references_at_body_size(pages, candidates, body_size))
     candidates = _without_contents_page(dict(sorted(candidates.items(), key=lambda kv: _place(kv[1][0], at))))
-    centred = _centred_second_lines(pages, candidates, set(second_lines))
-    second_lines.update({id(second): key for key, second in centred.items()})
+    finished = _finishing_lines(pages, candidates, set(second_lines))
+    second_lines.update({id(second): key for key, second in finished.items()})
     headings: dict[int, Section] = {}
     for key, (line, number, title, toc_level) in candidates.items():
         level = toc_level or (number.rstrip(".").count(".") + 1 if number else 1)
-        if key in centred:
-            title = f"{title} {centred[key].plain.strip()}"
+        if key in finished:
+            title = f"{title} {finished[key].plain.strip()}"
         headings[key] = Section(number=number, title=title, level=level, page_start=line.page_no, page_end=line.page_no)
     for second, key in second_lines.items():
         if key in headings and second not in headings:
@@ -317,22 +317,39 @@ def _references_at_body_size(pages: list[PageLines], known: dict, body_size: flo
     return {}
 
 
-def _centred_second_lines(pages: list[PageLines], candidates: dict, taken: set[int]) -> dict[int, Line]:
-    """id(heading) -> the line that finishes it, for a heading centred over two lines ("VI. Data
-    Cleansing Methods for Label" / "Noise-Polluted Datasets"): right under it, in the same type,
-    narrower and centred on the same point, in title case, not a sentence. A body line under a
-    centred heading starts at the column's edge, left of the heading."""
+def _finishing_lines(pages: list[PageLines], candidates: dict, taken: set[int]) -> dict[int, Line]:
+    """id(heading) -> the line that finishes it, for a heading set over two lines: right under it,
+    in the same size, short, not a sentence, and either centred on the same point ("VI. Data
+    Cleansing Methods for Label" / "Noise-Polluted Datasets") or hanging under the title beside a
+    number ("4.4 Model Analysis: Vector Length and" / "Context Size"). A body line under a heading
+    starts at the column's edge, left of a centred heading's lines and at its number."""
     found: dict[int, Line] = {}
     for page in pages:
         for line, after in zip(page.lines, page.lines[1:]):
             if id(line) not in candidates or id(after) in candidates or id(after) in taken:
                 continue
             text = after.plain.strip()
-            if (after.x0 > line.x0 + 2 and abs((after.x0 + after.x1) - (line.x0 + line.x1)) < 6
-                    and abs(after.size - line.size) < 0.3 and -0.3 * line.size <= after.y0 - line.y1 < 0.8 * line.size
-                    and _title_case(text) and not text.endswith((".", ",", ":"))):
+            if not (abs(after.size - line.size) < 0.3 and -0.3 * line.size <= after.y0 - line.y1 < 0.8 * line.size
+                    and after.x0 > line.x0 + 2 and not text.endswith((".", ",", ":", ";"))):
+                continue
+            centred = abs((after.x0 + after.x1) - (line.x0 + line.x1)) < 6 and _title_case(text)
+            if centred or _hangs_under(line, after, candidates[id(line)]):
                 found[id(line)] = after
     return found
+
+
+def _hangs_under(line: Line, after: Line, candidate: tuple) -> bool:
+    """Is `after` the rest of a numbered heading's title, set under the title's first word: a few
+    words in the heading's own type, or any few words after a title that cannot end where its line
+    does ("... Comparison with" / "word2vec")? A body line that follows a heading is set in roman
+    and reads on; a heading's title never ends with "with" or "and"."""
+    number, title = candidate[1], candidate[2]
+    words = after.plain.split()
+    if not number or not 1 <= len(words) <= 8 or after.x0 >= line.x1 or _TWO_SENTENCES.search(after.plain):
+        return False
+    last = title.split()[-1].lower() if title.split() else ""
+    unfinished = last in _MINOR_WORDS or title.endswith(("-", ":"))
+    return unfinished or (after.bold == line.bold and _title_case(after.plain))
 
 
 def _reading_positions(pages: list[PageLines]) -> dict[int, tuple[int, int]]:
