@@ -210,6 +210,30 @@ def test_a_results_slide_names_the_experiments_section_of_a_paper_with_no_result
     assert same_part(slide, ["4 Experimental Setup", "5 Results"]).tolist() == [[0, 1]]
 
 
+def _plan_section(seed: int, title: str, source: str) -> str | None:
+    """A talk whose second chapter lists the parts to come: its sentences speak of every section,
+    a little more of the Introduction's subject (as a plan does), after an opening on the Introduction."""
+    rng = np.random.default_rng(seed)
+    topics, passages, passage_vectors = _paper(rng)
+    chapters, segments, vectors = _talk(rng, topics, [0, None, 1, 2, 3])
+    members = [i for i, s in enumerate(segments) if chapters[1].start_s <= s.start_s < chapters[1].end_s]
+    said = 0.5 * topics[0] + 0.5 * topics.mean(axis=0)
+    vectors[members] = _unit(said[None, :] + 0.3 * rng.normal(size=(len(members), DIM)) / np.sqrt(DIM))
+    chapters[1] = Chapter(1, chapters[1].start_s, chapters[1].end_s, title, [], title_source=source)
+    found = {a.chapter_index: a for a in align_chapters(chapters, segments, vectors, passages, passage_vectors)}
+    assert [found[i].section for i in (2, 3, 4)] == SECTIONS[1:4]
+    return found[1].section if 1 in found else None
+
+
+def test_a_slide_that_shows_the_talks_plan_explains_no_section():
+    seeds = range(5)
+    for title in ("Outline", "Today's agenda", "Plan for today", "提纲"):
+        assert [_plan_section(seed, title, "slide") for seed in seeds] == [None] * 5, title
+    # the same chapter under a slide that names its subject, or a phrase from the speech, is aligned
+    assert sum(_plan_section(seed, "Outline of the method", "slide") is not None for seed in seeds) >= 4
+    assert sum(_plan_section(seed, "Outline", "speech") is not None for seed in seeds) >= 4
+
+
 def _opening_section(texts: list[str], seed: int) -> str | None:
     """A talk in paper order whose opening chapter's sentences fit the Introduction closely, saying `texts`."""
     from dataclasses import replace

@@ -11,7 +11,9 @@ Two chapters on one section still come out when the second fits it clearly bette
 an earlier section, rarer still, costs `BACK_PENALTY` on top. An opening chapter that says too
 little about the subject to explain anything (a greeting and the talk's topic, under
 `OPENING_MIN_WORDS`) gets no section: its few words fit the introduction or the conclusion by
-chance as well as by meaning.
+chance as well as by meaning. Nor does a chapter whose slide shows the talk's plan ("Outline",
+"Agenda", 提纲): it names every part to come, and fits the introduction as the paper's own roadmap
+paragraph does.
 
 The confidence of a chapter's section is its margin over the best other choice for that chapter,
 the rest of the talk re-chosen around it (max-marginals); below `MIN_MARGIN` the chapter is left
@@ -70,6 +72,11 @@ PARTS = {
     "conclusion": ("conclusion", "conclusions", "concluding", "summary", "recap", "wrap", "discussion", "takeaway",
                    "takeaways", "lessons", "limitations", "future", "outlook", "总结", "结论", "讨论", "局限"),
 }
+# A slide that shows the talk's plan (its parts, in order) names every section and explains none;
+# it fits the introduction best by its words, as the paper's own roadmap paragraph does
+_TALK_PLAN = re.compile(r"^(talk |today's |lecture )?(outline|agenda|roadmap|contents|table of contents|plan)"
+                        r"( (of|for) (the|this|today's) (talk|lecture|seminar|session)| for today| of today)?$"
+                        r"|^(提纲|大纲|目录|内容安排|报告提纲|今天的内容|本讲内容|内容提要)$")
 _NOT_EXPLAINED = re.compile(r"^(abstract|references|bibliography|acknowledge?ments?)\b", re.I)
 
 
@@ -270,6 +277,13 @@ def same_part(chapters: list[Chapter], names: list[str]) -> np.ndarray:
     return marks
 
 
+def talk_plans(chapters: list[Chapter]) -> tuple[int, ...]:
+    """The chapters whose slide is titled as the talk's plan ("Outline", "Agenda", "Today's plan",
+    提纲): they list the parts to come and explain none. Only a title read from a slide counts."""
+    return tuple(row for row, chapter in enumerate(chapters) if chapter.title_source == "slide"
+                 and _TALK_PLAN.match(re.sub(r"\s+", " ", chapter.title.strip().strip(":.").lower())))
+
+
 def sections_in_order(fit: np.ndarray, appendix: np.ndarray, named: np.ndarray | None = None,
                       explain_nothing: tuple[int, ...] = ()) -> list[tuple[int | None, float]]:
     """Per chapter, its section's column (None: no section, or not clearly better than another
@@ -308,7 +322,7 @@ def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vec
     alignments = []
     opening = " ".join(segments[i].text for i in chapter_members(chapters[0], segments))
     short_opening = (0,) if len(chapters) > 1 and len(set(subject_words(opening))) < OPENING_MIN_WORDS else ()
-    chosen = sections_in_order(fit, appendix, same_part(chapters, names), short_opening)
+    chosen = sections_in_order(fit, appendix, same_part(chapters, names), short_opening + talk_plans(chapters))
     for row, (chapter, (choice, confidence)) in enumerate(zip(chapters, chosen)):
         if choice is None:
             continue

@@ -63,7 +63,8 @@ _OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|our own|later
                         r"|your notes|students (often|usually|tend|sometimes|commonly)"
                         r"|(paper|authors?) (does|do|did) not|beyond the paper|not in the paper)\b")
 _SIGNPOSTS = re.compile(r"\b(let me|let's|i will|i'll|i am going to|i'm going to|i want to|i'd like to"
-                        r"|(today|now|here|first|next),? (i|we)|today's (topic|paper|talk)|this (week's|time))\b")
+                        r"|(today|now|here|first|next),? (i|we)|today's (topic|paper|talk)|this (week's|time)"
+                        r"|for today(?!['’]s))\b")
 # The same marks in Chinese, one for each of the English ones: first person singular (我, not 我们),
 # time after the paper and its reception, stance, advice to the listener, what the paper lacks.
 _OWN_VOICE_ZH = re.compile(r"我(?!们)|后来|后续|此后|从那(以后|之后|时起)|自那以后|在那之后|如今|直到今天|到今天|今天"
