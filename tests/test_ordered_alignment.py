@@ -234,6 +234,48 @@ def test_a_slide_that_shows_the_talks_plan_explains_no_section():
     assert sum(_plan_section(seed, "Outline", "speech") is not None for seed in seeds) >= 4
 
 
+def _return_section(seed: int, title: str, source: str) -> str | None:
+    """A talk in paper order, then a chapter that goes back to "3 The Translation Model" while
+    saying as much of the last section's subject (a tie the order alone settles forward)."""
+    from dataclasses import replace
+    rng = np.random.default_rng(seed)
+    topics, passages, passage_vectors = _paper(rng)
+    renamed = {"3 Method": "3 The Translation Model", "5 Conclusion": "5 Plans"}
+    passages = [replace(p, section=renamed.get(p.section, p.section)) for p in passages]
+    names = [renamed.get(n, n) for n in SECTIONS]
+    sections = [Section(n.split()[0], n.split(" ", 1)[1], 1, i + 1, i + 1) for i, n in enumerate(names)]
+    chapters, segments, vectors = _talk(rng, topics, [0, 1, 2, 3, 4])
+    members = [i for i, s in enumerate(segments) if s.start_s >= chapters[-1].start_s]
+    mixed = 0.5 * topics[2] + 0.5 * topics[4]
+    segments += [replace(segments[i], start_s=segments[i].start_s + 50, end_s=segments[i].end_s + 50) for i in members]
+    vectors = np.vstack([vectors, _unit(mixed[None, :] + 0.4 * rng.normal(size=(len(members), DIM)) / np.sqrt(DIM))])
+    start = chapters[-1].end_s
+    talk = chapters + [Chapter(5, start, start + 50, title, [], title_source=source)]
+    found = {a.chapter_index: a for a in align_chapters(talk, segments, vectors, passages, passage_vectors, sections)}
+    return found[5].section if 5 in found else None
+
+
+def test_a_slide_title_that_holds_a_sections_whole_heading_names_that_section():
+    seeds = range(6)
+    assert [_return_section(seed, "Back to the translation model", "slide") for seed in seeds] == \
+        ["3 The Translation Model"] * 6
+    # the same words said, not shown, and a slide sharing one word of the heading, leave it to the fit
+    assert sum(_return_section(seed, "Back to the translation model", "speech") == "3 The Translation Model"
+               for seed in seeds) <= 4
+    assert sum(_return_section(seed, "Back to the model", "slide") == "3 The Translation Model" for seed in seeds) <= 4
+
+
+def test_a_subsections_heading_on_a_slide_names_its_top_level_section():
+    from builder.analyse.align import titled_sections
+    sections = [Section("3", "Model Architecture", 1, 2, 2), Section("3.1", "Encoder and Decoder Stacks", 2, 3, 3),
+                Section("4", "Positional Encoding", 1, 5, 5)]
+    names = ["3 Model Architecture", "4 Positional Encoding"]
+    chapter = lambda title: Chapter(0, 0.0, 10.0, title, [], title_source="slide")   # noqa: E731
+    assert titled_sections([chapter("Encoder and decoder stacks")], names, sections).tolist() == [[1, 0]]
+    assert titled_sections([chapter("Positional encodings, revisited")], names, sections).tolist() == [[0, 1]]
+    assert titled_sections([chapter("Encoding the input")], names, sections).tolist() == [[0, 0]]   # one word of two
+
+
 def _opening_section(texts: list[str], seed: int) -> str | None:
     """A talk in paper order whose opening chapter's sentences fit the Introduction closely, saying `texts`."""
     from dataclasses import replace

@@ -284,6 +284,26 @@ def talk_plans(chapters: list[Chapter]) -> tuple[int, ...]:
                  and _TALK_PLAN.match(re.sub(r"\s+", " ", chapter.title.strip().strip(":.").lower())))
 
 
+def titled_sections(chapters: list[Chapter], names: list[str], sections: list[Section] | None) -> np.ndarray:
+    """chapters x sections: 1 where the chapter's slide title holds every word of the section's
+    heading, or of one of its subsections' (two words or more, number aside): "Back to the
+    translation model" and "3 The Translation Model", "Encoder and decoder stacks" and "3.1 Encoder
+    and Decoder Stacks" (under "3 Model Architecture"). A heading's every word on the slide is the
+    speaker naming the section; a few shared words are not (they named the wrong one as often)."""
+    from ..check.support import content_words
+    marks = np.zeros((len(chapters), len(names)))
+    top_of = {heading: top.heading for heading, top in top_sections(sections or []).items()}
+    headings = [(names.index(top_of.get(heading, heading)), words) for heading in top_of
+                if top_of.get(heading, heading) in names
+                and len(words := content_words(re.sub(r"^(?:[A-Z]|\d+|[IVX]+)(?:\.\d+)*\.?\s+", "", heading))) >= 2]
+    for row, chapter in enumerate(chapters):
+        if chapter.title_source == "slide":
+            said = content_words(chapter.title)
+            for column, words in headings:
+                marks[row, column] = marks[row, column] or words <= said
+    return marks
+
+
 def sections_in_order(fit: np.ndarray, appendix: np.ndarray, named: np.ndarray | None = None,
                       explain_nothing: tuple[int, ...] = ()) -> list[tuple[int | None, float]]:
     """Per chapter, its section's column (None: no section, or not clearly better than another
@@ -322,7 +342,8 @@ def align_chapters(chapters: list[Chapter], segments: list[Segment], segment_vec
     alignments = []
     opening = " ".join(segments[i].text for i in chapter_members(chapters[0], segments))
     short_opening = (0,) if len(chapters) > 1 and len(set(subject_words(opening))) < OPENING_MIN_WORDS else ()
-    chosen = sections_in_order(fit, appendix, same_part(chapters, names), short_opening + talk_plans(chapters))
+    named = np.maximum(same_part(chapters, names), titled_sections(chapters, names, sections))
+    chosen = sections_in_order(fit, appendix, named, short_opening + talk_plans(chapters))
     for row, (chapter, (choice, confidence)) in enumerate(zip(chapters, chosen)):
         if choice is None:
             continue
