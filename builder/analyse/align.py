@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..check.support import content_words
 from ..models.analysis import Chapter, ChapterAlignment
 from ..models.paper import Passage, Section
 from ..models.talk import Segment
@@ -290,7 +291,6 @@ def titled_sections(chapters: list[Chapter], names: list[str], sections: list[Se
     translation model" and "3 The Translation Model", "Encoder and decoder stacks" and "3.1 Encoder
     and Decoder Stacks" (under "3 Model Architecture"). A heading's every word on the slide is the
     speaker naming the section; a few shared words are not (they named the wrong one as often)."""
-    from ..check.support import content_words
     marks = np.zeros((len(chapters), len(names)))
     top_of = {heading: top.heading for heading, top in top_sections(sections or []).items()}
     headings = [(names.index(top_of.get(heading, heading)), words) for heading in top_of
