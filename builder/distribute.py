@@ -97,11 +97,23 @@ def gather_task(task: PairTask, course: Course) -> Gathered:
     if task.from_cache:
         course = replace(course, cache=course.cache.reading_only())
     try:
-        result, failure, trace = attempt(lambda: gather_pair(pair, course), task.settings.cache_dir, pair.folder.name,
-                                         pair.folder)
+        with one_blas_thread():
+            result, failure, trace = attempt(lambda: gather_pair(pair, course), task.settings.cache_dir,
+                                             pair.folder.name, pair.folder)
     except NotCached:
         return Gathered(pair.slug, kept=True)
     return Gathered(pair.slug, result=result, failure=failure, trace=trace or None)
+
+
+def one_blas_thread():
+    """NumPy's matrix products on one thread while a pair's stages run, whatever the cores. OpenBLAS
+    sizes its threads by the cores the process had when it loaded, and splits a product's sums
+    among them: whisper's mel features (a matrix product) came out a rounding apart on two threads
+    and on one, enough to change a comma of a transcript ("And so, my fellow Americans" against
+    "And so my fellow Americans"), so a --jobs worker (one core) and a serial build (two) wrote
+    different pages. The products the stages make are small; torch (the embeddings) keeps its threads."""
+    from threadpoolctl import threadpool_limits
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 class _Collecting(Reporter):
