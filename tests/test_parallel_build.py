@@ -121,3 +121,29 @@ def test_jobs_is_a_whole_number_from_the_flag_or_mkdocs_yml(tmp_path):
     with_plugin_options(root / "mkdocs.yml", jobs="two")
     with pytest.raises(ConfigError, match="option 'jobs': expected a whole number"):
         CourseSettings.for_root(root)
+
+
+def test_a_pairs_stages_run_with_numpys_blas_on_one_thread_whatever_the_cores(tmp_path, monkeypatch):
+    """OpenBLAS splits a matrix product's sums among as many threads as the process had cores when
+    it loaded: whisper's mel features then differ by a rounding between a serial build on two cores
+    and a --jobs worker on one, enough to change a transcript's comma (this module's comparisons
+    failed so on a 2-core AMD machine)."""
+    from types import SimpleNamespace
+
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from builder import distribute
+    seen = []
+
+    def stages(pair, course):
+        seen.extend(info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas")
+        return "built"
+
+    monkeypatch.setattr(distribute, "gather_pair", stages)
+    task = SimpleNamespace(pair=SimpleNamespace(folder=tmp_path / "pair", slug="pair"), from_cache=False,
+                           settings=SimpleNamespace(cache_dir=tmp_path))
+    with threadpool_limits(limits=2, user_api="blas"):
+        gathered = distribute.gather_task(task, course=None)
+        after = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+    assert gathered.result == "built" and seen and set(seen) == {1}
+    assert set(after) == {2}   # the process's own setting is back once the pair is done
