@@ -88,6 +88,36 @@ def test_what_happened_after_the_paper_came_out_is_the_speakers_own_voice():
     assert not own_voice("Within each block the weights are shared.")
 
 
+def test_what_the_field_made_of_the_paper_and_a_practitioners_caution_are_the_speakers_own_voice():
+    """Phrases that say what came after the paper, how it was received, what it leaves out, or a
+    caution from practice: over the 20 shared papers' 6,209 sentences, these phrases add one match
+    ("A variety of newer models also pursue this approach"), so a talk that explains the paper
+    rarely says them."""
+    for remark in ("Offline preference data can go stale, so several follow up methods generate fresh pairs.",
+                   "Subsequent work showed the same effect in speech.",
+                   "Newer models drop this component entirely.",
+                   "Since its publication, the recipe has been applied to code models.",
+                   "It was quickly adopted by other labs.",
+                   "It has become the standard recipe for chat models.",
+                   "Several open source reproductions found smaller gains.",
+                   "A common mistake is to forget the reference model.",
+                   "A good rule of thumb is to start with a small learning rate.",
+                   "In hindsight, the choice of dataset mattered more than the loss.",
+                   "One caveat is the cost of the labels.",
+                   "The paper doesn't discuss what happens with very long inputs.",
+                   "The authors never tried larger batches.",
+                   "Practitioners usually tune this value by hand.",
+                   "In class we saw a simpler version of this argument.",
+                   "一个常见的错误是忘了参考模型。",
+                   "事后看来，数据集的选择比损失函数更重要。"):
+        assert own_voice(remark), remark
+    for explanation in ("The next layer follows up on the output of the attention.",
+                        "Subsequent layers refine the representation.",
+                        "The model is a faithful reproduction of the original sentence.",
+                        "The authors compare against a newer baseline."):
+        assert not own_voice(explanation), explanation
+
+
 def test_advice_practice_and_the_course_are_the_speakers_own_voice():
     assert own_voice("Watch the log probability of the chosen answers during training.")
     assert own_voice("So always check your data first.")

@@ -46,7 +46,7 @@ LONG_SENTENCE_WORDS = 18      # a sentence this long is never filler, however pl
 # reception, stance, advice to the listener (an imperative opening the sentence, "you will need"),
 # practice beyond the paper (defaults, libraries), the course (homework, exams), what the paper lacks.
 # "Later" is time after the paper, not a later place in a sequence or in training ("later positions").
-_OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|our own|later(?! (positions?|tokens?|words?|layers?|steps?|stages?|frames?|iterations?|epochs?|rounds?|in (the|training|the sequence)))|today|nowadays|these days|follow-ups?|afterwards"
+_OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|our own|later(?! (positions?|tokens?|words?|layers?|steps?|stages?|frames?|iterations?|epochs?|rounds?|in (the|training|the sequence)))|today|nowadays|these days|follow[- ]?ups?(?! (question|layers?))|afterwards"
                         r"|(has|have|had) since|since then|ever since|next (week|time|year)|last (week|month|year|spring"
                         r"|summer|autumn|fall|winter)|within ((a|an|one|two|three|a few|several) )?(days?|weeks?|months?|years?)"
                         r"|(when|after|once|since) (it|this|the paper|this paper|the model|this model|they) came out"
@@ -61,7 +61,16 @@ _OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|our own|later
                         r"|you('ll| will) need|by default"
                         r"|(common|popular|standard|most|many) librar(y|ies)|homework|assignments?|exams?|(the|this|an|our) exercise|course page|office hours|your (own )?projects?"
                         r"|your notes|students (often|usually|tend|sometimes|commonly)"
-                        r"|(paper|authors?) (does|do|did) not|beyond the paper|not in the paper)\b")
+                        r"|(paper|authors?) (does not|do not|did not|doesn't|don't|didn't|never|skips?|leaves? out)"
+                        r"|beyond the paper|not in the paper"
+                        # what came after the paper and how it was received, named as such
+                        r"|subsequent (work|papers?|studies|research)|newer (models?|versions?|systems?)"
+                        r"|since (its|their) (publication|release)|(quickly|soon|rapidly) (adopted|picked up)"
+                        r"|(became|has become|have become) (the )?(default|standard|norm|(very |quite )?popular)"
+                        r"|critics|reproductions|re-?implementations|cited (by )?(thousands|hundreds|many)"
+                        # a practitioner's caution, told as such
+                        r"|common (mistake|pitfall|trap)s?|rule of thumb|word of warning|in hindsight|with hindsight|caveat"
+                        r"|practitioners (usually|often|tend|typically)|in (class|lecture)|my (lab|group|team)|our lab)\b")
 _SIGNPOSTS = re.compile(r"\b(let me|let's|i will|i'll|i am going to|i'm going to|i want to|i'd like to"
                         r"|(today|now|here|first|next),? (i|we)|today's (topic|paper|talk)|this (week's|time)"
                         r"|for today(?!['’]s))\b")
@@ -76,7 +85,8 @@ _OWN_VOICE_ZH = re.compile(r"我(?!们)|后来|后续|此后|从那(以后|之�
                            r"|值得多?(一试|试|尝试)|你(应该|最好|一定要)|如果你|确保|要(留意|注意|小心)|更稳妥|记得|提醒|你(们)?(会)?需要|默认|常用的?库"
                            r"|我们自己的|作业|考试|练习题?|课程主页|答疑|笔记|同学们?(常常|经常|往往|容易|总是)"
                            r"|那个(时期|年代)|最新的|几乎(立刻|马上)"
-                           r"|(论文|文章|作者)(里|中)?(并)?(没有|没)|论文之外")
+                           r"|(论文|文章|作者)(里|中)?(并)?(没有|没)|论文之外"
+                           r"|常见(的)?(错误|坑|陷阱)|经验法则|事后(看来|来看)|复现|被引用了?(上千|几千|上万|很多)")
 # Signposts that use those words to steer the talk, not to speak for the speaker.
 _SIGNPOSTS_ZH = re.compile(r"我(会|先|来|想|要|就|再|回过头来?|在这里)[^，。！？]{0,8}?(讲|说|介绍|回顾|看|带|停|展示|回到|讨论)"
                            r"|今天(我们?|的(论文|主题|内容|读书会)|要讲|讲|就)")
