@@ -108,6 +108,9 @@ def test_what_the_field_made_of_the_paper_and_a_practitioners_caution_are_the_sp
                    "The authors never tried larger batches.",
                    "Practitioners usually tune this value by hand.",
                    "In class we saw a simpler version of this argument.",
+                   # as whisper writes them: "it's" for "its", a short word of the phrase misheard
+                   "Since it's release, it has become one of the default ways to serve open models.",
+                   "A rule and thumb from deployments is that the gains are largest for mixed lengths.",
                    "一个常见的错误是忘了参考模型。",
                    "事后看来，数据集的选择比损失函数更重要。"):
         assert own_voice(remark), remark

@@ -65,11 +65,11 @@ _OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|our own|later
                         r"|beyond the paper|not in the paper"
                         # what came after the paper and how it was received, named as such
                         r"|subsequent (work|papers?|studies|research)|newer (models?|versions?|systems?)"
-                        r"|since (its|their) (publication|release)|(quickly|soon|rapidly) (adopted|picked up)"
-                        r"|(became|has become|have become) (the )?(default|standard|norm|(very |quite )?popular)"
+                        r"|since (its|it's|their) (publication|release)|(quickly|soon|rapidly) (adopted|picked up)"
+                        r"|(became|has become|have become) (one of )?(the )?(defaults?|standards?|norm|(very |quite )?popular)"
                         r"|critics|reproductions|re-?implementations|cited (by )?(thousands|hundreds|many)"
                         # a practitioner's caution, told as such
-                        r"|common (mistake|pitfall|trap)s?|rule of thumb|word of warning|in hindsight|with hindsight|caveat"
+                        r"|common (mistake|pitfall|trap)s?|rules? \w{1,3} thumb|word of warning|in hindsight|with hindsight|caveat"
                         r"|practitioners (usually|often|tend|typically)|in (class|lecture)|my (lab|group|team)|our lab)\b")
 _SIGNPOSTS = re.compile(r"\b(let me|let's|i will|i'll|i am going to|i'm going to|i want to|i'd like to"
                         r"|(today|now|here|first|next),? (i|we)|today's (topic|paper|talk)|this (week's|time)"
