@@ -112,6 +112,9 @@ def test_what_the_field_made_of_the_paper_and_a_practitioners_caution_are_the_sp
                    "Since it's release, it has become one of the default ways to serve open models.",
                    "A rule and thumb from deployments is that the gains are largest for mixed lengths.",
                    "一个常见的错误是忘了参考模型。",
+                   "语音识别工具包里的解码器，至今还用差不多的方式组织它们的假设。",
+                   "大约十年之后，基于短语的模型统治了这个领域。",
+                   "Decoders in speech toolkits work this way to this day.",
                    "事后看来，数据集的选择比损失函数更重要。"):
         assert own_voice(remark), remark
     for explanation in ("The next layer follows up on the output of the attention.",
@@ -119,6 +122,9 @@ def test_what_the_field_made_of_the_paper_and_a_practitioners_caution_are_the_sp
                         "The model is a faithful reproduction of the original sentence.",
                         "The authors compare against a newer baseline."):
         assert not own_voice(explanation), explanation
+    # the talk's own plan, in Chinese as in English ("the plan for today")
+    assert not own_voice("先看一下今天的安排。")
+    assert not own_voice("今天读的论文是机器翻译的统计方法。")
 
 
 def test_advice_practice_and_the_course_are_the_speakers_own_voice():

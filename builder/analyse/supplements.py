@@ -50,7 +50,7 @@ _OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|our own|later
                         r"|(has|have|had) since|since then|ever since|next (week|time|year)|last (week|month|year|spring"
                         r"|summer|autumn|fall|winter)|within ((a|an|one|two|three|a few|several) )?(days?|weeks?|months?|years?)"
                         r"|(when|after|once|since) (it|this|the paper|this paper|the model|this model|they) came out"
-                        r"|years? later|back then|in those (days|years)|(of|in|from) that (period|era)|at the time|went on to|widely (used|adopted)|in production"
+                        r"|years? later|to this day|back then|in those (days|years)|(of|in|from) that (period|era)|at the time|went on to|widely (used|adopted)|in production"
                         r"|(the )?most recent|(almost|nearly) immediately"
                         r"|(standard|the norm|the default) now|now (standard|the norm|the default)"
                         r"|(in )?the (last|past) (two|three|few|several|\d+) (months|years)"
@@ -79,7 +79,7 @@ _SIGNPOSTS = re.compile(r"\b(let me|let's|i will|i'll|i am going to|i'm going to
 _OWN_VOICE_ZH = re.compile(r"我(?!们)|后来|后续|此后|从那(以后|之后|时起)|自那以后|在那之后|如今|直到今天|到今天|今天"
                            r"|现在(已经|大家|很多|仍然|还|人人|基本|普遍|几乎)|这些年|这几年|近(两|三|几|\d+)年"
                            r"|过去的?(两|三|几|\d+)(个月|年)|下周|下次|明年|上周|上个月|去年|那(个)?时候|当时"
-                           r"|(刚|一)(发布|出来|问世)|(发布|问世|出来)的?(时候|那年)|(几|一|两|三|\d+)(天|周|个星期|个月|年)(之内|以内|内|以后|之后|后)|不到(一|两|三|几|半)(天|周|个月|年)"
+                           r"|(刚|一)(发布|出来|问世)|(发布|问世|出来)的?(时候|那年)|(几|一|两|三|四|五|十|\d+)(天|周|个星期|个月|年)(之内|以内|内|以后|之后|后)|至今|不到(一|两|三|几|半)(天|周|个月|年)"
                            r"|广泛(使用|采用|应用)|流行|生产(系统|环境)|(成了|成为|已经是)(标准|常态|默认|主流)"
                            r"|说实话|老实说|坦白(地)?说|好玩|有趣的是|有意思的是|在实践中|实践(中|里|上)|来自实践|实际(使用|训练|应用)中"
                            r"|值得多?(一试|试|尝试)|你(应该|最好|一定要)|如果你|确保|要(留意|注意|小心)|更稳妥|记得|提醒|你(们)?(会)?需要|默认|常用的?库"
@@ -89,7 +89,7 @@ _OWN_VOICE_ZH = re.compile(r"我(?!们)|后来|后续|此后|从那(以后|之�
                            r"|常见(的)?(错误|坑|陷阱)|经验法则|事后(看来|来看)|复现|被引用了?(上千|几千|上万|很多)")
 # Signposts that use those words to steer the talk, not to speak for the speaker.
 _SIGNPOSTS_ZH = re.compile(r"我(会|先|来|想|要|就|再|回过头来?|在这里)[^，。！？]{0,8}?(讲|说|介绍|回顾|看|带|停|展示|回到|讨论)"
-                           r"|今天(我们?|的(论文|主题|内容|读书会)|要讲|讲|就)")
+                           r"|今天(我们?|的(论文|主题|内容|读书会|安排|计划)|要讲|讲|就|要?(读|看|介绍|聊)的)")
 # The speaker saying that what follows is not the paper's ("Finally, a tip that is not in the paper",
 # a slide titled "Not in the paper!", "这些是论文之外的内容"): the rest of the chapter is the talk's own
 _ANNOUNCES_OWN = re.compile(r"\b(not (in|from) the paper|beyond the paper|outside the paper|my own take ?aways?)\b(?!['’]s)"
