@@ -75,6 +75,7 @@ def test_the_speakers_own_voice_is_told_from_signposting():
     assert not own_voice("Let me go back to the background for a moment.")
     assert not own_voice("Today I want to tell you about a model.")
     assert not own_voice("Here is the plan for today.")                 # the talk's plan, not the paper's era
+    assert not own_voice("Hi everyone, welcome to today's lecture.")
     assert own_voice("Nearly every model of today uses this layer.")
     assert not own_voice("The authors compare three kinds of layers.")
     assert not own_voice("The input also includes an i-vector, which tells the network about the speaker.")

@@ -72,7 +72,7 @@ _OWN_VOICE = re.compile(r"\b(i(?!-)|i'm|i've|i'd|my|me|mine|myself|our own|later
                         r"|common (mistake|pitfall|trap)s?|rules? \w{1,3} thumb|word of warning|in hindsight|with hindsight|caveat"
                         r"|practitioners (usually|often|tend|typically)|in (class|lecture)|my (lab|group|team)|our lab)\b")
 _SIGNPOSTS = re.compile(r"\b(let me|let's|i will|i'll|i am going to|i'm going to|i want to|i'd like to"
-                        r"|(today|now|here|first|next),? (i|we)|today's (topic|paper|talk)|this (week's|time)"
+                        r"|(today|now|here|first|next),? (i|we)|today's (topic|paper|talk|lecture|class|seminar|session|episode|reading)|this (week's|time)"
                         r"|for today(?!['’]s))\b")
 # The same marks in Chinese, one for each of the English ones: first person singular (我, not 我们),
 # time after the paper and its reception, stance, advice to the listener, what the paper lacks.
