@@ -55,11 +55,16 @@ def _talk(rng, topics, plan: list[int | None], sentences: int = 4, mix: float = 
     return chapters, segments, _unit(np.array(vectors))
 
 
+def _sections(names: list[str]) -> list[Section]:
+    """Top-level sections "N Title", one page each."""
+    return [Section(n.split()[0], n.split(" ", 1)[1], 1, i + 1, i + 1) for i, n in enumerate(names)]
+
+
 def _aligned(plan, seed=0, **talk):
     rng = np.random.default_rng(seed)
     topics, passages, passage_vectors = _paper(rng)
     chapters, segments, vectors = _talk(rng, topics, plan, **talk)
-    sections = [Section(n.split()[0], n.split(" ", 1)[1], 1, i + 1, i + 1) for i, n in enumerate(SECTIONS)]
+    sections = _sections(SECTIONS)
     found = {a.chapter_index: a for a in align_chapters(chapters, segments, vectors, passages, passage_vectors,
                                                          sections)}
     return [SECTIONS.index(found[i].section) if i in found else None for i in range(len(plan))], found
@@ -176,7 +181,7 @@ def _wrap_up_section(seed: int, title: str, source: str) -> str | None:
     segments += [Segment(start + 10 * k, start + 10 * k + 9, "words", []) for k in range(4)]
     said = 0.85 * topics[:4].mean(axis=0) + 0.15 * topics[4]
     vectors = np.vstack([vectors, _unit(said[None, :] + 0.4 * rng.normal(size=(4, DIM)) / np.sqrt(DIM))])
-    sections = [Section(n.split()[0], n.split(" ", 1)[1], 1, i + 1, i + 1) for i, n in enumerate(SECTIONS)]
+    sections = _sections(SECTIONS)
     talk = chapters + [Chapter(4, start, start + 40, title, [], title_source=source)]
     found = {a.chapter_index: a for a in align_chapters(talk, segments, vectors, passages, passage_vectors, sections)}
     return found[4].section if 4 in found else None
@@ -243,7 +248,7 @@ def _return_section(seed: int, title: str, source: str) -> str | None:
     renamed = {"3 Method": "3 The Translation Model", "5 Conclusion": "5 Plans"}
     passages = [replace(p, section=renamed.get(p.section, p.section)) for p in passages]
     names = [renamed.get(n, n) for n in SECTIONS]
-    sections = [Section(n.split()[0], n.split(" ", 1)[1], 1, i + 1, i + 1) for i, n in enumerate(names)]
+    sections = _sections(names)
     chapters, segments, vectors = _talk(rng, topics, [0, 1, 2, 3, 4])
     members = [i for i, s in enumerate(segments) if s.start_s >= chapters[-1].start_s]
     mixed = 0.5 * topics[2] + 0.5 * topics[4]

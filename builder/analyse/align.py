@@ -292,10 +292,9 @@ def titled_sections(chapters: list[Chapter], names: list[str], sections: list[Se
     and Decoder Stacks" (under "3 Model Architecture"). A heading's every word on the slide is the
     speaker naming the section; a few shared words are not (they named the wrong one as often)."""
     marks = np.zeros((len(chapters), len(names)))
-    top_of = {heading: top.heading for heading, top in top_sections(sections or []).items()}
-    headings = [(names.index(top_of.get(heading, heading)), words) for heading in top_of
-                if top_of.get(heading, heading) in names
-                and len(words := content_words(re.sub(r"^(?:[A-Z]|\d+|[IVX]+)(?:\.\d+)*\.?\s+", "", heading))) >= 2]
+    top_of = top_sections(sections or [])
+    headings = [(names.index(top), words) for section in sections or []
+                if (top := top_of[section.heading].heading) in names and len(words := content_words(section.title)) >= 2]
     for row, chapter in enumerate(chapters):
         if chapter.title_source == "slide":
             said = content_words(chapter.title)
